@@ -1,0 +1,84 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Tearline",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "tearline", targets: ["tearline"]),
+        .executable(name: "tearline-bench", targets: ["tearline-bench"]),
+        .library(name: "TearlineCore", targets: ["TearlineCore"]),
+        .library(name: "TearlineStore", targets: ["TearlineStore"]),
+        .library(name: "TearlineServer", targets: ["TearlineServer"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+    ],
+    targets: [
+        .target(
+            name: "TearlineCore",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(
+            name: "TearlineStore",
+            dependencies: [
+                "TearlineCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "TearlineServer",
+            dependencies: [
+                "TearlineCore",
+                "TearlineStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Resources/openapi.json")]
+        ),
+        .executableTarget(
+            name: "tearline",
+            dependencies: [
+                "TearlineCore",
+                "TearlineStore",
+                "TearlineServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "tearline-bench",
+            dependencies: [
+                "TearlineCore",
+                "TearlineStore",
+                "TearlineServer",
+            ]
+        ),
+        .testTarget(
+            name: "TearlineCoreTests",
+            dependencies: [
+                "TearlineCore",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
+        .testTarget(
+            name: "TearlineStoreTests",
+            dependencies: ["TearlineCore", "TearlineStore"]
+        ),
+        .testTarget(
+            name: "TearlineServerTests",
+            dependencies: [
+                "TearlineCore",
+                "TearlineStore",
+                "TearlineServer",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,251 @@
+import Foundation
+import TearlineCore
+
+/// An organisation as stored: its signing key pair, the private half sealed under the node master key.
+public struct OrganizationRecord: Sendable, Hashable {
+    public var id: String
+    public var name: String
+    public var kind: OrganizationKind
+    public var publicKey: Data
+    public var sealedPrivateKey: Data
+    public var createdAt: Int64
+
+    public init(id: String, name: String, kind: OrganizationKind, publicKey: Data, sealedPrivateKey: Data, createdAt: Int64) {
+        self.id = id
+        self.name = name
+        self.kind = kind
+        self.publicKey = publicKey
+        self.sealedPrivateKey = sealedPrivateKey
+        self.createdAt = createdAt
+    }
+}
+
+/// A member as stored. Only the SHA-256 of the member's API token is kept.
+public struct MemberRecord: Sendable, Hashable {
+    public var id: String
+    public var organization: String
+    public var name: String
+    public var roles: [Role]
+    public var clearance: Classification
+    public var compartments: [String]
+    public var topics: [String]
+    public var tokenHash: Data
+    public var status: MemberStatus
+    public var throttled: Bool
+    /// For a `liaison`: the organisation the member is seconded to.
+    public var secondedTo: String?
+    public var createdAt: Int64
+
+    public init(
+        id: String, organization: String, name: String, roles: [Role], clearance: Classification,
+        compartments: [String], topics: [String], tokenHash: Data, status: MemberStatus = .active,
+        throttled: Bool = false, secondedTo: String? = nil, createdAt: Int64
+    ) {
+        self.id = id
+        self.organization = organization
+        self.name = name
+        self.roles = Array(Set(roles)).sorted()
+        self.clearance = clearance
+        self.compartments = SortedStrings.make(compartments)
+        self.topics = SortedStrings.make(topics)
+        self.tokenHash = tokenHash
+        self.status = status
+        self.throttled = throttled
+        self.secondedTo = secondedTo
+        self.createdAt = createdAt
+    }
+
+    public func has(_ role: Role) -> Bool { roles.contains(role) }
+
+    /// The facts the decision rule reads.
+    public var reader: Reader {
+        Reader(organization: organization, clearance: clearance, compartments: compartments, topics: topics,
+               isThrottled: throttled, isSuspended: status == .suspended)
+    }
+}
+
+/// A partnership as stored. The pair is kept in order (`first < second`), so there is one row per pair.
+public struct PartnershipRecord: Sendable, Hashable {
+    public var id: String
+    public var first: String
+    public var second: String
+    public var kind: PartnershipKind
+    public var dominant: String?
+    public var trust: TrustLevel
+    public var status: PartnershipStatus
+    public var createdAt: Int64
+    public var updatedAt: Int64
+
+    public init(
+        id: String, first: String, second: String, kind: PartnershipKind, dominant: String?,
+        trust: TrustLevel, status: PartnershipStatus, createdAt: Int64, updatedAt: Int64
+    ) {
+        self.id = id
+        self.first = min(first, second)
+        self.second = max(first, second)
+        self.kind = kind
+        self.dominant = dominant
+        self.trust = trust
+        self.status = status
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+
+    public var terms: PartnershipTerms { PartnershipTerms(status: status, trust: trust) }
+
+    public func involves(_ organization: String) -> Bool { first == organization || second == organization }
+
+    public func other(than organization: String) -> String { first == organization ? second : first }
+}
+
+/// A report with the originator's signature over its canonical content.
+public struct StoredReport: Sendable, Hashable {
+    public var report: Report
+    public var signature: Data
+
+    public init(report: Report, signature: Data) {
+        self.report = report
+        self.signature = signature
+    }
+}
+
+/// A release: a tearline copy of one report for one partner.
+public struct ReleaseRecord: Sendable, Hashable {
+    public var id: String
+    public var reportId: String
+    public var originator: String
+    public var recipient: String
+    /// The portions it carries; ``Report/titleIndex`` marks the title.
+    public var portions: PortionSet
+    public var banner: Marking
+    public var orconApproved: Bool
+    public var createdBy: String
+    public var createdAt: Int64
+    public var signature: Data
+    public var revokedAt: Int64?
+    public var revokedBy: String?
+    /// Set when the release was made by granting a consent request.
+    public var consentRequestId: String?
+
+    public init(
+        id: String, reportId: String, originator: String, recipient: String, portions: PortionSet,
+        banner: Marking, orconApproved: Bool, createdBy: String, createdAt: Int64, signature: Data,
+        revokedAt: Int64? = nil, revokedBy: String? = nil, consentRequestId: String? = nil
+    ) {
+        self.id = id
+        self.reportId = reportId
+        self.originator = originator
+        self.recipient = recipient
+        self.portions = portions
+        self.banner = banner
+        self.orconApproved = orconApproved
+        self.createdBy = createdBy
+        self.createdAt = createdAt
+        self.signature = signature
+        self.revokedAt = revokedAt
+        self.revokedBy = revokedBy
+        self.consentRequestId = consentRequestId
+    }
+
+    public var isRevoked: Bool { revokedAt != nil }
+}
+
+public enum ConsentStatus: String, Sendable, Codable, CaseIterable {
+    case pending, granted, denied
+}
+
+/// A request to the originator for consent to pass a release to a third party.
+public struct ConsentRequestRecord: Sendable, Hashable {
+    public var id: String
+    public var releaseId: String
+    public var reportId: String
+    public var originator: String
+    public var holder: String
+    public var target: String
+    public var requestedBy: String
+    public var status: ConsentStatus
+    public var createdAt: Int64
+    public var decidedBy: String?
+    public var decidedAt: Int64?
+    public var resultingReleaseId: String?
+
+    public init(
+        id: String, releaseId: String, reportId: String, originator: String, holder: String, target: String,
+        requestedBy: String, status: ConsentStatus = .pending, createdAt: Int64, decidedBy: String? = nil,
+        decidedAt: Int64? = nil, resultingReleaseId: String? = nil
+    ) {
+        self.id = id
+        self.releaseId = releaseId
+        self.reportId = reportId
+        self.originator = originator
+        self.holder = holder
+        self.target = target
+        self.requestedBy = requestedBy
+        self.status = status
+        self.createdAt = createdAt
+        self.decidedBy = decidedBy
+        self.decidedAt = decidedAt
+        self.resultingReleaseId = resultingReleaseId
+    }
+}
+
+/// One access event. The plain table this issue asks for; a later issue chains it.
+public struct AuditRecord: Sendable, Hashable {
+    public var seq: Int64?
+    public var at: Int64
+    /// The member or `node-admin` that acted, or `nil` for an unauthenticated caller.
+    public var actor: String?
+    /// The actor's organisation.
+    public var organization: String?
+    /// The organisation whose material the event concerns (the originator), when another.
+    public var concerns: String?
+    public var action: String
+    public var object: String?
+    public var decision: String
+    public var reasons: [String]
+    /// Non-content detail, such as counts of withheld portions. Never report text.
+    public var detail: String?
+
+    public init(
+        seq: Int64? = nil, at: Int64, actor: String?, organization: String?, concerns: String? = nil,
+        action: String, object: String?, decision: String, reasons: [String] = [], detail: String? = nil
+    ) {
+        self.seq = seq
+        self.at = at
+        self.actor = actor
+        self.organization = organization
+        self.concerns = concerns
+        self.action = action
+        self.object = object
+        self.decision = decision
+        self.reasons = reasons
+        self.detail = detail
+    }
+}
+
+/// A filter over the audit log.
+public struct AuditQuery: Sendable, Hashable {
+    /// Events by this organisation's members, or concerning its material.
+    public var organization: String?
+    public var actor: String?
+    public var action: String?
+    public var object: String?
+    public var since: Int64?
+    public var until: Int64?
+    public var afterSeq: Int64?
+    public var limit: Int
+
+    public init(
+        organization: String? = nil, actor: String? = nil, action: String? = nil, object: String? = nil,
+        since: Int64? = nil, until: Int64? = nil, afterSeq: Int64? = nil, limit: Int = 100
+    ) {
+        self.organization = organization
+        self.actor = actor
+        self.action = action
+        self.object = object
+        self.since = since
+        self.until = until
+        self.afterSeq = afterSeq
+        self.limit = limit
+    }
+}

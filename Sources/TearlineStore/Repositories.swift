@@ -1,0 +1,83 @@
+import Foundation
+import TearlineCore
+
+/// Everything the application does with stored data happens inside one ``StoreSession``:
+/// one transaction. The SQLite store implements it with GRDB; a PostgreSQL store implements
+/// the same protocols, so no caller changes.
+public protocol TearlineStore: Sendable {
+    /// Runs `body` in a read-only transaction.
+    func read<T: Sendable>(_ body: @escaping @Sendable (any StoreSession) throws -> T) async throws -> T
+    /// Runs `body` in one write transaction; it commits only if `body` returns, and nothing is
+    /// written if it throws.
+    func write<T: Sendable>(_ body: @escaping @Sendable (any StoreSession) throws -> T) async throws -> T
+}
+
+public typealias StoreSession = OrganizationRepository & MemberRepository & PartnershipRepository
+    & ReportRepository & ReleaseRepository & ConsentRepository & AuditRepository
+
+public protocol OrganizationRepository {
+    func insertOrganization(_ organization: OrganizationRecord) throws
+    func organization(id: String) throws -> OrganizationRecord?
+    func organizations() throws -> [OrganizationRecord]
+    func insertNodeCredential(tokenHash: Data, createdAt: Int64) throws
+    func nodeCredentialExists(tokenHash: Data) throws -> Bool
+    func nodeCredentialCount() throws -> Int
+}
+
+public protocol MemberRepository {
+    func insertMember(_ member: MemberRecord) throws
+    func member(id: String) throws -> MemberRecord?
+    func member(tokenHash: Data) throws -> MemberRecord?
+    func members(organization: String) throws -> [MemberRecord]
+    func updateMember(_ member: MemberRecord) throws
+    func insertGrant(member: String, report: String, grantedBy: String, createdAt: Int64) throws
+    func hasGrant(member: String, report: String) throws -> Bool
+}
+
+public protocol PartnershipRepository {
+    func insertPartnership(_ partnership: PartnershipRecord) throws
+    func partnership(id: String) throws -> PartnershipRecord?
+    func partnership(between a: String, and b: String) throws -> PartnershipRecord?
+    func partnerships(involving organization: String?) throws -> [PartnershipRecord]
+    func updatePartnership(_ partnership: PartnershipRecord) throws
+}
+
+/// A page of results after an opaque cursor.
+public struct Page<Item: Sendable>: Sendable {
+    public var items: [Item]
+    public var next: String?
+    public init(items: [Item], next: String?) {
+        self.items = items
+        self.next = next
+    }
+}
+
+public protocol ReportRepository {
+    func insertReport(_ report: StoredReport) throws
+    func report(id: String) throws -> StoredReport?
+    /// Report ids of an originator, newest first, after `cursor`.
+    func reportIds(originator: String, after cursor: String?, limit: Int) throws -> Page<String>
+}
+
+public protocol ReleaseRepository {
+    func insertRelease(_ release: ReleaseRecord) throws
+    func release(id: String) throws -> ReleaseRecord?
+    /// Releases received by `recipient`, newest first, after `cursor`.
+    func releases(recipient: String, after cursor: String?, limit: Int) throws -> Page<ReleaseRecord>
+    func releases(report: String) throws -> [ReleaseRecord]
+    func updateRelease(_ release: ReleaseRecord) throws
+}
+
+public protocol ConsentRepository {
+    func insertConsentRequest(_ request: ConsentRequestRecord) throws
+    func consentRequest(id: String) throws -> ConsentRequestRecord?
+    /// Requests where the organisation is the originator or the holder.
+    func consentRequests(involving organization: String) throws -> [ConsentRequestRecord]
+    func updateConsentRequest(_ request: ConsentRequestRecord) throws
+}
+
+public protocol AuditRepository {
+    @discardableResult
+    func appendAudit(_ event: AuditRecord) throws -> Int64
+    func auditEvents(_ query: AuditQuery) throws -> [AuditRecord]
+}

@@ -1,0 +1,40 @@
+import Foundation
+import GRDB
+import TearlineCore
+
+/// One SQLite transaction, seen through the repository protocols.
+struct SQLiteSession: @unchecked Sendable {
+    // why @unchecked: a session lives only inside GRDB's transaction closure, on its queue.
+    let db: Database
+}
+
+/// Lists of identifiers are stored comma-joined; the service validates that no identifier holds a comma.
+enum ListColumn {
+    static func encode(_ values: [String]) -> String { values.joined(separator: ",") }
+    static func decode(_ text: String) -> [String] { text.isEmpty ? [] : text.components(separatedBy: ",") }
+}
+
+/// An opaque pagination cursor over (createdAt, id), newest first.
+enum Cursor {
+    static func encode(createdAt: Int64, id: String) -> String {
+        Data("\(createdAt):\(id)".utf8).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    static func decode(_ cursor: String) throws -> (createdAt: Int64, id: String) {
+        var base64 = cursor.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while base64.count % 4 != 0 { base64 += "=" }
+        guard let data = Data(base64Encoded: base64), let text = String(data: data, encoding: .utf8),
+              let colon = text.firstIndex(of: ":"), let createdAt = Int64(text[..<colon]) else {
+            throw StoreError.invalidCursor
+        }
+        return (createdAt, String(text[text.index(after: colon)...]))
+    }
+}
+
+/// Errors the store raises for input it cannot honour.
+public enum StoreError: Error, Equatable, Sendable {
+    case invalidCursor
+    case corruptRow(String)
+}

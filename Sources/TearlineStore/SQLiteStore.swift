@@ -1,0 +1,163 @@
+import Foundation
+import GRDB
+import TearlineCore
+
+/// The embedded default store: one SQLite file in WAL mode with foreign keys on.
+public final class SQLiteStore: TearlineStore {
+    let pool: DatabasePool
+
+    /// Opens (and migrates) the database at `path`, creating it if needed.
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        pool = try DatabasePool(path: path, configuration: configuration)
+        try Self.migrator.migrate(pool)
+    }
+
+    public func read<T: Sendable>(_ body: @escaping @Sendable (any StoreSession) throws -> T) async throws -> T {
+        try await pool.read { db in try body(SQLiteSession(db: db)) }
+    }
+
+    public func write<T: Sendable>(_ body: @escaping @Sendable (any StoreSession) throws -> T) async throws -> T {
+        try await pool.write { db in try body(SQLiteSession(db: db)) }
+    }
+
+    /// Schema migrations. A shipped migration never changes; new ones are appended.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: Schema.v1)
+        }
+        return migrator
+    }
+}
+
+enum Schema {
+    static let v1 = """
+    CREATE TABLE organization (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('state', 'agency', 'international')),
+        publicKey BLOB NOT NULL,
+        sealedPrivateKey BLOB NOT NULL,
+        createdAt INTEGER NOT NULL
+    );
+    CREATE TABLE nodeCredential (
+        tokenHash BLOB PRIMARY KEY,
+        createdAt INTEGER NOT NULL
+    );
+    CREATE TABLE member (
+        id TEXT PRIMARY KEY,
+        organizationId TEXT NOT NULL REFERENCES organization(id),
+        name TEXT NOT NULL,
+        roles TEXT NOT NULL,
+        clearance INTEGER NOT NULL,
+        compartments TEXT NOT NULL,
+        topics TEXT NOT NULL,
+        tokenHash BLOB NOT NULL UNIQUE,
+        status TEXT NOT NULL CHECK (status IN ('active', 'suspended')),
+        throttled INTEGER NOT NULL DEFAULT 0,
+        secondedTo TEXT REFERENCES organization(id),
+        createdAt INTEGER NOT NULL
+    );
+    CREATE INDEX member_organization ON member(organizationId);
+    CREATE TABLE partnership (
+        id TEXT PRIMARY KEY,
+        first TEXT NOT NULL REFERENCES organization(id),
+        second TEXT NOT NULL REFERENCES organization(id),
+        kind TEXT NOT NULL CHECK (kind IN ('peer', 'hierarchical')),
+        dominant TEXT REFERENCES organization(id),
+        trust INTEGER NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('active', 'suspended')),
+        createdAt INTEGER NOT NULL,
+        updatedAt INTEGER NOT NULL,
+        UNIQUE (first, second),
+        CHECK (first < second)
+    );
+    CREATE TABLE report (
+        id TEXT PRIMARY KEY,
+        originator TEXT NOT NULL REFERENCES organization(id),
+        title TEXT NOT NULL,
+        titleMarking TEXT NOT NULL,
+        sourceGrade TEXT NOT NULL,
+        topics TEXT NOT NULL,
+        createdBy TEXT NOT NULL REFERENCES member(id),
+        createdAt INTEGER NOT NULL,
+        signature BLOB NOT NULL
+    );
+    CREATE INDEX report_originator ON report(originator, createdAt, id);
+    CREATE TABLE portion (
+        reportId TEXT NOT NULL REFERENCES report(id),
+        idx INTEGER NOT NULL,
+        marking TEXT NOT NULL,
+        sourcesAndMethods INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        PRIMARY KEY (reportId, idx)
+    ) WITHOUT ROWID;
+    CREATE TABLE entityMention (
+        reportId TEXT NOT NULL REFERENCES report(id),
+        portionIdx INTEGER NOT NULL,
+        type TEXT NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY (reportId, portionIdx, type, value)
+    ) WITHOUT ROWID;
+    CREATE TABLE release (
+        id TEXT PRIMARY KEY,
+        reportId TEXT NOT NULL REFERENCES report(id),
+        originator TEXT NOT NULL REFERENCES organization(id),
+        recipient TEXT NOT NULL REFERENCES organization(id),
+        portions TEXT NOT NULL,
+        banner TEXT NOT NULL,
+        orconApproved INTEGER NOT NULL,
+        createdBy TEXT NOT NULL,
+        createdAt INTEGER NOT NULL,
+        signature BLOB NOT NULL,
+        revokedAt INTEGER,
+        revokedBy TEXT,
+        consentRequestId TEXT
+    );
+    CREATE INDEX release_recipient ON release(recipient, createdAt, id);
+    CREATE INDEX release_report ON release(reportId);
+    CREATE TABLE needToKnowGrant (
+        memberId TEXT NOT NULL REFERENCES member(id),
+        reportId TEXT NOT NULL REFERENCES report(id),
+        grantedBy TEXT NOT NULL,
+        createdAt INTEGER NOT NULL,
+        PRIMARY KEY (memberId, reportId)
+    ) WITHOUT ROWID;
+    CREATE TABLE consentRequest (
+        id TEXT PRIMARY KEY,
+        releaseId TEXT NOT NULL REFERENCES release(id),
+        reportId TEXT NOT NULL REFERENCES report(id),
+        originator TEXT NOT NULL,
+        holder TEXT NOT NULL,
+        target TEXT NOT NULL,
+        requestedBy TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'granted', 'denied')),
+        createdAt INTEGER NOT NULL,
+        decidedBy TEXT,
+        decidedAt INTEGER,
+        resultingReleaseId TEXT
+    );
+    CREATE INDEX consent_originator ON consentRequest(originator);
+    CREATE INDEX consent_holder ON consentRequest(holder);
+    CREATE TABLE auditEvent (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        at INTEGER NOT NULL,
+        actor TEXT,
+        organization TEXT,
+        concerns TEXT,
+        action TEXT NOT NULL,
+        object TEXT,
+        decision TEXT NOT NULL,
+        reasons TEXT NOT NULL,
+        detail TEXT
+    );
+    CREATE INDEX audit_organization ON auditEvent(organization, seq);
+    CREATE INDEX audit_concerns ON auditEvent(concerns, seq);
+    """
+}
