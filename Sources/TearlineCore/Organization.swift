@@ -10,3 +10,10 @@ public enum OrganizationID {
         Marking.isIdentifier(id, maxLength: 16)
     }
 }
+
+/// Compartment names are upper-case codes such as `HCS` or `SI-G`, up to 32 characters.
+public enum CompartmentID {
+    public static func isValid(_ id: String) -> Bool {
+        Marking.isIdentifier(id, maxLength: 32)
+    }
+}

@@ -1,0 +1,147 @@
+import TearlineCore
+
+public struct CreateOrganizationRequest: StrictDecodable {
+    public var id: String
+    public var name: String
+    public var kind: String
+    public static let schema = KeySchema.fields("id", "name", "kind")
+    public init(id: String, name: String, kind: String) {
+        self.id = id
+        self.name = name
+        self.kind = kind
+    }
+}
+
+public struct CreateMemberRequest: StrictDecodable {
+    public var name: String
+    public var roles: [String]
+    public var clearance: String
+    public var compartments: [String]?
+    public var topics: [String]?
+    public var secondedTo: String?
+    public static let schema = KeySchema.object([
+        "name": .value, "roles": .array(.value), "clearance": .value, "compartments": .array(.value),
+        "topics": .array(.value), "secondedTo": .value,
+    ])
+    public init(name: String, roles: [String], clearance: String, compartments: [String]? = nil, topics: [String]? = nil, secondedTo: String? = nil) {
+        self.name = name
+        self.roles = roles
+        self.clearance = clearance
+        self.compartments = compartments
+        self.topics = topics
+        self.secondedTo = secondedTo
+    }
+}
+
+public struct UpdateMemberRequest: StrictDecodable {
+    public var status: String?
+    public static let schema = KeySchema.fields("status")
+    public init(status: String?) { self.status = status }
+}
+
+public struct CreatePartnershipRequest: StrictDecodable {
+    public var organizations: [String]
+    public var kind: String
+    public var dominant: String?
+    public var trustLevel: String
+    public var status: String?
+    public static let schema = KeySchema.object([
+        "organizations": .array(.value), "kind": .value, "dominant": .value, "trustLevel": .value, "status": .value,
+    ])
+    public init(organizations: [String], kind: String, dominant: String? = nil, trustLevel: String, status: String? = nil) {
+        self.organizations = organizations
+        self.kind = kind
+        self.dominant = dominant
+        self.trustLevel = trustLevel
+        self.status = status
+    }
+}
+
+public struct UpdatePartnershipRequest: StrictDecodable {
+    public var status: String?
+    public var trustLevel: String?
+    public static let schema = KeySchema.fields("status", "trustLevel")
+    public init(status: String? = nil, trustLevel: String? = nil) {
+        self.status = status
+        self.trustLevel = trustLevel
+    }
+}
+
+public struct PortionInput: Codable, Sendable {
+    public var marking: String
+    public var text: String
+    public var sourcesAndMethods: Bool?
+    public init(marking: String, text: String, sourcesAndMethods: Bool? = nil) {
+        self.marking = marking
+        self.text = text
+        self.sourcesAndMethods = sourcesAndMethods
+    }
+}
+
+public struct EntityInput: Codable, Sendable {
+    public var type: String
+    public var value: String
+    public var portion: Int
+    public init(type: String, value: String, portion: Int) {
+        self.type = type
+        self.value = value
+        self.portion = portion
+    }
+}
+
+public struct CreateReportRequest: StrictDecodable {
+    public var title: String
+    public var titleMarking: String
+    public var sourceGrade: String
+    public var topics: [String]
+    public var portions: [PortionInput]
+    public var entities: [EntityInput]?
+    public static let schema = KeySchema.object([
+        "title": .value, "titleMarking": .value, "sourceGrade": .value, "topics": .array(.value),
+        "portions": .array(.fields("marking", "text", "sourcesAndMethods")),
+        "entities": .array(.fields("type", "value", "portion")),
+    ])
+    public init(title: String, titleMarking: String, sourceGrade: String, topics: [String], portions: [PortionInput], entities: [EntityInput]? = nil) {
+        self.title = title
+        self.titleMarking = titleMarking
+        self.sourceGrade = sourceGrade
+        self.topics = topics
+        self.portions = portions
+        self.entities = entities
+    }
+}
+
+public struct CreateReleaseRequest: StrictDecodable {
+    public var recipient: String
+    /// The originator's explicit approval to include ORCON portions for this recipient.
+    public var approveOrcon: Bool?
+    public static let schema = KeySchema.fields("recipient", "approveOrcon")
+    public init(recipient: String, approveOrcon: Bool? = nil) {
+        self.recipient = recipient
+        self.approveOrcon = approveOrcon
+    }
+}
+
+public struct ForwardRequest: StrictDecodable {
+    public var recipient: String
+    public static let schema = KeySchema.fields("recipient")
+    public init(recipient: String) { self.recipient = recipient }
+}
+
+public struct ConsentDecisionRequest: StrictDecodable {
+    public var decision: String
+    public static let schema = KeySchema.fields("decision")
+    public init(decision: String) { self.decision = decision }
+}
+
+public struct CreateGrantRequest: StrictDecodable {
+    public var member: String
+    public var report: String?
+    public var release: String?
+    public static let schema = KeySchema.fields("member", "report", "release")
+    public init(member: String, report: String? = nil, release: String? = nil) {
+        self.member = member
+        self.report = report
+        self.release = release
+    }
+}

@@ -1,0 +1,298 @@
+import Foundation
+import TearlineCore
+import TearlineStore
+
+/// Timestamps in the API are RFC 3339 strings with millisecond precision, in UTC.
+enum Timestamp {
+    static func string(_ ms: Int64) -> String {
+        let date = Date(timeIntervalSince1970: Double(ms) / 1000)
+        return date.formatted(.iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: true).timeSeparator(.colon)) 
+    }
+
+    static func parse(_ text: String) -> Int64? {
+        if let date = try? Date(text, strategy: .iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: true).timeSeparator(.colon)) {
+            return Int64((date.timeIntervalSince1970 * 1000).rounded())
+        }
+        if let date = try? Date(text, strategy: .iso8601) {
+            return Int64((date.timeIntervalSince1970 * 1000).rounded())
+        }
+        return nil
+    }
+}
+
+public struct OrganizationResponse: Codable, Sendable {
+    public var id: String
+    public var name: String
+    public var kind: String
+    /// The Ed25519 public key, base64, with which its signatures verify.
+    public var publicKey: String
+    public var createdAt: String
+
+    init(_ o: OrganizationRecord) {
+        id = o.id
+        name = o.name
+        kind = o.kind.rawValue
+        publicKey = o.publicKey.base64EncodedString()
+        createdAt = Timestamp.string(o.createdAt)
+    }
+}
+
+public struct MemberResponse: Codable, Sendable {
+    public var id: String
+    public var organization: String
+    public var name: String
+    public var roles: [String]
+    public var clearance: String
+    public var compartments: [String]
+    public var topics: [String]
+    public var status: String
+    public var throttled: Bool
+    public var secondedTo: String?
+    public var createdAt: String
+
+    init(_ m: MemberRecord) {
+        id = m.id
+        organization = m.organization
+        name = m.name
+        roles = m.roles.map(\.rawValue)
+        clearance = m.clearance.bannerName
+        compartments = m.compartments
+        topics = m.topics
+        status = m.status.rawValue
+        throttled = m.throttled
+        secondedTo = m.secondedTo
+        createdAt = Timestamp.string(m.createdAt)
+    }
+}
+
+/// A new member and its API token. The token is shown here once and never again.
+public struct CreatedMemberResponse: Codable, Sendable {
+    public var member: MemberResponse
+    public var token: String
+}
+
+public struct PartnershipResponse: Codable, Sendable {
+    public var id: String
+    public var organizations: [String]
+    public var kind: String
+    public var dominant: String?
+    public var trustLevel: String
+    /// The highest classification that may cross it, or `null` when nothing may.
+    public var ceiling: String?
+    public var status: String
+    public var createdAt: String
+    public var updatedAt: String
+
+    init(_ p: PartnershipRecord) {
+        id = p.id
+        organizations = [p.first, p.second]
+        kind = p.kind.rawValue
+        dominant = p.dominant
+        trustLevel = p.trust.name
+        ceiling = p.trust.ceiling?.bannerName
+        status = p.status.rawValue
+        createdAt = Timestamp.string(p.createdAt)
+        updatedAt = Timestamp.string(p.updatedAt)
+    }
+}
+
+public struct PortionView: Codable, Sendable {
+    public var index: Int
+    public var marking: String
+    public var text: String
+    /// Only the originator's own members ever see a sources-and-methods portion.
+    public var sourcesAndMethods: Bool
+}
+
+public struct EntityView: Codable, Sendable {
+    public var type: String
+    public var value: String
+    public var portion: Int
+}
+
+/// What one reader may see of a report or a release.
+public struct DocumentView: Codable, Sendable {
+    public var id: String
+    /// `report` or `release`.
+    public var kind: String
+    public var reportId: String
+    public var originator: String
+    public var recipient: String?
+    /// `null` when the title's marking is not readable.
+    public var title: String?
+    /// The banner of what is shown, never of what is withheld.
+    public var banner: String
+    public var sourceGrade: String
+    public var topics: [String]
+    public var portions: [PortionView]
+    public var entities: [EntityView]
+    public var withheldPortions: Int
+    public var revoked: Bool?
+    public var createdAt: String
+
+    init(report: Report, view: View, release: ReleaseRecord?) {
+        id = release?.id ?? report.id
+        kind = release == nil ? "report" : "release"
+        reportId = report.id
+        originator = report.originator
+        recipient = release?.recipient
+        title = view.titleShown ? report.title : nil
+        banner = view.banner?.banner ?? Marking.unclassified.banner
+        sourceGrade = report.sourceGrade.code
+        topics = report.topics
+        portions = view.shown.map {
+            PortionView(index: $0.index, marking: $0.marking.portionMark, text: $0.text, sourcesAndMethods: $0.sourcesAndMethods)
+        }
+        let shown = Set(view.shown.map(\.index))
+        entities = report.entities.filter { shown.contains($0.portion) }
+            .map { EntityView(type: $0.type, value: $0.value, portion: $0.portion) }
+        withheldPortions = view.withheld.count
+        revoked = release.map(\.isRevoked)
+        createdAt = Timestamp.string(release?.createdAt ?? report.createdAt)
+    }
+}
+
+public struct DocumentList: Codable, Sendable {
+    public var items: [DocumentView]
+    /// Opaque cursor for the next page, or `null` at the end.
+    public var next: String?
+}
+
+public struct WithheldView: Codable, Sendable, Hashable {
+    public var index: Int
+    public var reasons: [String]
+}
+
+/// The answer to a release request: what went, and what was withheld and why.
+public struct ReleaseResult: Codable, Sendable {
+    public var id: String
+    public var reportId: String
+    public var originator: String
+    public var recipient: String
+    public var banner: String
+    public var portions: [Int]
+    public var titleIncluded: Bool
+    public var withheld: [WithheldView]
+    public var signature: String
+    public var createdAt: String
+    public var consentRequestId: String?
+
+    init(release: ReleaseRecord, withheld: [WithheldPortion]) {
+        id = release.id
+        reportId = release.reportId
+        originator = release.originator
+        recipient = release.recipient
+        banner = release.banner.banner
+        portions = release.portions.indexes.filter { $0 != Report.titleIndex }
+        titleIncluded = release.portions.contains(Report.titleIndex)
+        self.withheld = withheld.map { WithheldView(index: $0.index, reasons: $0.reasons.codes) }
+        signature = release.signature.base64EncodedString()
+        createdAt = Timestamp.string(release.createdAt)
+        consentRequestId = release.consentRequestId
+    }
+}
+
+/// A release as its originator lists it.
+public struct ReleaseSummary: Codable, Sendable {
+    public var id: String
+    public var reportId: String
+    public var recipient: String
+    public var banner: String
+    public var portions: [Int]
+    public var revoked: Bool
+    public var createdAt: String
+
+    init(_ r: ReleaseRecord) {
+        id = r.id
+        reportId = r.reportId
+        recipient = r.recipient
+        banner = r.banner.banner
+        portions = r.portions.indexes.filter { $0 != Report.titleIndex }
+        revoked = r.isRevoked
+        createdAt = Timestamp.string(r.createdAt)
+    }
+}
+
+public struct ConsentRequestResponse: Codable, Sendable {
+    public var id: String
+    public var releaseId: String
+    public var reportId: String
+    public var originator: String
+    public var holder: String
+    public var target: String
+    public var requestedBy: String
+    public var status: String
+    public var createdAt: String
+    public var decidedBy: String?
+    public var decidedAt: String?
+    public var resultingReleaseId: String?
+
+    init(_ c: ConsentRequestRecord) {
+        id = c.id
+        releaseId = c.releaseId
+        reportId = c.reportId
+        originator = c.originator
+        holder = c.holder
+        target = c.target
+        requestedBy = c.requestedBy
+        status = c.status.rawValue
+        createdAt = Timestamp.string(c.createdAt)
+        decidedBy = c.decidedBy
+        decidedAt = c.decidedAt.map(Timestamp.string)
+        resultingReleaseId = c.resultingReleaseId
+    }
+}
+
+public struct AuditEventResponse: Codable, Sendable {
+    public var seq: Int64
+    public var at: String
+    public var actor: String?
+    public var organization: String?
+    public var concerns: String?
+    public var action: String
+    public var object: String?
+    public var decision: String
+    public var reasons: [String]
+    public var detail: String?
+
+    init(_ e: AuditRecord) {
+        seq = e.seq ?? 0
+        at = Timestamp.string(e.at)
+        actor = e.actor
+        organization = e.organization
+        concerns = e.concerns
+        action = e.action
+        object = e.object
+        decision = e.decision
+        reasons = e.reasons
+        detail = e.detail
+    }
+}
+
+public struct AuditPage: Codable, Sendable {
+    public var items: [AuditEventResponse]
+    public var next: String?
+}
+
+/// The result of checking an originator's signature.
+public struct VerificationResult: Codable, Sendable {
+    public var id: String
+    public var kind: String
+    public var originator: String
+    public var valid: Bool
+    public var algorithm: String
+    public var publicKey: String
+    public var signature: String
+    /// SHA-256 of the canonical content that was signed.
+    public var contentDigest: String
+}
+
+public struct GrantResponse: Codable, Sendable {
+    public var member: String
+    public var report: String
+}
+
+public struct IdentityResponse: Codable, Sendable {
+    public var nodeAdmin: Bool
+    public var member: MemberResponse?
+}

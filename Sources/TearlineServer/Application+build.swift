@@ -1,0 +1,40 @@
+import Foundation
+import Hummingbird
+import Logging
+
+/// Where the committed OpenAPI document is served from.
+public enum OpenAPIDocument {
+    public static func data() -> Data? {
+        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "json") else { return nil }
+        return try? Data(contentsOf: url)
+    }
+}
+
+/// Builds the router with every route of the API.
+public func buildRouter(service: TearlineService) -> Router<BasicRequestContext> {
+    let router = Router(context: BasicRequestContext.self)
+    router.add(middleware: ProblemMiddleware())
+    let auth = Authenticator(service: service)
+    let openAPI = OpenAPIDocument.data() ?? Data("{}".utf8)
+    router.get("/healthz") { _, _ in
+        Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: "{\"status\":\"ok\"}")))
+    }
+    router.get("/openapi.json") { _, _ in
+        Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: openAPI)))
+    }
+    OrganizationController(service: service, auth: auth).register(on: router)
+    PartnershipController(service: service, auth: auth).register(on: router)
+    ReportController(service: service, auth: auth).register(on: router)
+    ReleaseController(service: service, auth: auth).register(on: router)
+    ConsentController(service: service, auth: auth).register(on: router)
+    AuditController(service: service, auth: auth).register(on: router)
+    return router
+}
+
+/// Builds the Hummingbird application on the given host and port.
+public func buildApplication(service: TearlineService, host: String, port: Int, logger: Logger) -> some ApplicationProtocol {
+    Application(
+        router: buildRouter(service: service),
+        configuration: .init(address: .hostname(host, port: port), serverName: "Tearline"),
+        logger: logger)
+}

@@ -1,0 +1,92 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import TearlineCore
+
+/// The largest request body the API accepts.
+public let maxRequestBodyBytes = 1 << 20
+
+extension Problem {
+    /// The `application/problem+json` response.
+    func response() -> Response {
+        var object: [String: Any] = ["type": typeURI, "title": title, "status": status, "detail": detail]
+        if !reasons.isEmpty { object["reasons"] = reasons }
+        if !withheld.isEmpty { object["withheld"] = withheld.map { ["index": $0.index, "reasons": $0.reasons] } }
+        for (key, value) in extra { object[key] = value }
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+        var headers: HTTPFields = [.contentType: "application/problem+json"]
+        if let retryAfter { headers[.retryAfter] = String(retryAfter) }
+        return Response(status: .init(code: status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+/// Turns every error into an RFC 9457 problem; nothing escapes as a bare 500 with a stack or text.
+struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let problem as Problem {
+            return problem.response()
+        } catch let error as HTTPResponseError {
+            return Self.problem(for: error.status).response()
+        } catch {
+            context.logger.error("internal error", metadata: ["error": "\(type(of: error))"])
+            return Problem(status: 500, type: "internal", title: "Internal error", detail: "The request failed; nothing was written.").response()
+        }
+    }
+
+    static func problem(for status: HTTPResponse.Status) -> Problem {
+        switch status.code {
+        case 404: .notFound()
+        case 405: Problem(status: 405, type: "method-not-allowed", title: "Method not allowed", detail: "This route does not take that method.")
+        case 413: .tooLarge(maxRequestBodyBytes)
+        case 400..<500: Problem(status: status.code, type: "invalid-request", title: status.reasonPhrase, detail: "The request was refused.")
+        default: Problem(status: 500, type: "internal", title: "Internal error", detail: "The request failed; nothing was written.")
+        }
+    }
+}
+
+/// JSON encoding shared by every controller.
+enum JSONResponse {
+    static func make<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = try encoder.encode(value)
+        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+extension Request {
+    /// Collects and strictly decodes the JSON body.
+    mutating func decode<T: StrictDecodable>(_ type: T.Type) async throws -> T {
+        if let contentType = headers[.contentType], !contentType.lowercased().hasPrefix("application/json") {
+            throw Problem(status: 415, type: "unsupported-media-type", title: "Unsupported media type", detail: "Send application/json.")
+        }
+        let buffer: ByteBuffer
+        do { buffer = try await collectBody(upTo: maxRequestBodyBytes) } catch { throw Problem.tooLarge(maxRequestBodyBytes) }
+        return try StrictJSON.decode(type, from: Data(buffer: buffer))
+    }
+}
+
+extension Parameters {
+    func id(_ name: String = "id") throws -> String {
+        guard let value = get(name), !value.isEmpty, value.utf8.count <= 128 else { throw Problem.notFound() }
+        return value
+    }
+}
+
+/// Query parameters for paging: `cursor` (opaque) and `limit` (1–200, default 50).
+struct Paging {
+    var cursor: String?
+    var limit: Int
+
+    init(_ request: Request) throws {
+        cursor = request.uri.queryParameters.get("cursor")
+        if let text = request.uri.queryParameters.get("limit") {
+            guard let value = Int(text), (1...200).contains(value) else { throw Problem.badRequest("limit must be an integer from 1 to 200.") }
+            limit = value
+        } else {
+            limit = 50
+        }
+    }
+}

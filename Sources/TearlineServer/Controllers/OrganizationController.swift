@@ -1,0 +1,45 @@
+import Hummingbird
+import TearlineStore
+
+/// `/v1/organizations`, their members, and `/v1/members`.
+struct OrganizationController<Context: RequestContext>: Sendable {
+    let service: TearlineService
+    let auth: Authenticator
+
+    func register(on router: Router<Context>) {
+        router.post("/v1/organizations") { request, _ in
+            var request = request
+            let caller = try await auth.caller(request)
+            let input = try await request.decode(CreateOrganizationRequest.self)
+            return try JSONResponse.make(try await service.createOrganization(input, by: caller), status: .created)
+        }
+        router.get("/v1/organizations") { request, _ in
+            let caller = try await auth.caller(request)
+            return try JSONResponse.make(try await service.organizations(for: caller))
+        }
+        router.get("/v1/organizations/:id") { request, context in
+            let caller = try await auth.caller(request)
+            return try JSONResponse.make(try await service.organization(id: try context.parameters.id(), for: caller))
+        }
+        router.post("/v1/organizations/:id/members") { request, context in
+            var request = request
+            let caller = try await auth.caller(request)
+            let input = try await request.decode(CreateMemberRequest.self)
+            return try JSONResponse.make(try await service.createMember(in: try context.parameters.id(), input, by: caller), status: .created)
+        }
+        router.get("/v1/organizations/:id/members") { request, context in
+            let caller = try await auth.caller(request)
+            return try JSONResponse.make(try await service.members(of: try context.parameters.id(), for: caller))
+        }
+        router.patch("/v1/members/:id") { request, context in
+            var request = request
+            let caller = try await auth.caller(request)
+            let input = try await request.decode(UpdateMemberRequest.self)
+            return try JSONResponse.make(try await service.updateMember(id: try context.parameters.id(), input, by: caller))
+        }
+        router.get("/v1/me") { request, _ in
+            let caller = try await auth.caller(request)
+            return try JSONResponse.make(IdentityResponse(nodeAdmin: caller.member == nil, member: caller.member.map(MemberResponse.init)))
+        }
+    }
+}

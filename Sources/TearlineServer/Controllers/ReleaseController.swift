@@ -1,0 +1,33 @@
+import Hummingbird
+
+/// `/v1/releases`: the recipient's inbox, reading, verifying, revoking and (refused) forwarding.
+struct ReleaseController<Context: RequestContext>: Sendable {
+    let service: TearlineService
+    let auth: Authenticator
+
+    func register(on router: Router<Context>) {
+        router.get("/v1/releases") { request, _ in
+            let caller = try await auth.caller(request)
+            let paging = try Paging(request)
+            return try JSONResponse.make(try await service.inbox(by: caller, cursor: paging.cursor, limit: paging.limit))
+        }
+        router.get("/v1/releases/:id") { request, context in
+            let caller = try await auth.caller(request)
+            return try JSONResponse.make(try await service.viewRelease(id: try context.parameters.id(), by: caller))
+        }
+        router.get("/v1/releases/:id/verify") { request, context in
+            let caller = try await auth.caller(request)
+            return try JSONResponse.make(try await service.verifyRelease(id: try context.parameters.id(), by: caller))
+        }
+        router.post("/v1/releases/:id/revoke") { request, context in
+            let caller = try await auth.caller(request)
+            return try JSONResponse.make(try await service.revoke(releaseId: try context.parameters.id(), by: caller))
+        }
+        router.post("/v1/releases/:id/forward") { request, context -> Response in
+            var request = request
+            let caller = try await auth.caller(request)
+            let input = try await request.decode(ForwardRequest.self)
+            try await service.forward(releaseId: try context.parameters.id(), input, by: caller)
+        }
+    }
+}

@@ -1,0 +1,39 @@
+import Hummingbird
+
+/// `/v1/reports`: the originator's holdings, and releasing them.
+struct ReportController<Context: RequestContext>: Sendable {
+    let service: TearlineService
+    let auth: Authenticator
+
+    func register(on router: Router<Context>) {
+        router.post("/v1/reports") { request, _ in
+            var request = request
+            let caller = try await auth.caller(request)
+            let input = try await request.decode(CreateReportRequest.self)
+            return try JSONResponse.make(try await service.createReport(input, by: caller), status: .created)
+        }
+        router.get("/v1/reports") { request, _ in
+            let caller = try await auth.caller(request)
+            let paging = try Paging(request)
+            return try JSONResponse.make(try await service.listReports(by: caller, cursor: paging.cursor, limit: paging.limit))
+        }
+        router.get("/v1/reports/:id") { request, context in
+            let caller = try await auth.caller(request)
+            return try JSONResponse.make(try await service.viewReport(id: try context.parameters.id(), by: caller))
+        }
+        router.get("/v1/reports/:id/verify") { request, context in
+            let caller = try await auth.caller(request)
+            return try JSONResponse.make(try await service.verifyReport(id: try context.parameters.id(), by: caller))
+        }
+        router.post("/v1/reports/:id/releases") { request, context in
+            var request = request
+            let caller = try await auth.caller(request)
+            let input = try await request.decode(CreateReleaseRequest.self)
+            return try JSONResponse.make(try await service.release(reportId: try context.parameters.id(), input, by: caller), status: .created)
+        }
+        router.get("/v1/reports/:id/releases") { request, context in
+            let caller = try await auth.caller(request)
+            return try JSONResponse.make(try await service.releases(ofReport: try context.parameters.id(), by: caller))
+        }
+    }
+}

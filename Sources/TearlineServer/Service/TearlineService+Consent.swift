@@ -1,0 +1,106 @@
+import Foundation
+import TearlineCore
+import TearlineStore
+
+extension TearlineService {
+    /// A recipient's attempt to pass a release to another organisation.
+    ///
+    /// why: the third-party rule. The forward is refused (403, `third-party-rule`), a consent request
+    /// goes to the originator, and the attempt is audited in both organisations' trails.
+    public func forward(releaseId: String, _ input: ForwardRequest, by caller: Caller) async throws -> Never {
+        try Validate.organizationId(input.recipient, field: "recipient")
+        let now = now()
+        let consentId = Identifier.make("csr")
+        let problem: Problem = try await store.write { s in
+            switch try self.releaseView(s, id: releaseId, caller: caller, now: now, action: "release.forward") {
+            case .failure(let problem): return problem
+            case .success(let (release, _, _, member)):
+                let decision = DecisionRule.forward(holder: member.organization, originator: release.originator)
+                if decision.isAllowed {
+                    return .conflict("The originator releases its own material directly: POST /v1/reports/\(release.reportId)/releases.",
+                                     type: "use-release")
+                }
+                guard input.recipient != member.organization else {
+                    return .badRequest("recipient is the caller's own organisation.")
+                }
+                guard try s.organization(id: input.recipient) != nil else {
+                    return .badRequest("recipient \"\(input.recipient)\" is not an organisation on this node.")
+                }
+                let request = ConsentRequestRecord(
+                    id: consentId, releaseId: release.id, reportId: release.reportId, originator: release.originator,
+                    holder: member.organization, target: input.recipient, requestedBy: member.id, createdAt: now)
+                try s.insertConsentRequest(request)
+                try s.appendAudit(.by(caller, at: now, action: "release.forward", object: release.id, concerns: release.originator,
+                                      decision: decision, detail: "target=\(input.recipient) consentRequest=\(consentId)"))
+                var problem = Problem.forbidden(
+                    "A release may not be passed on without the originator's consent. A consent request has gone to \(release.originator).",
+                    reasons: decision.reasons)
+                problem.type = "third-party-rule"
+                problem.extra = ["consentRequestId": consentId]
+                return problem
+            }
+        }
+        throw problem
+    }
+
+    /// Consent requests the caller may see: the originator's releasers, security and admin see
+    /// those addressed to it; the holder's members see those they made (its admin and security see all of its).
+    public func consentRequests(by caller: Caller) async throws -> [ConsentRequestResponse] {
+        guard let member = caller.member else { throw Problem.forbidden("Consent requests belong to members.", reasons: .roleRequired) }
+        return try await store.read { s in
+            try s.consentRequests(involving: member.organization).filter { c in
+                if c.originator == member.organization { return member.has(.releaser) || member.has(.security) || member.has(.admin) }
+                return c.requestedBy == member.id || member.has(.security) || member.has(.admin) || member.has(.releaser)
+            }.map(ConsentRequestResponse.init)
+        }
+    }
+
+    /// The originator's decision on a consent request. Granting makes a new release from the
+    /// originator to the third party, with the originator's markings and signature; the forwarding
+    /// party never becomes its originator. Denying sends nothing anywhere.
+    public func decideConsent(id: String, _ input: ConsentDecisionRequest, by caller: Caller) async throws -> ConsentRequestResponse {
+        guard ["grant", "deny"].contains(input.decision) else { throw Problem.badRequest("decision must be grant or deny.") }
+        let now = now()
+        let releaseId = Identifier.make("rel")
+        return try await transact { s in
+            guard let member = caller.member, var request = try s.consentRequest(id: id), request.originator == member.organization else {
+                try s.appendAudit(.by(caller, at: now, action: "consent.decide", object: id, decision: .deny(.noAccessPath)))
+                return .failure(.notFound("consent request"))
+            }
+            guard member.has(.releaser) else {
+                try s.appendAudit(.by(caller, at: now, action: "consent.decide", object: id, concerns: request.holder, decision: .deny(.roleRequired)))
+                return .failure(.forbidden("Only a releaser of the originator decides consent.", reasons: .roleRequired))
+            }
+            guard request.status == .pending else {
+                return .failure(.conflict("The request was already \(request.status.rawValue).", type: "already-decided"))
+            }
+            if input.decision == "deny" {
+                request.status = .denied
+            } else {
+                guard let original = try s.release(id: request.releaseId), let stored = try s.report(id: request.reportId) else {
+                    return .failure(.notFound("release"))
+                }
+                let partnership = try s.partnership(between: request.originator, and: request.target)
+                // why: consent is the originator's explicit approval, ORCON included, but only for what the
+                // original release carried and only as far as the rule allows to the third party.
+                let outcome = try self.makeRelease(
+                    s, id: releaseId, report: stored.report, releaserView: nil, candidates: original.portions, to: request.target,
+                    partnership: partnership?.terms, orconApproved: true, by: caller, now: now, consentRequestId: request.id)
+                if case .failure(var problem) = outcome {
+                    problem.detail = "Consent cannot be honoured: no portion may go to \(request.target) under the rule. The request stays pending."
+                    problem.status = 409
+                    problem.type = "consent-not-possible"
+                    return .failure(problem)
+                }
+                request.status = .granted
+                request.resultingReleaseId = releaseId
+            }
+            request.decidedBy = member.id
+            request.decidedAt = now
+            try s.updateConsentRequest(request)
+            try s.appendAudit(.by(caller, at: now, action: "consent.decide", object: id, concerns: request.holder, decision: .allow,
+                                  detail: "decision=\(request.status.rawValue) target=\(request.target)"))
+            return .success(ConsentRequestResponse(request))
+        }
+    }
+}

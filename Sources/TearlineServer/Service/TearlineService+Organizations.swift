@@ -1,0 +1,124 @@
+import Crypto
+import Foundation
+import TearlineCore
+import TearlineStore
+
+extension TearlineService {
+    /// Creates an organisation with a fresh Ed25519 signing key. Node admin only.
+    public func createOrganization(_ input: CreateOrganizationRequest, by caller: Caller) async throws -> OrganizationResponse {
+        guard case .nodeAdmin = caller else { throw Problem.forbidden("Only the node administrator creates organisations.", reasons: .roleRequired) }
+        try Validate.organizationId(input.id, field: "id")
+        try Validate.text(input.name, field: "name", max: 200)
+        guard let kind = OrganizationKind(rawValue: input.kind) else {
+            throw Problem.badRequest("kind \"\(input.kind)\" must be one of state, agency, international.")
+        }
+        let key = Curve25519.Signing.PrivateKey()
+        let sealed = try masterKey.seal(key.rawRepresentation, context: "org-signing-key:\(input.id)")
+        let record = OrganizationRecord(id: input.id, name: input.name, kind: kind, publicKey: key.publicKey.rawRepresentation,
+                                        sealedPrivateKey: sealed, createdAt: now())
+        let now = now()
+        return try await transact { s in
+            if try s.organization(id: record.id) != nil {
+                return .failure(.conflict("Organisation \(record.id) already exists.", type: "already-exists"))
+            }
+            try s.insertOrganization(record)
+            try s.appendAudit(.by(caller, at: now, action: "organization.create", object: record.id, decision: .allow))
+            return .success(OrganizationResponse(record))
+        }
+    }
+
+    /// Organisations the caller may know of: all for the node admin; its own and its partners for a member.
+    public func organizations(for caller: Caller) async throws -> [OrganizationResponse] {
+        try await store.read { s in
+            let all = try s.organizations()
+            guard let own = caller.organization else { return all.map(OrganizationResponse.init) }
+            let partners = Set(try s.partnerships(involving: own).map { $0.other(than: own) })
+            return all.filter { $0.id == own || partners.contains($0.id) }.map(OrganizationResponse.init)
+        }
+    }
+
+    public func organization(id: String, for caller: Caller) async throws -> OrganizationResponse {
+        guard let found = try await organizations(for: caller).first(where: { $0.id == id }) else { throw Problem.notFound("organisation") }
+        return found
+    }
+
+    /// Creates a member and returns its API token, once. Node admin, or an `admin` of the organisation.
+    public func createMember(in organization: String, _ input: CreateMemberRequest, by caller: Caller) async throws -> CreatedMemberResponse {
+        try Validate.text(input.name, field: "name", max: 200)
+        let clearance = try Validate.clearance(input.clearance)
+        var roles: [Role] = []
+        for text in input.roles {
+            guard let role = Role(rawValue: text) else {
+                throw Problem.badRequest("role \"\(text)\" must be one of analyst, releaser, security, liaison, admin.")
+            }
+            roles.append(role)
+        }
+        if roles.isEmpty { throw Problem.badRequest("roles must name at least one role.") }
+        let compartments = input.compartments ?? []
+        let topics = input.topics ?? []
+        try Validate.compartments(compartments, field: "compartments")
+        try Validate.topics(topics, field: "topics")
+        if let seconded = input.secondedTo { try Validate.organizationId(seconded, field: "secondedTo") }
+        if input.secondedTo != nil && !roles.contains(.liaison) {
+            throw Problem.badRequest("secondedTo is only for members with the liaison role.")
+        }
+        let token = APIToken.generate()
+        let now = now()
+        let record = MemberRecord(
+            id: Identifier.make("mem"), organization: organization, name: input.name, roles: roles, clearance: clearance,
+            compartments: compartments, topics: topics, tokenHash: APIToken.hash(token), secondedTo: input.secondedTo, createdAt: now)
+        return try await transact { s in
+            let allowed: Bool = switch caller {
+            case .nodeAdmin: true
+            case .member(let m): m.organization == organization && m.has(.admin) && m.status == .active
+            }
+            guard try s.organization(id: organization) != nil else { return .failure(.notFound("organisation")) }
+            guard allowed else {
+                try s.appendAudit(.by(caller, at: now, action: "member.create", object: organization, decision: .deny(.roleRequired)))
+                return .failure(.forbidden("Only the node administrator or an admin of \(organization) creates its members.", reasons: .roleRequired))
+            }
+            if let seconded = record.secondedTo, try s.organization(id: seconded) == nil {
+                return .failure(.badRequest("secondedTo \"\(seconded)\" is not an organisation on this node."))
+            }
+            try s.insertMember(record)
+            try s.appendAudit(.by(caller, at: now, action: "member.create", object: record.id, decision: .allow))
+            return .success(CreatedMemberResponse(member: MemberResponse(record), token: token))
+        }
+    }
+
+    public func members(of organization: String, for caller: Caller) async throws -> [MemberResponse] {
+        try await store.read { s in
+            switch caller {
+            case .nodeAdmin: break
+            case .member(let m):
+                guard m.organization == organization else { throw Problem.notFound("organisation") }
+                guard m.has(.admin) || m.has(.security) else {
+                    throw Problem.forbidden("Only admin and security members list members.", reasons: .roleRequired)
+                }
+            }
+            guard try s.organization(id: organization) != nil else { throw Problem.notFound("organisation") }
+            return try s.members(organization: organization).map(MemberResponse.init)
+        }
+    }
+
+    /// Suspends or reactivates a member. Node admin, or an `admin` of the member's organisation.
+    public func updateMember(id: String, _ input: UpdateMemberRequest, by caller: Caller) async throws -> MemberResponse {
+        guard let statusText = input.status else { throw Problem.badRequest("Nothing to change: give status.") }
+        guard let status = MemberStatus(rawValue: statusText) else { throw Problem.badRequest("status must be active or suspended.") }
+        let now = now()
+        return try await transact { s in
+            guard var member = try s.member(id: id) else { return .failure(.notFound("member")) }
+            if case .member(let actor) = caller {
+                guard actor.organization == member.organization else { return .failure(.notFound("member")) }
+                guard actor.has(.admin) else {
+                    try s.appendAudit(.by(caller, at: now, action: "member.update", object: id, decision: .deny(.roleRequired)))
+                    return .failure(.forbidden("Only an admin changes a member's status.", reasons: .roleRequired))
+                }
+            }
+            member.status = status
+            try s.updateMember(member)
+            try s.appendAudit(.by(caller, at: now, action: "member.update", object: id, decision: .allow, detail: "status=\(status.rawValue)"))
+            return .success(MemberResponse(member))
+        }
+    }
+}

@@ -1,0 +1,223 @@
+import Foundation
+import TearlineCore
+import TearlineStore
+
+extension TearlineService {
+    /// Releases a report to a partner: a tearline copy that carries only the portions the rule
+    /// allows, with its own banner, signed by the originator. A `releaser` of the originator only;
+    /// the releaser cannot release what they cannot read themselves.
+    public func release(reportId: String, _ input: CreateReleaseRequest, by caller: Caller) async throws -> ReleaseResult {
+        try Validate.organizationId(input.recipient, field: "recipient")
+        let now = now()
+        let releaseId = Identifier.make("rel")
+        return try await transact { s in
+            let access = try self.reportAccess(s, id: reportId, caller: caller, now: now, action: "release.create")
+            guard case .success(let (stored, view, member)) = access else {
+                if case .failure(let problem) = access { return .failure(problem) }
+                return .failure(.notFound("report"))
+            }
+            guard member.has(.releaser) else {
+                try s.appendAudit(.by(caller, at: now, action: "release.create", object: reportId, concerns: input.recipient, decision: .deny(.roleRequired)))
+                return .failure(.forbidden("Only a releaser of \(member.organization) releases its reports.", reasons: .roleRequired))
+            }
+            guard try s.organization(id: input.recipient) != nil else {
+                return .failure(.badRequest("recipient \"\(input.recipient)\" is not an organisation on this node."))
+            }
+            let partnership = try s.partnership(between: member.organization, and: input.recipient)
+            return try self.makeRelease(
+                s, id: releaseId, report: stored.report, releaserView: view, candidates: nil, to: input.recipient,
+                partnership: partnership?.terms, orconApproved: input.approveOrcon ?? false, by: caller, now: now, consentRequestId: nil)
+        }
+    }
+
+    /// Plans, signs, stores and audits a release; refuses (and audits) when nothing may go.
+    func makeRelease(
+        _ s: any StoreSession, id: String, report: Report, releaserView: View?, candidates: PortionSet?, to recipient: String,
+        partnership: PartnershipTerms?, orconApproved: Bool, by caller: Caller, now: Int64, consentRequestId: String?
+    ) throws -> Result<ReleaseResult, Problem> {
+        // why: a releaser passes on only what they may read; other portions are withheld with their read reasons.
+        var allowed = candidates ?? PortionSet(0..<Report.maxPortions)
+        var unreadable: [Int: DenialReasons] = [:]
+        if let releaserView {
+            var visible = PortionSet(releaserView.shown.map(\.index).filter { allowed.contains($0) })
+            if releaserView.titleShown && allowed.contains(Report.titleIndex) { visible.insert(Report.titleIndex) }
+            for w in releaserView.withheld { unreadable[w.index] = w.reasons }
+            allowed = visible
+        } else if candidates == nil {
+            allowed.insert(Report.titleIndex)
+        }
+        var plan = ReleasePlan.make(report, candidates: allowed, to: recipient, partnership: partnership, orconApproved: orconApproved)
+        plan.withheld = plan.withheld.map { w in
+            if let reasons = unreadable[w.index] { return WithheldPortion(index: w.index, reasons: reasons) }
+            return w
+        }
+        let withheldViews = plan.withheld.map { WithheldView(index: $0.index, reasons: $0.reasons.codes) }
+        guard !plan.isEmpty, let banner = plan.banner else {
+            let reasons = plan.withheld.reduce(into: DenialReasons()) { $0.formUnion($1.reasons) }
+            try s.appendAudit(.by(caller, at: now, action: "release.create", object: report.id, concerns: recipient, decision: .deny(reasons),
+                                  detail: "recipient=\(recipient)"))
+            var problem = Problem.forbidden("No portion of this report may go to \(recipient).", reasons: reasons)
+            problem.type = "release-denied"
+            problem.withheld = withheldViews
+            return .failure(problem)
+        }
+        guard let originator = try s.organization(id: report.originator) else { return .failure(.notFound("organisation")) }
+        let content = CanonicalContent.release(id: id, of: report, to: recipient, included: plan.included, createdAt: now)
+        let signature = try ContentSignature.sign(content, with: signingKey(for: originator))
+        let record = ReleaseRecord(
+            id: id, reportId: report.id, originator: report.originator, recipient: recipient, portions: plan.included, banner: banner,
+            orconApproved: orconApproved, createdBy: caller.actorId, createdAt: now, signature: signature, consentRequestId: consentRequestId)
+        try s.insertRelease(record)
+        try s.appendAudit(.by(caller, at: now, action: "release.create", object: id, concerns: recipient, decision: .allow,
+                              detail: "report=\(report.id) recipient=\(recipient) portions=\(plan.includedPortions.count) withheld=\(plan.withheld.count)"))
+        return .success(ReleaseResult(release: record, withheld: plan.withheld))
+    }
+
+    /// How the caller's organisation holds a release, and the report behind it.
+    enum ReleaseAccess {
+        case recipient(ReleaseRecord, StoredReport, ReadChannel)
+        case originator(ReleaseRecord, StoredReport)
+        case none(ReleaseRecord?)
+    }
+
+    func releaseAccess(_ s: any StoreSession, id: String, member: MemberRecord) throws -> ReleaseAccess {
+        guard let release = try s.release(id: id), let stored = try s.report(id: release.reportId) else { return .none(nil) }
+        if member.organization == release.originator { return .originator(release, stored) }
+        guard member.organization == release.recipient else { return .none(release) }
+        let partnership = try s.partnership(between: release.originator, and: release.recipient)
+        // why: a partnership that no longer exists gives no access, like a suspended one.
+        let terms = partnership?.terms ?? PartnershipTerms(status: .suspended, trust: .none)
+        return .recipient(release, stored, .release(ReleaseFacts(portions: release.portions, revoked: release.isRevoked, partnership: terms)))
+    }
+
+    /// The caller's view of a release; for the originator, the release's portions as it holds them.
+    func releaseView(
+        _ s: any StoreSession, id: String, caller: Caller, now: Int64, action: String
+    ) throws -> Result<(ReleaseRecord, StoredReport, View, MemberRecord), Problem> {
+        guard let member = caller.member else { return .failure(.notFound("release")) }
+        let access = try releaseAccess(s, id: id, member: member)
+        var report: Report
+        let channel: ReadChannel
+        let release: ReleaseRecord
+        let stored: StoredReport
+        switch access {
+        case .none(let found):
+            try s.appendAudit(.by(caller, at: now, action: action, object: id, concerns: found?.originator, decision: .deny(.noAccessPath)))
+            return .failure(.notFound("release"))
+        case .originator(let r, let st):
+            release = r
+            stored = st
+            report = st.report
+            report.portions = report.portions.filter { r.portions.contains($0.index) }
+            channel = .originator
+        case .recipient(let r, let st, let ch):
+            release = r
+            stored = st
+            report = st.report
+            channel = ch
+        }
+        let hasGrant = try s.hasGrant(member: member.id, report: release.reportId)
+        var view = View.of(report, for: member.reader, hasGrant: hasGrant, channel: channel)
+        if case .originator = access { view.titleShown = view.titleShown && release.portions.contains(Report.titleIndex) }
+        if view.isEmpty {
+            try s.appendAudit(.by(caller, at: now, action: action, object: id, concerns: release.originator, decision: .deny(view.allReasons)))
+            return .failure(.notFound("release"))
+        }
+        if case .recipient = access {
+            // The recipient's withheld count covers only what the release carries.
+            view.withheld = view.withheld.filter { release.portions.contains($0.index) }
+        }
+        return .success((release, stored, view, member))
+    }
+
+    public func viewRelease(id: String, by caller: Caller) async throws -> DocumentView {
+        let now = now()
+        return try await transact { s in
+            switch try self.releaseView(s, id: id, caller: caller, now: now, action: "release.read") {
+            case .failure(let problem): return .failure(problem)
+            case .success(let (release, stored, view, _)):
+                try s.appendAudit(.by(caller, at: now, action: "release.read", object: id, concerns: release.originator, decision: .allow,
+                                      detail: "shown=\(view.shown.count) withheld=\(view.withheld.count)"))
+                return .success(DocumentView(report: stored.report, view: view, release: release))
+            }
+        }
+    }
+
+    public func verifyRelease(id: String, by caller: Caller) async throws -> VerificationResult {
+        let now = now()
+        return try await transact { s in
+            switch try self.releaseView(s, id: id, caller: caller, now: now, action: "release.verify") {
+            case .failure(let problem): return .failure(problem)
+            case .success(let (release, _, _, _)):
+                let result = try Self.verification(s, release: release)
+                try s.appendAudit(.by(caller, at: now, action: "release.verify", object: id, concerns: release.originator, decision: .allow,
+                                      detail: "valid=\(result.valid)"))
+                return .success(result)
+            }
+        }
+    }
+
+    /// The inbox: releases to the caller's organisation that the caller may read, newest first, as summaries.
+    public func inbox(by caller: Caller, cursor: String?, limit: Int) async throws -> DocumentList {
+        guard let member = caller.member else { throw Problem.forbidden("The inbox belongs to members.", reasons: .roleRequired) }
+        let now = now()
+        return try await transact { s in
+            let page: Page<ReleaseRecord>
+            do { page = try s.releases(recipient: member.organization, after: cursor, limit: limit) } catch StoreError.invalidCursor {
+                return .failure(.badRequest("cursor is not valid."))
+            }
+            var items: [DocumentView] = []
+            for release in page.items {
+                guard case .recipient(_, let stored, let channel) = try self.releaseAccess(s, id: release.id, member: member) else { continue }
+                let hasGrant = try s.hasGrant(member: member.id, report: release.reportId)
+                var view = View.of(stored.report, for: member.reader, hasGrant: hasGrant, channel: channel)
+                guard !view.isEmpty else { continue }
+                view.withheld = view.withheld.filter { release.portions.contains($0.index) }
+                var summary = DocumentView(report: stored.report, view: view, release: release)
+                summary.portions = []
+                summary.entities = []
+                items.append(summary)
+            }
+            try s.appendAudit(.by(caller, at: now, action: "release.list", object: nil, decision: .allow, detail: "results=\(items.count)"))
+            return .success(DocumentList(items: items, next: page.next))
+        }
+    }
+
+    /// The releases of one report, for its originator's releasers, security and admin members.
+    public func releases(ofReport reportId: String, by caller: Caller) async throws -> [ReleaseSummary] {
+        let now = now()
+        return try await transact { s in
+            switch try self.reportAccess(s, id: reportId, caller: caller, now: now, action: "release.list") {
+            case .failure(let problem): return .failure(problem)
+            case .success(let (_, _, member)):
+                guard member.has(.releaser) || member.has(.security) || member.has(.admin) else {
+                    try s.appendAudit(.by(caller, at: now, action: "release.list", object: reportId, decision: .deny(.roleRequired)))
+                    return .failure(.forbidden("Only releasers, security and admin members list a report's releases.", reasons: .roleRequired))
+                }
+                try s.appendAudit(.by(caller, at: now, action: "release.list", object: reportId, decision: .allow))
+                return .success(try s.releases(report: reportId).map(ReleaseSummary.init))
+            }
+        }
+    }
+
+    /// Revokes a release. Its recipient loses access at once; nothing is deleted.
+    public func revoke(releaseId: String, by caller: Caller) async throws -> ReleaseSummary {
+        let now = now()
+        return try await transact { s in
+            guard let member = caller.member, var release = try s.release(id: releaseId), release.originator == member.organization else {
+                try s.appendAudit(.by(caller, at: now, action: "release.revoke", object: releaseId, decision: .deny(.noAccessPath)))
+                return .failure(.notFound("release"))
+            }
+            guard member.has(.releaser) else {
+                try s.appendAudit(.by(caller, at: now, action: "release.revoke", object: releaseId, concerns: release.recipient, decision: .deny(.roleRequired)))
+                return .failure(.forbidden("Only a releaser revokes a release.", reasons: .roleRequired))
+            }
+            guard !release.isRevoked else { return .failure(.conflict("The release is already revoked.", type: "already-revoked")) }
+            release.revokedAt = now
+            release.revokedBy = member.id
+            try s.updateRelease(release)
+            try s.appendAudit(.by(caller, at: now, action: "release.revoke", object: releaseId, concerns: release.recipient, decision: .allow))
+            return .success(ReleaseSummary(release))
+        }
+    }
+}

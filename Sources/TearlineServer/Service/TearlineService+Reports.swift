@@ -1,0 +1,170 @@
+import Foundation
+import TearlineCore
+import TearlineStore
+
+/// Limits on what one report may hold.
+public enum ReportLimits {
+    public static let titleBytes = 500
+    public static let portionBytes = 64 * 1024
+    public static let maxEntities = 1000
+}
+
+extension TearlineService {
+    /// Creates a report, signed by its originator organisation. Analysts and releasers only, and
+    /// nobody writes a portion above their own clearance or compartments.
+    public func createReport(_ input: CreateReportRequest, by caller: Caller) async throws -> DocumentView {
+        guard let author = caller.member else { throw Problem.forbidden("Reports are written by members.", reasons: .roleRequired) }
+        try Validate.text(input.title, field: "title", max: ReportLimits.titleBytes)
+        let titleMarking = try Validate.marking(input.titleMarking, field: "titleMarking")
+        let grade: SourceGrade
+        do { grade = try SourceGrade(code: input.sourceGrade) } catch { throw Problem.badRequest("sourceGrade: \(error.description)") }
+        guard !input.topics.isEmpty else { throw Problem.badRequest("topics must name at least one topic (need-to-know is decided on topics).") }
+        try Validate.topics(input.topics, field: "topics")
+        guard !input.portions.isEmpty else { throw Problem.badRequest("portions must hold at least one portion.") }
+        guard input.portions.count <= Report.maxPortions else { throw Problem.badRequest("A report holds at most \(Report.maxPortions) portions.") }
+        var portions: [Portion] = []
+        for (index, p) in input.portions.enumerated() {
+            try Validate.text(p.text, field: "portions[\(index)].text", max: ReportLimits.portionBytes)
+            let marking = try Validate.marking(p.marking, field: "portions[\(index)].marking")
+            portions.append(Portion(index: index, marking: marking, sourcesAndMethods: p.sourcesAndMethods ?? false, text: p.text))
+        }
+        let entities = input.entities ?? []
+        guard entities.count <= ReportLimits.maxEntities else { throw Problem.badRequest("A report names at most \(ReportLimits.maxEntities) entities.") }
+        for (index, e) in entities.enumerated() {
+            try Validate.text(e.type, field: "entities[\(index)].type", max: 64)
+            try Validate.text(e.value, field: "entities[\(index)].value", max: 1000)
+            guard portions.indices.contains(e.portion) else {
+                throw Problem.badRequest("entities[\(index)].portion \(e.portion) is not a portion of this report.")
+            }
+        }
+        let now = now()
+        let id = Identifier.make("rpt")
+        let portionMarkings = portions.map(\.marking)
+        let report = Report(
+            id: id, originator: author.organization, title: input.title, titleMarking: titleMarking, sourceGrade: grade,
+            topics: input.topics, entities: entities.map { EntityMention(type: $0.type, value: $0.value, portion: $0.portion) },
+            portions: portions, createdBy: author.id, createdAt: now)
+        return try await transact { s in
+            var reasons = DenialReasons()
+            if !(author.has(.analyst) || author.has(.releaser)) { reasons.insert(.roleRequired) }
+            for marking in [titleMarking] + portionMarkings {
+                reasons.formUnion(DecisionRule.author(author.reader, marking: marking).reasons)
+            }
+            if !reasons.isEmpty {
+                try s.appendAudit(.by(caller, at: now, action: "report.create", object: nil, decision: .deny(reasons)))
+                return .failure(.forbidden("This member may not write this report.", reasons: reasons))
+            }
+            guard let org = try s.organization(id: author.organization) else { return .failure(.notFound("organisation")) }
+            let signature = try ContentSignature.sign(CanonicalContent.report(report), with: self.signingKey(for: org))
+            try s.insertReport(StoredReport(report: report, signature: signature))
+            try s.appendAudit(.by(caller, at: now, action: "report.create", object: id, decision: .allow,
+                                  detail: "portions=\(portionMarkings.count)"))
+            let view = View.of(report, for: author.reader, hasGrant: false, channel: .originator)
+            return .success(DocumentView(report: report, view: view, release: nil))
+        }
+    }
+
+    /// The caller's view of one of its organisation's reports: readable portions only, the
+    /// banner of what is shown, the count withheld. 404 when nothing is readable.
+    public func viewReport(id: String, by caller: Caller) async throws -> DocumentView {
+        let now = now()
+        return try await transact { s in
+            switch try self.reportAccess(s, id: id, caller: caller, now: now, action: "report.read") {
+            case .failure(let problem): return .failure(problem)
+            case .success(let (report, view, _)):
+                try s.appendAudit(.by(caller, at: now, action: "report.read", object: id, decision: .allow,
+                                      detail: "shown=\(view.shown.count) withheld=\(view.withheld.count)"))
+                return .success(DocumentView(report: report.report, view: view, release: nil))
+            }
+        }
+    }
+
+    /// Loads a report for a member of its originator and applies the rule; audits and answers 404 on denial.
+    func reportAccess(
+        _ s: any StoreSession, id: String, caller: Caller, now: Int64, action: String
+    ) throws -> Result<(StoredReport, View, MemberRecord), Problem> {
+        guard let member = caller.member else { return .failure(.notFound("report")) }
+        guard let stored = try s.report(id: id), stored.report.originator == member.organization else {
+            // why: recipients hold releases, never the original; other organisations' reports do not exist for them.
+            try s.appendAudit(.by(caller, at: now, action: action, object: id, decision: .deny(.noAccessPath)))
+            return .failure(.notFound("report"))
+        }
+        let hasGrant = try s.hasGrant(member: member.id, report: id)
+        let view = View.of(stored.report, for: member.reader, hasGrant: hasGrant, channel: .originator)
+        if view.isEmpty {
+            try s.appendAudit(.by(caller, at: now, action: action, object: id, decision: .deny(view.allReasons)))
+            return .failure(.notFound("report"))
+        }
+        return .success((stored, view, member))
+    }
+
+    /// The caller's organisation's reports that it may read, newest first, as summaries.
+    public func listReports(by caller: Caller, cursor: String?, limit: Int) async throws -> DocumentList {
+        guard let member = caller.member else { throw Problem.forbidden("Reports belong to members' organisations.", reasons: .roleRequired) }
+        let now = now()
+        return try await transact { s in
+            let page: Page<String>
+            do { page = try s.reportIds(originator: member.organization, after: cursor, limit: limit) } catch StoreError.invalidCursor {
+                return .failure(.badRequest("cursor is not valid."))
+            }
+            var items: [DocumentView] = []
+            for id in page.items {
+                guard let stored = try s.report(id: id) else { continue }
+                let view = View.of(stored.report, for: member.reader, hasGrant: try s.hasGrant(member: member.id, report: id), channel: .originator)
+                guard !view.isEmpty else { continue }
+                var summary = DocumentView(report: stored.report, view: view, release: nil)
+                summary.portions = []
+                summary.entities = []
+                items.append(summary)
+            }
+            try s.appendAudit(.by(caller, at: now, action: "report.list", object: nil, decision: .allow, detail: "results=\(items.count)"))
+            return .success(DocumentList(items: items, next: page.next))
+        }
+    }
+
+    /// Checks the originator's signature over a report the caller may read.
+    public func verifyReport(id: String, by caller: Caller) async throws -> VerificationResult {
+        let now = now()
+        return try await transact { s in
+            switch try self.reportAccess(s, id: id, caller: caller, now: now, action: "report.verify") {
+            case .failure(let problem): return .failure(problem)
+            case .success(let (stored, _, _)):
+                let result = try Self.verification(s, report: stored)
+                try s.appendAudit(.by(caller, at: now, action: "report.verify", object: id, decision: .allow, detail: "valid=\(result.valid)"))
+                return .success(result)
+            }
+        }
+    }
+
+    static func verification(_ s: any StoreSession, report stored: StoredReport) throws -> VerificationResult {
+        let content = CanonicalContent.report(stored.report)
+        let key = try s.organization(id: stored.report.originator)?.publicKey ?? Data()
+        return VerificationResult(
+            id: stored.report.id, kind: "report", originator: stored.report.originator,
+            valid: ContentSignature.verify(stored.signature, of: content, publicKey: key), algorithm: "Ed25519",
+            publicKey: key.base64EncodedString(), signature: stored.signature.base64EncodedString(), contentDigest: content.digest)
+    }
+
+    static func verification(_ s: any StoreSession, release: ReleaseRecord) throws -> VerificationResult {
+        let key = try s.organization(id: release.originator)?.publicKey ?? Data()
+        guard let stored = try s.report(id: release.reportId) else {
+            return VerificationResult(id: release.id, kind: "release", originator: release.originator, valid: false, algorithm: "Ed25519",
+                                      publicKey: key.base64EncodedString(), signature: release.signature.base64EncodedString(), contentDigest: "")
+        }
+        let content = CanonicalContent.release(id: release.id, of: stored.report, to: release.recipient, included: release.portions,
+                                               createdAt: release.createdAt)
+        return VerificationResult(
+            id: release.id, kind: "release", originator: release.originator,
+            valid: ContentSignature.verify(release.signature, of: content, publicKey: key), algorithm: "Ed25519",
+            publicKey: key.base64EncodedString(), signature: release.signature.base64EncodedString(), contentDigest: content.digest)
+    }
+
+    /// Verifies any report or release in the store, for the operator's `tearline verify`.
+    public func verifyStored(id: String) async throws -> VerificationResult? {
+        try await store.read { s in
+            if let release = try s.release(id: id) { return try Self.verification(s, release: release) }
+            if let report = try s.report(id: id) { return try Self.verification(s, report: report) }
+            return nil
+        }
+    }
+}

@@ -1,0 +1,122 @@
+import Crypto
+import Foundation
+import TearlineCore
+import TearlineStore
+
+/// The application's use cases, shared by the HTTP controllers and the CLI so that both run
+/// the same code path: validate, decide with ``DecisionRule``, store and audit in one transaction.
+public final class TearlineService: Sendable {
+    public let store: any TearlineStore
+    let masterKey: MasterKey
+    let clock: @Sendable () -> Int64
+
+    public init(store: any TearlineStore, masterKey: MasterKey, clock: (@Sendable () -> Int64)? = nil) {
+        self.store = store
+        self.masterKey = masterKey
+        self.clock = clock ?? { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
+    }
+
+    /// Opens the SQLite store and its master key file (created with mode 0600 when missing).
+    public static func open(databasePath: String, keyFile: String? = nil) throws -> TearlineService {
+        let store = try SQLiteStore(path: databasePath)
+        let key = try MasterKey.loadOrCreate(path: keyFile ?? MasterKey.defaultPath(forDatabase: databasePath))
+        return TearlineService(store: store, masterKey: key)
+    }
+
+    func now() -> Int64 { clock() }
+
+    /// Runs a write transaction whose body may refuse with a problem *after* recording the
+    /// refusal in the audit log: the audit row commits, the problem is thrown afterwards.
+    func transact<T: Sendable>(_ body: @escaping @Sendable (any StoreSession) throws -> Result<T, Problem>) async throws -> T {
+        try await store.write(body).get()
+    }
+
+    /// Resolves a bearer token to a caller, or `nil` when no credential matches.
+    public func authenticate(token: String) async throws -> Caller? {
+        let hash = APIToken.hash(token)
+        return try await store.read { s in
+            if let member = try s.member(tokenHash: hash) { return .member(member) }
+            if try s.nodeCredentialExists(tokenHash: hash) { return .nodeAdmin }
+            return nil
+        }
+    }
+
+    /// Creates the node-admin credential if the node has none, returning the token to show once.
+    public func bootstrapNodeAdmin() async throws -> String? {
+        let token = APIToken.generate(prefix: "tln")
+        let hash = APIToken.hash(token)
+        let now = now()
+        return try await store.write { s in
+            guard try s.nodeCredentialCount() == 0 else { return nil }
+            try s.insertNodeCredential(tokenHash: hash, createdAt: now)
+            try s.appendAudit(AuditRecord(at: now, actor: "node", organization: nil, action: "node-admin.create", object: nil, decision: "allow"))
+            return token
+        }
+    }
+
+    /// Records an authentication failure.
+    public func auditUnauthenticated(path: String) async throws {
+        let now = now()
+        _ = try await store.write { s in
+            try s.appendAudit(AuditRecord(at: now, actor: nil, organization: nil, action: "auth.denied", object: path, decision: "deny", reasons: ["unauthenticated"]))
+        }
+    }
+
+    func signingKey(for organization: OrganizationRecord) throws -> Curve25519.Signing.PrivateKey {
+        let raw = try masterKey.open(organization.sealedPrivateKey, context: "org-signing-key:\(organization.id)")
+        return try Curve25519.Signing.PrivateKey(rawRepresentation: raw)
+    }
+}
+
+extension AuditRecord {
+    /// An audit record for `caller` acting on `object`.
+    static func by(
+        _ caller: Caller, at: Int64, action: String, object: String?, concerns: String? = nil,
+        decision: Decision, detail: String? = nil
+    ) -> AuditRecord {
+        AuditRecord(
+            at: at, actor: caller.actorId, organization: caller.organization, concerns: concerns, action: action,
+            object: object, decision: decision.isAllowed ? "allow" : "deny", reasons: decision.reasons.codes, detail: detail)
+    }
+}
+
+/// Validation of identifiers that arrive from outside.
+enum Validate {
+    static func organizationId(_ id: String, field: String) throws(Problem) {
+        guard OrganizationID.isValid(id) else {
+            throw .badRequest("\(field) \"\(id)\" is not an organisation id: use 1–16 upper-case letters, digits and hyphens, starting with a letter.")
+        }
+    }
+
+    /// Topics: lower-case letters, digits, '-', '.', '_', 1–64 characters.
+    static func topics(_ topics: [String], field: String) throws(Problem) {
+        for topic in topics {
+            let ok = !topic.isEmpty && topic.count <= 64 && topic.utf8.allSatisfy { b in
+                (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) || b == 0x2D || b == 0x2E || b == 0x5F
+            }
+            guard ok else { throw .badRequest("\(field) \"\(topic)\" is not a topic: use 1–64 lower-case letters, digits, '-', '.', '_'.") }
+        }
+    }
+
+    static func compartments(_ values: [String], field: String) throws(Problem) {
+        for value in values where !CompartmentID.isValid(value) {
+            throw .badRequest("\(field) \"\(value)\" is not a compartment: use upper-case letters, digits and hyphens.")
+        }
+    }
+
+    static func text(_ value: String, field: String, max: Int) throws(Problem) {
+        guard !value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw .badRequest("\(field) must not be empty.") }
+        guard value.utf8.count <= max else { throw .badRequest("\(field) is longer than \(max) bytes.") }
+    }
+
+    static func clearance(_ text: String) throws(Problem) -> Classification {
+        guard let level = Classification(anyName: text) else {
+            throw .badRequest("clearance \"\(text)\" is not a classification (UNCLASSIFIED, RESTRICTED, CONFIDENTIAL, SECRET, TOP SECRET).")
+        }
+        return level
+    }
+
+    static func marking(_ text: String, field: String) throws(Problem) -> Marking {
+        do { return try Marking.parse(text) } catch { throw Problem.invalidMarking(error, at: field) }
+    }
+}
