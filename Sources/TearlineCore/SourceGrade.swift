@@ -6,7 +6,9 @@ public struct SourceGrade: Hashable, Sendable, CustomStringConvertible {
     public let credibility: Int
 
     public init(reliability: Character, credibility: Int) throws(SourceGradeError) {
-        guard ("A"..."F").contains(reliability) else { throw SourceGradeError(text: "\(reliability)\(credibility)") }
+        // why: a Character range admits "B" followed by a combining mark ("B\u{20DD}"); only the
+        // six ASCII letters are Admiralty reliabilities.
+        guard reliability.isASCII, ("A"..."F").contains(reliability) else { throw SourceGradeError(text: "\(reliability)\(credibility)") }
         guard (1...6).contains(credibility) else { throw SourceGradeError(text: "\(reliability)\(credibility)") }
         self.reliability = reliability
         self.credibility = credibility

@@ -6,15 +6,19 @@ import TearlineCore
 struct MarkingRoundTripPropertyTests {
     @Test func bannerFormRoundTrips() async {
         await propertyCheck(count: 1000, input: Generators.marking) { marking in
-            #expect(try Marking.parse(marking.banner) == marking, "\(marking.banner)")
-            #expect(try Marking.parseBanner(marking.banner) == marking)
+            let parsed = try Marking.parse(marking.banner)
+            #expect(parsed == marking, "\(marking.banner)")
+            let parsedBanner = try Marking.parseBanner(marking.banner)
+            #expect(parsedBanner == marking)
         }
     }
 
     @Test func portionFormRoundTrips() async {
         await propertyCheck(count: 1000, input: Generators.marking) { marking in
-            #expect(try Marking.parse(marking.portionMark) == marking, "\(marking.portionMark)")
-            #expect(try Marking.parsePortion(marking.portionMark) == marking)
+            let parsed = try Marking.parse(marking.portionMark)
+            #expect(parsed == marking, "\(marking.portionMark)")
+            let parsedPortion = try Marking.parsePortion(marking.portionMark)
+            #expect(parsedPortion == marking)
         }
     }
 

@@ -18,7 +18,8 @@ struct SourceGradeTests {
 
     @Test(arguments: ["", "B", "B22", "G1", "A0", "A7", "b2", "2B", "BB", "B-", " B2", "B2 ", "B\u{0662}", "Ｂ2", "B\u{20DD}2", "C\u{0308}3"])
     func malformedCodesAreRefused(code: String) {
-        #expect(throws: SourceGradeError(text: code)) { try SourceGrade(code: code) }
+        let error = #expect(throws: SourceGradeError.self) { try SourceGrade(code: code) }
+        #expect(error?.text == code)
     }
 
     @Test func memberwiseInitValidatesToo() {
@@ -29,7 +30,8 @@ struct SourceGradeTests {
     }
 
     @Test func errorSaysWhatIsExpected() {
-        #expect(SourceGradeError(text: "Z9").description
+        let error = #expect(throws: SourceGradeError.self) { try SourceGrade(code: "Z9") }
+        #expect(error?.description
             == "invalid source grade \"Z9\": expected reliability A–F followed by credibility 1–6, for example B2")
     }
 }

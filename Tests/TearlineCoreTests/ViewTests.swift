@@ -42,7 +42,7 @@ struct ViewTests {
     }
 
     @Test func nothingShownMeansEmptyWithoutTitleOrBanner() {
-        let view = View.of(report, for: Fixture.reader("DEU"), hasGrant: false, channel: .none)
+        let view = View.of(report, for: Fixture.reader("DEU", compartments: ["HCS"]), hasGrant: false, channel: .none)
         #expect(view.isEmpty)
         #expect(!view.titleShown)
         #expect(view.banner == nil)

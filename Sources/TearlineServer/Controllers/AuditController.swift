@@ -30,5 +30,9 @@ struct AuditController<Context: RequestContext>: Sendable {
             }
             return try JSONResponse.make(try await service.audit(query, by: caller))
         }
+        router.get("/v1/receipts/:holder") { request, context in
+            let caller = try await auth.caller(request)
+            return try JSONResponse.make(try await service.receipts(holder: try context.parameters.id("holder"), by: caller))
+        }
     }
 }

@@ -1,0 +1,45 @@
+import Foundation
+import TearlineCore
+import TearlineStore
+
+/// Access receipts: who accessed an originator's releases at one holder.
+public struct AccessReceipts: Codable, Sendable {
+    public var originator: String
+    public var holder: String
+    /// `member` when the originator is the dominant side of a hierarchical partnership with the
+    /// holder; `organization` (counts per action only) otherwise.
+    public var granularity: String
+    public var counts: [String: Int]
+    /// Per-member events, only at `member` granularity.
+    public var events: [AuditEventResponse]
+}
+
+extension TearlineService {
+    /// Access receipts for the caller's organisation's releases held by `holder`.
+    ///
+    /// why: story 2 — a dominant partner monitors how the weaker one handles its material; its
+    /// seconded `liaison` members read that log. A peer sees only counts per action.
+    public func receipts(holder: String, by caller: Caller) async throws -> AccessReceipts {
+        guard let member = caller.member else { throw Problem.forbidden("Receipts belong to originators.", reasons: .roleRequired) }
+        let now = now()
+        return try await transact { s in
+            guard let partnership = try s.partnership(between: member.organization, and: holder) else {
+                return .failure(.notFound("partnership"))
+            }
+            let dominant = partnership.kind == .hierarchical && partnership.dominant == member.organization
+            let mayRead = member.has(.security) || (member.has(.liaison) && member.secondedTo == holder && dominant)
+            guard mayRead else {
+                try s.appendAudit(.by(caller, at: now, action: "receipts.read", object: holder, decision: .deny(.roleRequired)))
+                return .failure(.forbidden("Only security members, or liaisons seconded to \(holder), read these receipts.", reasons: .roleRequired))
+            }
+            let events = try s.auditEvents(AuditQuery(organization: member.organization, limit: 10_000))
+                .filter { $0.organization == holder && $0.concerns == member.organization && $0.action.hasPrefix("release.") }
+            let counts = events.reduce(into: [String: Int]()) { $0["\($1.action):\($1.decision)", default: 0] += 1 }
+            try s.appendAudit(.by(caller, at: now, action: "receipts.read", object: holder, concerns: holder, decision: .allow,
+                                  detail: "events=\(events.count)"))
+            return .success(AccessReceipts(
+                originator: member.organization, holder: holder, granularity: dominant ? "member" : "organization",
+                counts: counts, events: dominant ? events.map(AuditEventResponse.init) : []))
+        }
+    }
+}

@@ -1,0 +1,111 @@
+import ArgumentParser
+import Foundation
+import TearlineServer
+
+struct Admin: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Bootstrap and manage organisations, members and partnerships, as the node administrator.",
+        subcommands: [Token.self, OrgCreate.self, MemberCreate.self, MemberSet.self, PartnershipCreate.self, PartnershipSet.self, PartnershipList.self])
+
+    struct Token: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "token", abstract: "Print the node-admin token that `serve` created, once; the file is then deleted.")
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            let path = store.adminTokenPath
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw ValidationError("no unread node-admin token at \(path): it is created on the first `serve` and can be read once")
+            }
+            try FileManager.default.removeItem(atPath: path)
+            print(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+    }
+
+    struct OrgCreate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "org-create", abstract: "Create an organisation.")
+        @OptionGroup var store: StoreOptions
+        @Option(help: "Short upper-case id, e.g. USA, USA-FBI.") var id: String
+        @Option(help: "Display name.") var name: String
+        @Option(help: "state, agency or international.") var kind: String
+
+        func run() async throws {
+            let service = try store.open()
+            try printJSON(try await reportingProblems { try await service.createOrganization(.init(id: id, name: name, kind: kind), by: .nodeAdmin) })
+        }
+    }
+
+    struct MemberCreate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "member-create", abstract: "Create a member and print its API token (shown once).")
+        @OptionGroup var store: StoreOptions
+        @Option(help: "The member's organisation.") var org: String
+        @Option(help: "Display name.") var name: String
+        @Option(help: "Comma-separated roles: analyst, releaser, security, liaison, admin.") var roles: String
+        @Option(help: "UNCLASSIFIED, RESTRICTED, CONFIDENTIAL, SECRET or TOP SECRET.") var clearance: String
+        @Option(help: "Comma-separated compartments.") var compartments: String = ""
+        @Option(help: "Comma-separated need-to-know topics.") var topics: String = ""
+        @Option(help: "For a liaison: the organisation seconded to.") var secondedTo: String?
+
+        func run() async throws {
+            let service = try store.open()
+            let input = CreateMemberRequest(
+                name: name, roles: split(roles), clearance: clearance, compartments: split(compartments), topics: split(topics), secondedTo: secondedTo)
+            try printJSON(try await reportingProblems { try await service.createMember(in: org, input, by: .nodeAdmin) })
+        }
+    }
+
+    struct MemberSet: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "member-set", abstract: "Suspend or reactivate a member.")
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "The member id.") var id: String
+        @Option(help: "active or suspended.") var status: String
+
+        func run() async throws {
+            let service = try store.open()
+            try printJSON(try await reportingProblems { try await service.updateMember(id: id, .init(status: status), by: .nodeAdmin) })
+        }
+    }
+
+    struct PartnershipCreate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "partnership-create", abstract: "Create a partnership.")
+        @OptionGroup var store: StoreOptions
+        @Option(help: "The two organisations, comma-separated, e.g. USA,GBR.") var orgs: String
+        @Option(help: "peer or hierarchical.") var kind: String = "peer"
+        @Option(help: "For hierarchical: the dominant side.") var dominant: String?
+        @Option(help: "none, minimal, limited, low, high or full.") var trust: String
+
+        func run() async throws {
+            let service = try store.open()
+            let input = CreatePartnershipRequest(organizations: split(orgs), kind: kind, dominant: dominant, trustLevel: trust)
+            try printJSON(try await reportingProblems { try await service.createPartnership(input, by: .nodeAdmin) })
+        }
+    }
+
+    struct PartnershipSet: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "partnership-set", abstract: "Suspend, reactivate or re-trust a partnership.")
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "The partnership id.") var id: String
+        @Option(help: "active or suspended.") var status: String?
+        @Option(help: "none, minimal, limited, low, high or full.") var trust: String?
+
+        func run() async throws {
+            let service = try store.open()
+            try printJSON(try await reportingProblems { try await service.updatePartnership(id: id, .init(status: status, trustLevel: trust), by: .nodeAdmin) })
+        }
+    }
+
+    struct PartnershipList: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "partnership-list", abstract: "List partnerships.")
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            let service = try store.open()
+            try printJSON(try await service.partnerships(for: .nodeAdmin))
+        }
+    }
+}
+
+func split(_ text: String) -> [String] {
+    text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+}

@@ -1,0 +1,46 @@
+import ArgumentParser
+import TearlineServer
+
+/// `--db` and `--key-file`, taken by every command that touches data.
+struct StoreOptions: ParsableArguments {
+    @Option(name: .long, help: "The SQLite database file.")
+    var db: String = "./tearline.db"
+
+    @Option(name: .long, help: "The node master key file (default: the database path + .key; created with mode 0600).")
+    var keyFile: String?
+
+    func open() throws -> TearlineService {
+        do {
+            return try TearlineService.open(databasePath: db, keyFile: keyFile)
+        } catch {
+            throw ValidationError("cannot open \(db): \(error)")
+        }
+    }
+
+    var adminTokenPath: String { db + ".admin-token" }
+}
+
+/// Runs a service call, turning a refusal into a clear message and exit code 1.
+func reportingProblems<T>(_ body: () async throws -> T) async throws -> T {
+    do {
+        return try await body()
+    } catch let problem as Problem {
+        FileHandle.standardErrorWrite("tearline: \(problem.description)\n")
+        throw ExitCode(1)
+    }
+}
+
+import Foundation
+
+extension FileHandle {
+    static func standardErrorWrite(_ text: String) {
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+}
+
+/// Prints a value as indented JSON.
+func printJSON<T: Encodable>(_ value: T) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    print(String(decoding: try encoder.encode(value), as: UTF8.self))
+}
