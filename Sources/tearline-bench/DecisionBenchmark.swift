@@ -1,0 +1,79 @@
+import TearlineCore
+
+/// Times the per-portion decision rule over random readers, markings and channels.
+enum DecisionBenchmark {
+    struct Figures {
+        var readNanoseconds: Double
+        var releaseNanoseconds: Double
+        var evaluations: Int
+        var allowed: Int
+    }
+
+    static func run(evaluations: Int) -> Figures {
+        var rng = SplitMix64(seed: 42)
+        let orgs = ["USA", "GBR", "DEU", "ISR", "FRA", "CAN", "AUS", "NZL"]
+        let compartmentNames = ["HCS", "SI", "TK", "G", "KDK"]
+        let topicNames = ["counter-terrorism", "iran", "soviet-union", "cyber", "proliferation", "maritime"]
+        func pick(_ xs: [String], _ n: Int) -> [String] { (0..<n).map { _ in xs[Int(rng.next() % UInt64(xs.count))] } }
+
+        var readers: [Reader] = []
+        var markings: [Marking] = []
+        var topics: [[String]] = []
+        var channels: [ReadChannel] = []
+        for _ in 0..<1024 {
+            readers.append(Reader(
+                organization: orgs[Int(rng.next() % 8)], clearance: Classification(rawValue: Int(rng.next() % 5))!,
+                compartments: pick(compartmentNames, Int(rng.next() % 3)), topics: pick(topicNames, 1 + Int(rng.next() % 3))))
+            let classification = Classification(rawValue: Int(rng.next() % 5))!
+            let noforn = rng.next() % 6 == 0
+            markings.append(Marking(
+                classification: classification, compartments: classification > .confidential ? pick(compartmentNames, Int(rng.next() % 2)) : [],
+                noforn: noforn, orcon: rng.next() % 5 == 0, relTo: noforn ? nil : pick(orgs, 1 + Int(rng.next() % 4))))
+            topics.append(SortedStrings.make(pick(topicNames, 1 + Int(rng.next() % 2))))
+            channels.append(rng.next() % 3 == 0 ? .originator : .release(ReleaseFacts(
+                portions: PortionSet((0..<8).filter { _ in rng.next() % 4 != 0 }), revoked: rng.next() % 10 == 0,
+                partnership: PartnershipTerms(status: rng.next() % 10 == 0 ? .suspended : .active, trust: TrustLevel(rawValue: Int(rng.next() % 6))!))))
+        }
+
+        var allowed = 0
+        let clock = ContinuousClock()
+        let readTime = clock.measure {
+            for i in 0..<evaluations {
+                let decision = DecisionRule.read(
+                    readers[i & 1023], portionIndex: i & 7, marking: markings[(i &* 7) & 1023],
+                    reportTopics: topics[(i &* 13) & 1023], hasGrant: false, channel: channels[(i &* 5) & 1023])
+                if decision.isAllowed { allowed &+= 1 }
+            }
+        }
+        let terms = PartnershipTerms(status: .active, trust: .high)
+        let releaseTime = clock.measure {
+            for i in 0..<evaluations {
+                let decision = DecisionRule.release(
+                    marking: markings[i & 1023], sourcesAndMethods: i & 15 == 0, originator: "USA", partner: orgs[i & 7],
+                    partnership: terms, orconApproved: i & 1 == 0)
+                if decision.isAllowed { allowed &+= 1 }
+            }
+        }
+        return Figures(
+            readNanoseconds: nanoseconds(readTime) / Double(evaluations),
+            releaseNanoseconds: nanoseconds(releaseTime) / Double(evaluations),
+            evaluations: evaluations, allowed: allowed)
+    }
+
+    static func nanoseconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) * 1e9 + Double(d.components.attoseconds) / 1e9
+    }
+}
+
+/// A small deterministic generator, so every run measures the same data.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

@@ -1,0 +1,117 @@
+import Testing
+
+/// Story 1: USA and GBR, peers with high trust. A SECRET//REL TO USA, GBR report goes to GBR;
+/// a cleared GBR analyst reads it all, a less cleared one only the portions at their level.
+@Suite struct StoryOneTests {
+    static var courierReport: [String: Any] { reportBody(
+        title: "Courier network in the Gulf", topics: ["counter-terrorism"],
+        portions: [
+            portion("(S//REL TO USA, GBR)", "The courier network moves funds through three exchange houses."),
+            portion("(C//REL TO USA, GBR)", "Two of the exchange houses share a director."),
+            portion("(U)", "The network has been active since 2019."),
+            portion("(S//NF)", "Reporting comes from a recruited employee of one exchange house.", sourcesAndMethods: true),
+        ]) }
+
+    @Test func originatorSeesWholeReportUnderFullBanner() async throws {
+        try await withWorld { w in
+            let created = try await w.post("/v1/reports", as: "usa-releaser", json: Self.courierReport)
+            #expect(created.code == 201)
+            #expect(created.string("banner") == "SECRET//NOFORN")
+            #expect(created.string("originator") == "USA")
+            #expect(created.portionIndexes == [0, 1, 2, 3])
+            #expect(created.int("withheldPortions") == 0)
+            let id = try #require(created.string("id"))
+            let read = try await w.get("/v1/reports/\(id)", as: "usa-releaser")
+            #expect(read.code == 200)
+            #expect(read.objects("portions").last?["sourcesAndMethods"] as? Bool == true)
+            let verify = try await w.get("/v1/reports/\(id)/verify", as: "usa-releaser")
+            #expect(verify.code == 200)
+            #expect(verify.object["valid"] as? Bool == true)
+        }
+    }
+
+    @Test func releaseToGBRWithholdsSourcesAndMethodsWithReasons() async throws {
+        try await withWorld { w in
+            let id = try await w.createReport(Self.courierReport)
+            let release = try await w.release(id, to: "GBR")
+            #expect(release.code == 201)
+            #expect(release.string("originator") == "USA")
+            #expect(release.string("recipient") == "GBR")
+            #expect(release.ints("portions") == [0, 1, 2])
+            #expect(release.object["titleIncluded"] as? Bool == true)
+            #expect(release.string("banner") == "SECRET//REL TO USA, GBR")
+            let withheld = release.objects("withheld")
+            #expect(withheld.count == 1)
+            #expect(withheld.first?["index"] as? Int == 3)
+            #expect(withheld.first?["reasons"] as? [String] == ["sources-and-methods", "noforn", "not-rel-to"])
+            #expect(!(release.string("signature") ?? "").isEmpty)
+        }
+    }
+
+    @Test func clearedGBRAnalystReadsAllReleasedPortions() async throws {
+        try await withWorld { w in
+            let id = try await w.createReport(Self.courierReport)
+            let releaseId = try await w.releaseId(id, to: "GBR")
+            let read = try await w.get("/v1/releases/\(releaseId)", as: "gbr-analyst-secret")
+            #expect(read.code == 200)
+            #expect(read.string("kind") == "release")
+            #expect(read.string("originator") == "USA")
+            #expect(read.string("recipient") == "GBR")
+            #expect(read.string("title") == "Courier network in the Gulf")
+            #expect(read.portionIndexes == [0, 1, 2])
+            #expect(read.int("withheldPortions") == 0)
+            #expect(read.string("banner") == "SECRET//REL TO USA, GBR")
+            // The sources-and-methods text never reaches GBR.
+            #expect(!read.text.contains("recruited employee"))
+            let verify = try await w.get("/v1/releases/\(releaseId)/verify", as: "gbr-analyst-secret")
+            #expect(verify.code == 200)
+            #expect(verify.object["valid"] as? Bool == true)
+            #expect(verify.string("originator") == "USA")
+        }
+    }
+
+    @Test func lessClearedGBRAnalystSeesOnlyPortionsAtTheirLevel() async throws {
+        try await withWorld { w in
+            let id = try await w.createReport(Self.courierReport)
+            let releaseId = try await w.releaseId(id, to: "GBR")
+            let read = try await w.get("/v1/releases/\(releaseId)", as: "gbr-analyst-confidential")
+            #expect(read.code == 200)
+            #expect(read.portionIndexes == [1, 2])
+            #expect(read.int("withheldPortions") == 1)
+            // The banner covers what is shown, never what is withheld.
+            #expect(read.string("banner") == "CONFIDENTIAL//REL TO USA, GBR")
+            #expect(!read.text.contains("three exchange houses"))
+        }
+    }
+
+    @Test func gbrInboxListsTheReleaseWithoutPortionText() async throws {
+        try await withWorld { w in
+            let id = try await w.createReport(Self.courierReport)
+            let releaseId = try await w.releaseId(id, to: "GBR")
+            let inbox = try await w.get("/v1/releases", as: "gbr-analyst-secret")
+            #expect(inbox.code == 200)
+            let items = inbox.objects("items")
+            #expect(items.map { $0["id"] as? String } == [releaseId])
+            #expect((items.first?["portions"] as? [Any])?.isEmpty == true)
+            // Another partner's inbox stays empty.
+            let deu = try await w.get("/v1/releases", as: "deu-analyst")
+            #expect(deu.code == 200)
+            #expect(deu.objects("items").isEmpty)
+        }
+    }
+
+    @Test func readerWhoMaySeeNothingGets404() async throws {
+        try await withWorld { w in
+            let id = try await w.createReport(reportBody(portions: [portion("(S//REL TO USA, GBR)", "Only SECRET here.")]))
+            let releaseId = try await w.releaseId(id, to: "GBR")
+            let read = try await w.get("/v1/releases/\(releaseId)", as: "gbr-analyst-confidential")
+            #expect(read.code == 404)
+            #expect(read.isProblem)
+            #expect(read.problemType == "not-found")
+            // Exactly as if the release did not exist.
+            let missing = try await w.get("/v1/releases/rel_00000000000000000000000000000000", as: "gbr-analyst-confidential")
+            #expect(missing.code == 404)
+            #expect(missing.text == read.text)
+        }
+    }
+}

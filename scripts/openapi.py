@@ -1,0 +1,254 @@
+#!/usr/bin/env python3
+"""Writes Sources/TearlineServer/Resources/openapi.json, the OpenAPI 3.1 description of the API.
+
+Edit this file when a route changes, run it, and commit both. A test checks the document
+against the routes the server really registers; openapi-spec-validator checks it in CI.
+"""
+import json
+import pathlib
+
+def ref(name):
+    return {"$ref": f"#/components/schemas/{name}"}
+
+def arr(schema):
+    return {"type": "array", "items": schema}
+
+S = {"type": "string"}
+I = {"type": "integer"}
+B = {"type": "boolean"}
+NS = {"type": ["string", "null"]}
+T = {"type": "string", "format": "date-time"}
+
+def obj(props, required=None, additional=False):
+    o = {"type": "object", "properties": props, "additionalProperties": additional}
+    if required:
+        o["required"] = required
+    return o
+
+schemas = {
+    "Problem": obj({
+        "type": {"type": "string", "format": "uri", "description": "Stable problem type, e.g. https://tearline.dev/problems/denied"},
+        "title": S, "status": I, "detail": S,
+        "reasons": {"type": "array", "items": ref("DenialReason")},
+        "withheld": arr(ref("Withheld")),
+        "consentRequestId": S, "part": {"type": "string", "description": "The offending part of a malformed marking."},
+    }, ["type", "title", "status", "detail"]),
+    "DenialReason": {"type": "string", "enum": [
+        "no-access-path", "release-revoked", "partnership-suspended", "portion-not-released", "trust-ceiling",
+        "clearance", "compartments", "need-to-know", "member-throttled", "member-suspended", "no-partnership",
+        "sources-and-methods", "noforn", "not-rel-to", "orcon-not-approved", "tlp-red", "self-release",
+        "third-party-rule", "role-required", "marking-above-author"]},
+    "Withheld": obj({"index": I, "reasons": arr(ref("DenialReason"))}, ["index", "reasons"]),
+    "CreateOrganization": obj({"id": {"type": "string", "pattern": "^[A-Z][A-Z0-9-]{0,15}$"}, "name": S,
+                               "kind": {"type": "string", "enum": ["state", "agency", "international"]}},
+                              ["id", "name", "kind"]),
+    "Organization": obj({"id": S, "name": S, "kind": S, "publicKey": {"type": "string", "description": "Ed25519 public key, base64"},
+                         "createdAt": T}, ["id", "name", "kind", "publicKey", "createdAt"]),
+    "CreateMember": obj({"name": S, "roles": arr({"type": "string", "enum": ["analyst", "releaser", "security", "liaison", "admin"]}),
+                         "clearance": {"type": "string", "description": "UNCLASSIFIED, RESTRICTED, CONFIDENTIAL, SECRET or TOP SECRET"},
+                         "compartments": arr(S), "topics": arr(S), "secondedTo": NS},
+                        ["name", "roles", "clearance"]),
+    "UpdateMember": obj({"status": {"type": "string", "enum": ["active", "suspended"]}}),
+    "Member": obj({"id": S, "organization": S, "name": S, "roles": arr(S), "clearance": S, "compartments": arr(S),
+                   "topics": arr(S), "status": S, "throttled": B, "secondedTo": S, "createdAt": T},
+                  ["id", "organization", "name", "roles", "clearance", "compartments", "topics", "status", "throttled", "createdAt"]),
+    "CreatedMember": obj({"member": ref("Member"), "token": {"type": "string", "description": "The API token, shown once."}},
+                         ["member", "token"]),
+    "Identity": obj({"nodeAdmin": B, "member": ref("Member")}, ["nodeAdmin"]),
+    "CreatePartnership": obj({"organizations": {"type": "array", "items": S, "minItems": 2, "maxItems": 2},
+                              "kind": {"type": "string", "enum": ["peer", "hierarchical"]}, "dominant": NS,
+                              "trustLevel": {"type": "string", "enum": ["none", "minimal", "limited", "low", "high", "full"]},
+                              "status": {"type": "string", "enum": ["active", "suspended"]}},
+                             ["organizations", "kind", "trustLevel"]),
+    "UpdatePartnership": obj({"status": {"type": "string", "enum": ["active", "suspended"]},
+                              "trustLevel": {"type": "string", "enum": ["none", "minimal", "limited", "low", "high", "full"]}}),
+    "Partnership": obj({"id": S, "organizations": arr(S), "kind": S, "dominant": S, "trustLevel": S,
+                        "ceiling": {"type": "string", "description": "Highest classification that may cross it; absent when none."},
+                        "status": S, "createdAt": T, "updatedAt": T},
+                       ["id", "organizations", "kind", "trustLevel", "status", "createdAt", "updatedAt"]),
+    "PortionInput": obj({"marking": {"type": "string", "description": "Portion mark, e.g. (S//REL TO USA, GBR)"}, "text": S,
+                         "sourcesAndMethods": B}, ["marking", "text"]),
+    "EntityInput": obj({"type": S, "value": S, "portion": I}, ["type", "value", "portion"]),
+    "CreateReport": obj({"title": S, "titleMarking": S, "sourceGrade": {"type": "string", "pattern": "^[A-F][1-6]$"},
+                         "topics": arr(S), "portions": arr(ref("PortionInput")), "entities": arr(ref("EntityInput"))},
+                        ["title", "titleMarking", "sourceGrade", "topics", "portions"]),
+    "Portion": obj({"index": I, "marking": S, "text": S, "sourcesAndMethods": B}, ["index", "marking", "text", "sourcesAndMethods"]),
+    "Entity": obj({"type": S, "value": S, "portion": I}, ["type", "value", "portion"]),
+    "DocumentView": obj({"id": S, "kind": {"type": "string", "enum": ["report", "release"]}, "reportId": S, "originator": S,
+                         "recipient": S, "title": S, "banner": S, "sourceGrade": S, "topics": arr(S),
+                         "portions": arr(ref("Portion")), "entities": arr(ref("Entity")), "withheldPortions": I,
+                         "revoked": B, "createdAt": T},
+                        ["id", "kind", "reportId", "originator", "banner", "sourceGrade", "topics", "portions", "entities",
+                         "withheldPortions", "createdAt"]),
+    "DocumentList": obj({"items": arr(ref("DocumentView")), "next": S}, ["items"]),
+    "CreateRelease": obj({"recipient": S, "approveOrcon": B}, ["recipient"]),
+    "ReleaseResult": obj({"id": S, "reportId": S, "originator": S, "recipient": S, "banner": S, "portions": arr(I),
+                          "titleIncluded": B, "withheld": arr(ref("Withheld")), "signature": S, "createdAt": T,
+                          "consentRequestId": S},
+                         ["id", "reportId", "originator", "recipient", "banner", "portions", "titleIncluded", "withheld",
+                          "signature", "createdAt"]),
+    "ReleaseSummary": obj({"id": S, "reportId": S, "recipient": S, "banner": S, "portions": arr(I), "revoked": B, "createdAt": T},
+                          ["id", "reportId", "recipient", "banner", "portions", "revoked", "createdAt"]),
+    "Forward": obj({"recipient": S}, ["recipient"]),
+    "ConsentRequest": obj({"id": S, "releaseId": S, "reportId": S, "originator": S, "holder": S, "target": S, "requestedBy": S,
+                           "status": {"type": "string", "enum": ["pending", "granted", "denied"]}, "createdAt": T,
+                           "decidedBy": S, "decidedAt": T, "resultingReleaseId": S},
+                          ["id", "releaseId", "reportId", "originator", "holder", "target", "requestedBy", "status", "createdAt"]),
+    "ConsentDecision": obj({"decision": {"type": "string", "enum": ["grant", "deny"]}}, ["decision"]),
+    "CreateGrant": obj({"member": S, "report": S, "release": S}, ["member"]),
+    "Grant": obj({"member": S, "report": S}, ["member", "report"]),
+    "Verification": obj({"id": S, "kind": S, "originator": S, "valid": B, "algorithm": {"type": "string", "const": "Ed25519"},
+                         "publicKey": S, "signature": S, "contentDigest": S},
+                        ["id", "kind", "originator", "valid", "algorithm", "publicKey", "signature", "contentDigest"]),
+    "AuditEvent": obj({"seq": I, "at": T, "actor": S, "organization": S, "concerns": S, "action": S, "object": S,
+                       "decision": {"type": "string", "enum": ["allow", "deny"]}, "reasons": arr(S), "detail": S},
+                      ["seq", "at", "action", "decision", "reasons"]),
+    "AuditPage": obj({"items": arr(ref("AuditEvent")), "next": S}, ["items"]),
+    "AccessReceipts": obj({"originator": S, "holder": S, "granularity": {"type": "string", "enum": ["member", "organization"]},
+                           "counts": {"type": "object", "additionalProperties": I}, "events": arr(ref("AuditEvent"))},
+                          ["originator", "holder", "granularity", "counts", "events"]),
+    "Health": obj({"status": S}, ["status"]),
+}
+
+def problem(desc):
+    return {"description": desc, "content": {"application/problem+json": {"schema": ref("Problem")}}}
+
+def ok(schema, desc="OK"):
+    return {"description": desc, "content": {"application/json": {"schema": schema}}}
+
+def body(name):
+    return {"required": True, "content": {"application/json": {"schema": ref(name)}}}
+
+E400 = problem("Invalid request: malformed JSON, unknown field, wrong type, bad marking or identifier. Nothing is written.")
+E401 = problem("Missing or invalid bearer token.")
+E403 = problem("Denied, with machine-readable reasons.")
+E404 = problem("No such resource, or one the caller may not know exists.")
+E409 = problem("Conflict with the current state.")
+E413 = problem("Body larger than 1 MiB.")
+E415 = problem("Body is not application/json.")
+
+def op(summary, responses, *, body_name=None, params=None, auth=True, tag=None, op_id=None):
+    o = {"summary": summary, "operationId": op_id, "responses": responses}
+    if tag:
+        o["tags"] = [tag]
+    if body_name:
+        o["requestBody"] = body(body_name)
+        o["responses"].update({"400": E400, "413": E413, "415": E415})
+    if params:
+        o["parameters"] = params
+    if auth:
+        o["responses"]["401"] = E401
+    else:
+        o["security"] = []
+    return o
+
+def path_param(name, desc):
+    return {"name": name, "in": "path", "required": True, "schema": S, "description": desc}
+
+def query(name, desc, schema=S):
+    return {"name": name, "in": "query", "required": False, "schema": schema, "description": desc}
+
+PAGING = [query("cursor", "Opaque cursor from a previous page's `next`."),
+          query("limit", "Page size, 1–200 (default 50).", {"type": "integer", "minimum": 1, "maximum": 200})]
+ID = [path_param("id", "Identifier.")]
+
+paths = {
+    "/healthz": {"get": op("Liveness check", {"200": ok(ref("Health"))}, auth=False, tag="node", op_id="health")},
+    "/openapi.json": {"get": op("This document", {"200": ok({"type": "object"})}, auth=False, tag="node", op_id="openapi")},
+    "/v1/organizations": {
+        "post": op("Create an organisation with a new Ed25519 signing key (node admin)",
+                   {"201": ok(ref("Organization"), "Created"), "403": E403, "409": E409},
+                   body_name="CreateOrganization", tag="organizations", op_id="createOrganization"),
+        "get": op("Organisations the caller may know of: its own and its partners (all for the node admin)",
+                  {"200": ok(arr(ref("Organization")))}, tag="organizations", op_id="listOrganizations"),
+    },
+    "/v1/organizations/{id}": {"get": op("One organisation and its public key", {"200": ok(ref("Organization")), "404": E404},
+                                         params=ID, tag="organizations", op_id="getOrganization")},
+    "/v1/organizations/{id}/members": {
+        "post": op("Create a member; the API token is returned once (node admin or the organisation's admin)",
+                   {"201": ok(ref("CreatedMember"), "Created"), "403": E403, "404": E404},
+                   body_name="CreateMember", params=ID, tag="members", op_id="createMember"),
+        "get": op("The organisation's members (node admin, or its admin and security members)",
+                  {"200": ok(arr(ref("Member"))), "403": E403, "404": E404}, params=ID, tag="members", op_id="listMembers"),
+    },
+    "/v1/members/{id}": {"patch": op("Suspend or reactivate a member (node admin or the organisation's admin)",
+                                     {"200": ok(ref("Member")), "403": E403, "404": E404},
+                                     body_name="UpdateMember", params=ID, tag="members", op_id="updateMember")},
+    "/v1/me": {"get": op("Who the bearer token belongs to", {"200": ok(ref("Identity"))}, tag="members", op_id="me")},
+    "/v1/partnerships": {
+        "post": op("Create a partnership (node admin)", {"201": ok(ref("Partnership"), "Created"), "403": E403, "409": E409},
+                   body_name="CreatePartnership", tag="partnerships", op_id="createPartnership"),
+        "get": op("Partnerships of the caller's organisation (all for the node admin)", {"200": ok(arr(ref("Partnership")))},
+                  tag="partnerships", op_id="listPartnerships"),
+    },
+    "/v1/partnerships/{id}": {"patch": op(
+        "Suspend, reactivate or change the trust level. Takes effect at once on every release over it. "
+        "Hierarchical: the dominant side's admin only; peer: either side's admin.",
+        {"200": ok(ref("Partnership")), "403": E403, "404": E404},
+        body_name="UpdatePartnership", params=ID, tag="partnerships", op_id="updatePartnership")},
+    "/v1/reports": {
+        "post": op("Write a report, signed by the originator organisation (analyst or releaser; no portion above the author's access)",
+                   {"201": ok(ref("DocumentView"), "Created"), "403": E403},
+                   body_name="CreateReport", tag="reports", op_id="createReport"),
+        "get": op("The organisation's reports the caller may read, as summaries (no portion text)",
+                  {"200": ok(ref("DocumentList")), "400": E400}, params=PAGING, tag="reports", op_id="listReports"),
+    },
+    "/v1/reports/{id}": {"get": op("Read a report: only readable portions, the banner of what is shown, the count withheld; 404 when nothing is readable",
+                                   {"200": ok(ref("DocumentView")), "404": E404}, params=ID, tag="reports", op_id="getReport")},
+    "/v1/reports/{id}/verify": {"get": op("Verify the originator's signature on a report", {"200": ok(ref("Verification")), "404": E404},
+                                          params=ID, tag="reports", op_id="verifyReport")},
+    "/v1/reports/{id}/releases": {
+        "post": op("Release to a partner (releaser of the originator). Only allowed portions go; ORCON needs approveOrcon.",
+                   {"201": ok(ref("ReleaseResult"), "Created"), "403": E403, "404": E404},
+                   body_name="CreateRelease", params=ID, tag="releases", op_id="createRelease"),
+        "get": op("Releases of one report (originator's releasers, security, admin)",
+                  {"200": ok(arr(ref("ReleaseSummary"))), "403": E403, "404": E404}, params=ID, tag="releases", op_id="listReportReleases"),
+    },
+    "/v1/releases": {"get": op("Inbox: releases to the caller's organisation that the caller may read, as summaries",
+                               {"200": ok(ref("DocumentList")), "400": E400}, params=PAGING, tag="releases", op_id="inbox")},
+    "/v1/releases/{id}": {"get": op("Read a release; 404 when revoked, suspended, or nothing is readable",
+                                    {"200": ok(ref("DocumentView")), "404": E404}, params=ID, tag="releases", op_id="getRelease")},
+    "/v1/releases/{id}/verify": {"get": op("Verify the originator's signature on a release", {"200": ok(ref("Verification")), "404": E404},
+                                           params=ID, tag="releases", op_id="verifyRelease")},
+    "/v1/releases/{id}/revoke": {"post": op("Revoke a release (releaser of the originator); nothing is deleted",
+                                            {"200": ok(ref("ReleaseSummary")), "403": E403, "404": E404, "409": E409},
+                                            params=ID, tag="releases", op_id="revokeRelease")},
+    "/v1/releases/{id}/forward": {"post": op(
+        "Try to pass a release to another organisation. A recipient is always refused (403, reason third-party-rule) "
+        "and a consent request goes to the originator; its id is in the problem's consentRequestId.",
+        {"403": E403, "404": E404, "409": E409}, body_name="Forward", params=ID, tag="consent", op_id="forwardRelease")},
+    "/v1/consent-requests": {"get": op("Consent requests addressed to or made by the caller's organisation",
+                                       {"200": ok(arr(ref("ConsentRequest")))}, tag="consent", op_id="listConsentRequests")},
+    "/v1/consent-requests/{id}/decision": {"post": op(
+        "Grant or deny consent (releaser of the originator). Granting makes a new release from the originator to the third party.",
+        {"200": ok(ref("ConsentRequest")), "403": E403, "404": E404, "409": E409},
+        body_name="ConsentDecision", params=ID, tag="consent", op_id="decideConsent")},
+    "/v1/grants": {"post": op("Grant a member need-to-know on one report", {"201": ok(ref("Grant"), "Created"), "403": E403, "404": E404},
+                              body_name="CreateGrant", tag="members", op_id="createGrant")},
+    "/v1/audit": {"get": op("The organisation's audit log (security members); other organisations' actors are not named",
+                            {"200": ok(ref("AuditPage")), "400": E400, "403": E403},
+                            params=[query("member", "Actor member id."), query("action", "Action, e.g. release.read."),
+                                    query("object", "Object id."), query("since", "RFC 3339 time.", T), query("until", "RFC 3339 time.", T)] + PAGING,
+                            tag="audit", op_id="audit")},
+    "/v1/receipts/{holder}": {"get": op(
+        "Access receipts for the caller's releases held by a partner: per member where the caller is the dominant side "
+        "(security, or a liaison seconded there), counts per action for a peer",
+        {"200": ok(ref("AccessReceipts")), "403": E403, "404": E404},
+        params=[path_param("holder", "The partner organisation.")], tag="audit", op_id="receipts")},
+}
+
+document = {
+    "openapi": "3.1.0",
+    "info": {"title": "Tearline API", "version": "0.1.0",
+             "description": "Share secret intelligence between partner organisations under rules they can trust. "
+                            "Every read passes the decision rule; what the caller may not know exists is answered 404."},
+    "servers": [{"url": "http://127.0.0.1:8080"}],
+    "security": [{"bearer": []}],
+    "paths": paths,
+    "components": {"schemas": schemas,
+                   "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "Member or node-admin API token."}}},
+}
+
+out = pathlib.Path(__file__).resolve().parent.parent / "Sources/TearlineServer/Resources/openapi.json"
+out.write_text(json.dumps(document, indent=2, sort_keys=False) + "\n")
+print(f"wrote {out}")
