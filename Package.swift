@@ -63,6 +63,7 @@ let package = Package(
             name: "TearlineCoreTests",
             dependencies: [
                 "TearlineCore",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),

@@ -31,6 +31,10 @@ struct MarkingDominanceTests {
         #expect(!dominates("SECRET", "SECRET//NOFORN"))
         #expect(!dominates("TOP SECRET//REL TO USA", "SECRET//NOFORN"))
         #expect(dominates("TOP SECRET//NOFORN", "SECRET//REL TO USA, GBR"))
+        // An unclassified NOFORN portion restricts release only through NOFORN itself.
+        #expect(!dominates("UNCLASSIFIED", "UNCLASSIFIED//NOFORN"))
+        #expect(!dominates("SECRET//REL TO USA", "UNCLASSIFIED//NOFORN"))
+        #expect(dominates("SECRET//NOFORN", "UNCLASSIFIED//NOFORN"))
     }
 
     @Test func lessRestrictiveTLPDoesNotDominate() {

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 /// Story 1: USA and GBR, peers with high trust. A SECRET//REL TO USA, GBR report goes to GBR;
@@ -112,6 +113,47 @@ import Testing
             let missing = try await w.get("/v1/releases/rel_00000000000000000000000000000000", as: "gbr-analyst-confidential")
             #expect(missing.code == 404)
             #expect(missing.text == read.text)
+        }
+    }
+
+    @Test func titleTravelsLikeAPortion() async throws {
+        try await withWorld { w in
+            var body = reportBody(title: "Name of the recruited source", titleMarking: "(S//NF)",
+                                  portions: [portion("(C//REL TO USA, GBR)", "Releasable portion.")])
+            let report = try await w.createReport(body)
+            let release = try await w.release(report, to: "GBR")
+            #expect(release.code == 201)
+            #expect(release.object["titleIncluded"] as? Bool == false)
+            #expect(release.objects("withheld").isEmpty, "the title is not a content portion")
+            let read = try await w.get("/v1/releases/\(try #require(release.string("id")))", as: "gbr-analyst-secret")
+            #expect(read.code == 200)
+            #expect(read.object["title"] == nil || read.object["title"] is NSNull)
+            #expect(!read.text.contains("recruited source"))
+            #expect(read.string("banner") == "CONFIDENTIAL//REL TO USA, GBR")
+
+            body["titleMarking"] = "(U)"
+            let open = try await w.releaseId(try await w.createReport(body), to: "GBR")
+            #expect(try await w.get("/v1/releases/\(open)", as: "gbr-analyst-secret").string("title") == "Name of the recruited source")
+        }
+    }
+
+    @Test func entitiesTravelOnlyWithTheirPortions() async throws {
+        try await withWorld { w in
+            var body = Self.courierReport
+            body["entities"] = [
+                ["type": "organization", "value": "Gulf Exchange House", "portion": 0],
+                ["type": "person", "value": "Recruited Employee", "portion": 3],
+            ]
+            let report = try await w.createReport(body)
+            let own = try await w.get("/v1/reports/\(report)", as: "usa-releaser")
+            #expect(own.objects("entities").count == 2)
+            let release = try await w.releaseId(report, to: "GBR")
+            let secret = try await w.get("/v1/releases/\(release)", as: "gbr-analyst-secret")
+            #expect(secret.objects("entities").map { $0["value"] as? String } == ["Gulf Exchange House"])
+            #expect(!secret.text.contains("Recruited Employee"))
+            let confidential = try await w.get("/v1/releases/\(release)", as: "gbr-analyst-confidential")
+            #expect(confidential.code == 200)
+            #expect(confidential.objects("entities").isEmpty)
         }
     }
 }

@@ -209,13 +209,16 @@ func withWorld(_ body: @Sendable (World) async throws -> Void) async throws {
             if let seconded = person.seconded { json["secondedTo"] = seconded }
             let reply = try await bare.post("/v1/organizations/\(person.org)/members", as: "admin", json: json)
             try #require(reply.code == 201, "creating \(person.name) failed: \(reply)")
-            tokens[person.name] = try #require(reply.string("token"))
-            memberIds[person.name] = try #require((reply.object["member"] as? [String: Any])?["id"] as? String)
+            let token: String = try #require(reply.string("token"))
+            let memberId: String = try #require((reply.object["member"] as? [String: Any])?["id"] as? String)
+            tokens[person.name] = token
+            memberIds[person.name] = memberId
         }
         var partnerships: [String: String] = [:]
         for (a, b, kind, dominant, trust) in [("USA", "GBR", "peer", nil, "high"), ("USA", "DEU", "hierarchical", "USA", "low"),
                                               ("ISR", "USA", "peer", nil, "high")] as [(String, String, String, String?, String)] {
-            partnerships[[a, b].sorted().joined(separator: "-")] = try await bare.createPartnership(a, b, kind: kind, dominant: dominant, trust: trust)
+            let id = try await bare.createPartnership(a, b, kind: kind, dominant: dominant, trust: trust)
+            partnerships[[a, b].sorted().joined(separator: "-")] = id
         }
         let world = World(client: client, service: service, databasePath: databasePath, adminToken: adminToken,
                           tokens: tokens, memberIds: memberIds, partnershipIds: partnerships)

@@ -71,6 +71,10 @@ extension TearlineService {
                 try s.appendAudit(.by(caller, at: now, action: "consent.decide", object: id, concerns: request.holder, decision: .deny(.roleRequired)))
                 return .failure(.forbidden("Only a releaser of the originator decides consent.", reasons: .roleRequired))
             }
+            guard member.status == .active else {
+                try s.appendAudit(.by(caller, at: now, action: "consent.decide", object: id, concerns: request.holder, decision: .deny(.memberSuspended)))
+                return .failure(.forbidden("A suspended member decides nothing.", reasons: .memberSuspended))
+            }
             guard request.status == .pending else {
                 return .failure(.conflict("The request was already \(request.status.rawValue).", type: "already-decided"))
             }

@@ -32,6 +32,10 @@ extension TearlineService {
                 try s.appendAudit(.by(caller, at: now, action: "grant.create", object: reportId, decision: .deny(.roleRequired)))
                 return .failure(.forbidden("This member may not grant need-to-know here.", reasons: .roleRequired))
             }
+            guard actor.status == .active else {
+                try s.appendAudit(.by(caller, at: now, action: "grant.create", object: reportId, decision: .deny(.memberSuspended)))
+                return .failure(.forbidden("A suspended member grants nothing.", reasons: .memberSuspended))
+            }
             try s.insertGrant(member: grantee.id, report: reportId, grantedBy: actor.id, createdAt: now)
             try s.appendAudit(.by(caller, at: now, action: "grant.create", object: reportId, decision: .allow, detail: "member=\(grantee.id)"))
             return .success(GrantResponse(member: grantee.id, report: reportId))
@@ -51,6 +55,10 @@ extension TearlineService {
                 guard m.has(.security) else {
                     try s.appendAudit(.by(caller, at: now, action: "audit.read", object: nil, decision: .deny(.roleRequired)))
                     return .failure(.forbidden("Only security members read the audit log.", reasons: .roleRequired))
+                }
+                guard m.status == .active else {
+                    try s.appendAudit(.by(caller, at: now, action: "audit.read", object: nil, decision: .deny(.memberSuspended)))
+                    return .failure(.forbidden("A suspended member reads no audit log.", reasons: .memberSuspended))
                 }
                 q.organization = m.organization
             }

@@ -114,6 +114,11 @@ extension TearlineService {
                     try s.appendAudit(.by(caller, at: now, action: "member.update", object: id, decision: .deny(.roleRequired)))
                     return .failure(.forbidden("Only an admin changes a member's status.", reasons: .roleRequired))
                 }
+                // why: a suspended admin must not lift their own suspension or act on others.
+                guard actor.status == .active else {
+                    try s.appendAudit(.by(caller, at: now, action: "member.update", object: id, decision: .deny(.memberSuspended)))
+                    return .failure(.forbidden("A suspended member changes nothing.", reasons: .memberSuspended))
+                }
             }
             member.status = status
             try s.updateMember(member)

@@ -32,6 +32,10 @@ extension TearlineService {
                 try s.appendAudit(.by(caller, at: now, action: "receipts.read", object: holder, decision: .deny(.roleRequired)))
                 return .failure(.forbidden("Only security members, or liaisons seconded to \(holder), read these receipts.", reasons: .roleRequired))
             }
+            guard member.status == .active else {
+                try s.appendAudit(.by(caller, at: now, action: "receipts.read", object: holder, decision: .deny(.memberSuspended)))
+                return .failure(.forbidden("A suspended member reads no receipts.", reasons: .memberSuspended))
+            }
             let events = try s.auditEvents(AuditQuery(organization: member.organization, limit: 10_000))
                 .filter { $0.organization == holder && $0.concerns == member.organization && $0.action.hasPrefix("release.") }
             let counts = events.reduce(into: [String: Int]()) { $0["\($1.action):\($1.decision)", default: 0] += 1 }

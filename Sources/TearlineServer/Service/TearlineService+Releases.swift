@@ -37,14 +37,14 @@ extension TearlineService {
     ) throws -> Result<ReleaseResult, Problem> {
         // why: a releaser passes on only what they may read; other portions are withheld with their read reasons.
         var allowed = candidates ?? PortionSet(0..<Report.maxPortions)
+        // The whole report includes its title (titleIndex lies outside 0..<maxPortions).
+        if candidates == nil { allowed.insert(Report.titleIndex) }
         var unreadable: [Int: DenialReasons] = [:]
         if let releaserView {
             var visible = PortionSet(releaserView.shown.map(\.index).filter { allowed.contains($0) })
             if releaserView.titleShown && allowed.contains(Report.titleIndex) { visible.insert(Report.titleIndex) }
             for w in releaserView.withheld { unreadable[w.index] = w.reasons }
             allowed = visible
-        } else if candidates == nil {
-            allowed.insert(Report.titleIndex)
         }
         var plan = ReleasePlan.make(report, candidates: allowed, to: recipient, partnership: partnership, orconApproved: orconApproved)
         plan.withheld = plan.withheld.map { w in
@@ -211,6 +211,10 @@ extension TearlineService {
             guard member.has(.releaser) else {
                 try s.appendAudit(.by(caller, at: now, action: "release.revoke", object: releaseId, concerns: release.recipient, decision: .deny(.roleRequired)))
                 return .failure(.forbidden("Only a releaser revokes a release.", reasons: .roleRequired))
+            }
+            guard member.status == .active else {
+                try s.appendAudit(.by(caller, at: now, action: "release.revoke", object: releaseId, concerns: release.recipient, decision: .deny(.memberSuspended)))
+                return .failure(.forbidden("A suspended member revokes nothing.", reasons: .memberSuspended))
             }
             guard !release.isRevoked else { return .failure(.conflict("The release is already revoked.", type: "already-revoked")) }
             release.revokedAt = now
