@@ -37,7 +37,7 @@ public enum DecisionRule {
         _ reader: Reader,
         portionIndex: Int,
         marking: Marking,
-        reportTopics: [String],
+        reportTopics: TagSet,
         hasGrant: Bool,
         channel: ReadChannel
     ) -> Decision {
@@ -59,8 +59,8 @@ public enum DecisionRule {
             }
         }
         if marking.classification > reader.clearance { reasons.insert(.clearance) }
-        if !SortedStrings.isSubset(marking.compartments, of: reader.compartments) { reasons.insert(.compartments) }
-        if !hasGrant && !SortedStrings.intersects(reportTopics, reader.topics) { reasons.insert(.needToKnow) }
+        if !marking.compartmentTags.isSubset(of: reader.compartmentTags) { reasons.insert(.compartments) }
+        if !hasGrant && !reportTopics.intersects(reader.topicTags) { reasons.insert(.needToKnow) }
         if reader.isThrottled { reasons.insert(.memberThrottled) }
         if reader.isSuspended { reasons.insert(.memberSuspended) }
         return .from(reasons)
@@ -117,7 +117,7 @@ public enum DecisionRule {
     @inlinable
     public static func author(_ reader: Reader, marking: Marking) -> Decision {
         var reasons = DenialReasons()
-        if marking.classification > reader.clearance || !SortedStrings.isSubset(marking.compartments, of: reader.compartments) {
+        if marking.classification > reader.clearance || !marking.compartmentTags.isSubset(of: reader.compartmentTags) {
             reasons.insert(.markingAboveAuthor)
         }
         if reader.isSuspended { reasons.insert(.memberSuspended) }

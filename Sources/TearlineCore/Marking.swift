@@ -5,7 +5,9 @@
 public struct Marking: Hashable, Sendable {
     public var classification: Classification
     /// SCI-style compartments, for example `HCS`. Sorted, unique.
-    public var compartments: [String]
+    public var compartments: [String] { didSet { compartmentTags = TagSet(compartments) } }
+    /// The compartments, interned for the decision rule.
+    public private(set) var compartmentTags: TagSet
     /// `NOFORN`: not releasable to any foreign organisation.
     public var noforn: Bool
     /// `ORCON`: originator controlled; each release needs the originator's explicit approval.
@@ -25,6 +27,7 @@ public struct Marking: Hashable, Sendable {
     ) {
         self.classification = classification
         self.compartments = SortedStrings.make(compartments)
+        self.compartmentTags = TagSet(self.compartments)
         self.noforn = noforn
         self.orcon = orcon
         self.relTo = relTo.map { SortedStrings.make($0) }

@@ -23,9 +23,12 @@ public struct Reader: Sendable, Hashable {
     public var organization: String
     public var clearance: Classification
     /// Sorted, unique.
-    public var compartments: [String]
+    public var compartments: [String] { didSet { compartmentTags = TagSet(compartments) } }
     /// Need-to-know topics. Sorted, unique.
-    public var topics: [String]
+    public var topics: [String] { didSet { topicTags = TagSet(topics) } }
+    /// Interned forms of the above, for the decision rule.
+    public private(set) var compartmentTags: TagSet
+    public private(set) var topicTags: TagSet
     public var isThrottled: Bool
     public var isSuspended: Bool
 
@@ -41,6 +44,8 @@ public struct Reader: Sendable, Hashable {
         self.clearance = clearance
         self.compartments = SortedStrings.make(compartments)
         self.topics = SortedStrings.make(topics)
+        self.compartmentTags = TagSet(self.compartments)
+        self.topicTags = TagSet(self.topics)
         self.isThrottled = isThrottled
         self.isSuspended = isSuspended
     }

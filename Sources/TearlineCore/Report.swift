@@ -25,7 +25,9 @@ public struct Report: Sendable, Hashable {
     public var titleMarking: Marking
     public var sourceGrade: SourceGrade
     /// Sorted, unique.
-    public var topics: [String]
+    public var topics: [String] { didSet { topicTags = TagSet(topics) } }
+    /// The topics, interned for the decision rule.
+    public private(set) var topicTags: TagSet
     public var entities: [EntityMention]
     public var portions: [Portion]
     public var createdBy: String
@@ -42,6 +44,7 @@ public struct Report: Sendable, Hashable {
         self.titleMarking = titleMarking
         self.sourceGrade = sourceGrade
         self.topics = SortedStrings.make(topics)
+        self.topicTags = TagSet(self.topics)
         self.entities = entities
         self.portions = portions
         self.createdBy = createdBy

@@ -9,15 +9,30 @@ public enum SortedStrings {
         Array(Set(values)).sorted()
     }
 
+    /// Below this size a scan with `==` beats a merge: small-string equality is a bitwise compare,
+    /// while `<` goes through Unicode-aware comparison.
+    @usableFromInline static let scanLimit = 8
+
     /// True when every element of `sub` is in `sup`. Both must be sorted and duplicate-free.
     @inlinable
     public static func isSubset(_ sub: [String], of sup: [String]) -> Bool {
-        if sub.isEmpty { return true }
-        if sub.count > sup.count { return false }
+        let subCount = sub.count, supCount = sup.count
+        if subCount == 0 { return true }
+        if subCount > supCount { return false }
+        if supCount <= scanLimit {
+            var i = 0
+            while i < subCount {
+                var j = 0
+                while j < supCount && sup[j] != sub[i] { j += 1 }
+                if j == supCount { return false }
+                i += 1
+            }
+            return true
+        }
         var j = 0
         for element in sub {
-            while j < sup.count && sup[j] < element { j += 1 }
-            if j == sup.count || sup[j] != element { return false }
+            while j < supCount && sup[j] < element { j += 1 }
+            if j == supCount || sup[j] != element { return false }
             j += 1
         }
         return true
@@ -26,8 +41,22 @@ public enum SortedStrings {
     /// True when the two sorted arrays share at least one element.
     @inlinable
     public static func intersects(_ a: [String], _ b: [String]) -> Bool {
+        let aCount = a.count, bCount = b.count
+        if aCount == 0 || bCount == 0 { return false }
+        if aCount <= scanLimit && bCount <= scanLimit {
+            var i = 0
+            while i < aCount {
+                var j = 0
+                while j < bCount {
+                    if a[i] == b[j] { return true }
+                    j += 1
+                }
+                i += 1
+            }
+            return false
+        }
         var i = 0, j = 0
-        while i < a.count && j < b.count {
+        while i < aCount && j < bCount {
             if a[i] == b[j] { return true }
             if a[i] < b[j] { i += 1 } else { j += 1 }
         }
@@ -37,7 +66,16 @@ public enum SortedStrings {
     /// True when `element` is in the sorted array.
     @inlinable
     public static func contains(_ array: [String], _ element: String) -> Bool {
-        var low = 0, high = array.count
+        let count = array.count
+        if count <= scanLimit {
+            var i = 0
+            while i < count {
+                if array[i] == element { return true }
+                i += 1
+            }
+            return false
+        }
+        var low = 0, high = count
         while low < high {
             let mid = (low + high) / 2
             if array[mid] == element { return true }

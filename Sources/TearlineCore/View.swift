@@ -35,7 +35,7 @@ extension View {
         for portion in report.portions {
             let decision = DecisionRule.read(
                 reader, portionIndex: portion.index, marking: portion.marking,
-                reportTopics: report.topics, hasGrant: hasGrant, channel: channel)
+                reportTopics: report.topicTags, hasGrant: hasGrant, channel: channel)
             switch decision {
             case .allow: shown.append(portion)
             case .deny(let reasons): withheld.append(WithheldPortion(index: portion.index, reasons: reasons))
@@ -43,7 +43,7 @@ extension View {
         }
         let titleShown = !shown.isEmpty && DecisionRule.read(
             reader, portionIndex: Report.titleIndex, marking: report.titleMarking,
-            reportTopics: report.topics, hasGrant: hasGrant, channel: channel).isAllowed
+            reportTopics: report.topicTags, hasGrant: hasGrant, channel: channel).isAllowed
         let markings = shown.map(\.marking) + (titleShown ? [report.titleMarking] : [])
         return View(shown: shown, withheld: withheld, titleShown: titleShown, banner: Banner.rollUp(markings))
     }

@@ -29,7 +29,7 @@ extension SQLiteSession: AuditRepository {
         if let after = q.afterSeq { clauses.append("seq > ?"); arguments += [after] }
         let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
         arguments += [q.limit]
-        return try Row.fetchAll(db, sql: "SELECT * FROM auditEvent \(whereClause) ORDER BY seq LIMIT ?", arguments: arguments)
+        return try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM auditEvent \(whereClause) ORDER BY seq LIMIT ?"), arguments: arguments)
             .map { row in
                 AuditRecord(
                     seq: row["seq"], at: row["at"], actor: row["actor"], organization: row["organization"],

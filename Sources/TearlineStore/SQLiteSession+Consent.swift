@@ -4,29 +4,24 @@ import TearlineCore
 
 extension SQLiteSession: ConsentRepository {
     func insertConsentRequest(_ c: ConsentRequestRecord) throws {
-        try db.execute(
-            sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO consentRequest (id, releaseId, reportId, originator, holder, target, requestedBy, status, createdAt,
                                         decidedBy, decidedAt, resultingReleaseId)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """,
-            arguments: [c.id, c.releaseId, c.reportId, c.originator, c.holder, c.target, c.requestedBy, c.status.rawValue,
+            """).execute(arguments: [c.id, c.releaseId, c.reportId, c.originator, c.holder, c.target, c.requestedBy, c.status.rawValue,
                         c.createdAt, c.decidedBy, c.decidedAt, c.resultingReleaseId])
     }
 
     func updateConsentRequest(_ c: ConsentRequestRecord) throws {
-        try db.execute(
-            sql: "UPDATE consentRequest SET status = ?, decidedBy = ?, decidedAt = ?, resultingReleaseId = ? WHERE id = ?",
-            arguments: [c.status.rawValue, c.decidedBy, c.decidedAt, c.resultingReleaseId, c.id])
+        try db.cachedStatement(sql: "UPDATE consentRequest SET status = ?, decidedBy = ?, decidedAt = ?, resultingReleaseId = ? WHERE id = ?").execute(arguments: [c.status.rawValue, c.decidedBy, c.decidedAt, c.resultingReleaseId, c.id])
     }
 
     func consentRequest(id: String) throws -> ConsentRequestRecord? {
-        try Row.fetchOne(db, sql: "SELECT * FROM consentRequest WHERE id = ?", arguments: [id]).map(Self.consent(from:))
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM consentRequest WHERE id = ?"), arguments: [id]).map(Self.consent(from:))
     }
 
     func consentRequests(involving organization: String) throws -> [ConsentRequestRecord] {
-        try Row.fetchAll(
-            db, sql: "SELECT * FROM consentRequest WHERE originator = ? OR holder = ? ORDER BY createdAt, id",
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM consentRequest WHERE originator = ? OR holder = ? ORDER BY createdAt, id"),
             arguments: [organization, organization]
         ).map(Self.consent(from:))
     }

@@ -4,48 +4,41 @@ import TearlineCore
 
 extension SQLiteSession: MemberRepository {
     func insertMember(_ m: MemberRecord) throws {
-        try db.execute(
-            sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO member (id, organizationId, name, roles, clearance, compartments, topics, tokenHash, status, throttled, secondedTo, createdAt)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """,
-            arguments: [m.id, m.organization, m.name, ListColumn.encode(m.roles.map(\.rawValue)), m.clearance.rawValue,
+            """).execute(arguments: [m.id, m.organization, m.name, ListColumn.encode(m.roles.map(\.rawValue)), m.clearance.rawValue,
                         ListColumn.encode(m.compartments), ListColumn.encode(m.topics), m.tokenHash, m.status.rawValue,
                         m.throttled, m.secondedTo, m.createdAt])
     }
 
     func updateMember(_ m: MemberRecord) throws {
-        try db.execute(
-            sql: """
+        try db.cachedStatement(sql: """
             UPDATE member SET name = ?, roles = ?, clearance = ?, compartments = ?, topics = ?, status = ?, throttled = ?, secondedTo = ?
             WHERE id = ?
-            """,
-            arguments: [m.name, ListColumn.encode(m.roles.map(\.rawValue)), m.clearance.rawValue, ListColumn.encode(m.compartments),
+            """).execute(arguments: [m.name, ListColumn.encode(m.roles.map(\.rawValue)), m.clearance.rawValue, ListColumn.encode(m.compartments),
                         ListColumn.encode(m.topics), m.status.rawValue, m.throttled, m.secondedTo, m.id])
     }
 
     func member(id: String) throws -> MemberRecord? {
-        try Row.fetchOne(db, sql: "SELECT * FROM member WHERE id = ?", arguments: [id]).map(Self.member(from:))
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM member WHERE id = ?"), arguments: [id]).map(Self.member(from:))
     }
 
     func member(tokenHash: Data) throws -> MemberRecord? {
-        try Row.fetchOne(db, sql: "SELECT * FROM member WHERE tokenHash = ?", arguments: [tokenHash]).map(Self.member(from:))
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM member WHERE tokenHash = ?"), arguments: [tokenHash]).map(Self.member(from:))
     }
 
     func members(organization: String) throws -> [MemberRecord] {
-        try Row.fetchAll(db, sql: "SELECT * FROM member WHERE organizationId = ? ORDER BY createdAt, id", arguments: [organization])
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM member WHERE organizationId = ? ORDER BY createdAt, id"), arguments: [organization])
             .map(Self.member(from:))
     }
 
     func insertGrant(member: String, report: String, grantedBy: String, createdAt: Int64) throws {
-        try db.execute(
-            sql: "INSERT OR IGNORE INTO needToKnowGrant (memberId, reportId, grantedBy, createdAt) VALUES (?, ?, ?, ?)",
-            arguments: [member, report, grantedBy, createdAt])
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO needToKnowGrant (memberId, reportId, grantedBy, createdAt) VALUES (?, ?, ?, ?)").execute(arguments: [member, report, grantedBy, createdAt])
     }
 
     func hasGrant(member: String, report: String) throws -> Bool {
-        try Bool.fetchOne(
-            db, sql: "SELECT EXISTS (SELECT 1 FROM needToKnowGrant WHERE memberId = ? AND reportId = ?)",
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM needToKnowGrant WHERE memberId = ? AND reportId = ?)"),
             arguments: [member, report]) ?? false
     }
 

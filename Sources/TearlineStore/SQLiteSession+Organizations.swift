@@ -4,29 +4,27 @@ import TearlineCore
 
 extension SQLiteSession: OrganizationRepository {
     func insertOrganization(_ o: OrganizationRecord) throws {
-        try db.execute(
-            sql: "INSERT INTO organization (id, name, kind, publicKey, sealedPrivateKey, createdAt) VALUES (?, ?, ?, ?, ?, ?)",
-            arguments: [o.id, o.name, o.kind.rawValue, o.publicKey, o.sealedPrivateKey, o.createdAt])
+        try db.cachedStatement(sql: "INSERT INTO organization (id, name, kind, publicKey, sealedPrivateKey, createdAt) VALUES (?, ?, ?, ?, ?, ?)").execute(arguments: [o.id, o.name, o.kind.rawValue, o.publicKey, o.sealedPrivateKey, o.createdAt])
     }
 
     func organization(id: String) throws -> OrganizationRecord? {
-        try Row.fetchOne(db, sql: "SELECT * FROM organization WHERE id = ?", arguments: [id]).map(Self.organization(from:))
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM organization WHERE id = ?"), arguments: [id]).map(Self.organization(from:))
     }
 
     func organizations() throws -> [OrganizationRecord] {
-        try Row.fetchAll(db, sql: "SELECT * FROM organization ORDER BY id").map(Self.organization(from:))
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM organization ORDER BY id")).map(Self.organization(from:))
     }
 
     func insertNodeCredential(tokenHash: Data, createdAt: Int64) throws {
-        try db.execute(sql: "INSERT INTO nodeCredential (tokenHash, createdAt) VALUES (?, ?)", arguments: [tokenHash, createdAt])
+        try db.cachedStatement(sql: "INSERT INTO nodeCredential (tokenHash, createdAt) VALUES (?, ?)").execute(arguments: [tokenHash, createdAt])
     }
 
     func nodeCredentialExists(tokenHash: Data) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM nodeCredential WHERE tokenHash = ?)", arguments: [tokenHash]) ?? false
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM nodeCredential WHERE tokenHash = ?)"), arguments: [tokenHash]) ?? false
     }
 
     func nodeCredentialCount() throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM nodeCredential") ?? 0
+        try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM nodeCredential")) ?? 0
     }
 
     static func organization(from row: Row) throws -> OrganizationRecord {

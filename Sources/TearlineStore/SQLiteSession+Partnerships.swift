@@ -4,38 +4,32 @@ import TearlineCore
 
 extension SQLiteSession: PartnershipRepository {
     func insertPartnership(_ p: PartnershipRecord) throws {
-        try db.execute(
-            sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO partnership (id, first, second, kind, dominant, trust, status, createdAt, updatedAt)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """,
-            arguments: [p.id, p.first, p.second, p.kind.rawValue, p.dominant, p.trust.rawValue, p.status.rawValue, p.createdAt, p.updatedAt])
+            """).execute(arguments: [p.id, p.first, p.second, p.kind.rawValue, p.dominant, p.trust.rawValue, p.status.rawValue, p.createdAt, p.updatedAt])
     }
 
     func updatePartnership(_ p: PartnershipRecord) throws {
-        try db.execute(
-            sql: "UPDATE partnership SET trust = ?, status = ?, updatedAt = ? WHERE id = ?",
-            arguments: [p.trust.rawValue, p.status.rawValue, p.updatedAt, p.id])
+        try db.cachedStatement(sql: "UPDATE partnership SET trust = ?, status = ?, updatedAt = ? WHERE id = ?").execute(arguments: [p.trust.rawValue, p.status.rawValue, p.updatedAt, p.id])
     }
 
     func partnership(id: String) throws -> PartnershipRecord? {
-        try Row.fetchOne(db, sql: "SELECT * FROM partnership WHERE id = ?", arguments: [id]).map(Self.partnership(from:))
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM partnership WHERE id = ?"), arguments: [id]).map(Self.partnership(from:))
     }
 
     func partnership(between a: String, and b: String) throws -> PartnershipRecord? {
-        try Row.fetchOne(
-            db, sql: "SELECT * FROM partnership WHERE first = ? AND second = ?", arguments: [min(a, b), max(a, b)]
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM partnership WHERE first = ? AND second = ?"), arguments: [min(a, b), max(a, b)]
         ).map(Self.partnership(from:))
     }
 
     func partnerships(involving organization: String?) throws -> [PartnershipRecord] {
         if let organization {
-            return try Row.fetchAll(
-                db, sql: "SELECT * FROM partnership WHERE first = ? OR second = ? ORDER BY first, second",
+            return try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM partnership WHERE first = ? OR second = ? ORDER BY first, second"),
                 arguments: [organization, organization]
             ).map(Self.partnership(from:))
         }
-        return try Row.fetchAll(db, sql: "SELECT * FROM partnership ORDER BY first, second").map(Self.partnership(from:))
+        return try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM partnership ORDER BY first, second")).map(Self.partnership(from:))
     }
 
     static func partnership(from row: Row) throws -> PartnershipRecord {

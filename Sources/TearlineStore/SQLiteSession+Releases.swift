@@ -4,38 +4,32 @@ import TearlineCore
 
 extension SQLiteSession: ReleaseRepository {
     func insertRelease(_ r: ReleaseRecord) throws {
-        try db.execute(
-            sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO release (id, reportId, originator, recipient, portions, banner, orconApproved, createdBy, createdAt,
                                  signature, revokedAt, revokedBy, consentRequestId)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """,
-            arguments: [r.id, r.reportId, r.originator, r.recipient, Self.encode(r.portions), r.banner.banner, r.orconApproved,
+            """).execute(arguments: [r.id, r.reportId, r.originator, r.recipient, Self.encode(r.portions), r.banner.banner, r.orconApproved,
                         r.createdBy, r.createdAt, r.signature, r.revokedAt, r.revokedBy, r.consentRequestId])
     }
 
     func updateRelease(_ r: ReleaseRecord) throws {
-        try db.execute(
-            sql: "UPDATE release SET revokedAt = ?, revokedBy = ? WHERE id = ?",
-            arguments: [r.revokedAt, r.revokedBy, r.id])
+        try db.cachedStatement(sql: "UPDATE release SET revokedAt = ?, revokedBy = ? WHERE id = ?").execute(arguments: [r.revokedAt, r.revokedBy, r.id])
     }
 
     func release(id: String) throws -> ReleaseRecord? {
-        try Row.fetchOne(db, sql: "SELECT * FROM release WHERE id = ?", arguments: [id]).map(Self.release(from:))
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM release WHERE id = ?"), arguments: [id]).map(Self.release(from:))
     }
 
     func releases(recipient: String, after cursor: String?, limit: Int) throws -> Page<ReleaseRecord> {
         var rows: [Row]
         if let cursor {
             let (createdAt, id) = try Cursor.decode(cursor)
-            rows = try Row.fetchAll(
-                db, sql: """
+            rows = try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT * FROM release WHERE recipient = ? AND (createdAt < ? OR (createdAt = ? AND id < ?))
                 ORDER BY createdAt DESC, id DESC LIMIT ?
-                """, arguments: [recipient, createdAt, createdAt, id, limit + 1])
+                """), arguments: [recipient, createdAt, createdAt, id, limit + 1])
         } else {
-            rows = try Row.fetchAll(
-                db, sql: "SELECT * FROM release WHERE recipient = ? ORDER BY createdAt DESC, id DESC LIMIT ?",
+            rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM release WHERE recipient = ? ORDER BY createdAt DESC, id DESC LIMIT ?"),
                 arguments: [recipient, limit + 1])
         }
         var next: String?
@@ -47,7 +41,7 @@ extension SQLiteSession: ReleaseRepository {
     }
 
     func releases(report: String) throws -> [ReleaseRecord] {
-        try Row.fetchAll(db, sql: "SELECT * FROM release WHERE reportId = ? ORDER BY createdAt, id", arguments: [report])
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM release WHERE reportId = ? ORDER BY createdAt, id"), arguments: [report])
             .map(Self.release(from:))
     }
 

@@ -5,12 +5,11 @@ import TearlineCore
 extension SQLiteSession: ReportRepository {
     func insertReport(_ stored: StoredReport) throws {
         let r = stored.report
-        try db.execute(
-            sql: """
+        inserted.ids.insert(r.id)
+        try db.cachedStatement(sql: """
             INSERT INTO report (id, originator, title, titleMarking, sourceGrade, topics, createdBy, createdAt, signature)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """,
-            arguments: [r.id, r.originator, r.title, r.titleMarking.portionMark, r.sourceGrade.code,
+            """).execute(arguments: [r.id, r.originator, r.title, r.titleMarking.portionMark, r.sourceGrade.code,
                         ListColumn.encode(r.topics), r.createdBy, r.createdAt, stored.signature])
         let portion = try db.cachedStatement(
             sql: "INSERT INTO portion (reportId, idx, marking, sourcesAndMethods, text) VALUES (?, ?, ?, ?, ?)")
@@ -25,15 +24,21 @@ extension SQLiteSession: ReportRepository {
     }
 
     func report(id: String) throws -> StoredReport? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM report WHERE id = ?", arguments: [id]) else { return nil }
-        let portions = try Row.fetchAll(
-            db, sql: "SELECT idx, marking, sourcesAndMethods, text FROM portion WHERE reportId = ? ORDER BY idx", arguments: [id]
+        if let cached = reports.get(id) { return cached }
+        guard let stored = try loadReport(id: id) else { return nil }
+        // why: a report inserted by this very transaction may still roll back; anything else is committed.
+        if !inserted.ids.contains(id) { reports.put(stored) }
+        return stored
+    }
+
+    private func loadReport(id: String) throws -> StoredReport? {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM report WHERE id = ?"), arguments: [id]) else { return nil }
+        let portions = try Row.fetchAll(db.cachedStatement(sql: "SELECT idx, marking, sourcesAndMethods, text FROM portion WHERE reportId = ? ORDER BY idx"), arguments: [id]
         ).map { row -> Portion in
             guard let marking = try? Marking.parse(row["marking"]) else { throw StoreError.corruptRow("portion.marking") }
             return Portion(index: row["idx"], marking: marking, sourcesAndMethods: row["sourcesAndMethods"], text: row["text"])
         }
-        let entities = try Row.fetchAll(
-            db, sql: "SELECT portionIdx, type, value FROM entityMention WHERE reportId = ? ORDER BY portionIdx, type, value",
+        let entities = try Row.fetchAll(db.cachedStatement(sql: "SELECT portionIdx, type, value FROM entityMention WHERE reportId = ? ORDER BY portionIdx, type, value"),
             arguments: [id]
         ).map { EntityMention(type: $0["type"], value: $0["value"], portion: $0["portionIdx"]) }
         guard let titleMarking = try? Marking.parse(row["titleMarking"] as String),
@@ -51,14 +56,12 @@ extension SQLiteSession: ReportRepository {
         var rows: [Row]
         if let cursor {
             let (createdAt, id) = try Cursor.decode(cursor)
-            rows = try Row.fetchAll(
-                db, sql: """
+            rows = try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT id, createdAt FROM report WHERE originator = ? AND (createdAt < ? OR (createdAt = ? AND id < ?))
                 ORDER BY createdAt DESC, id DESC LIMIT ?
-                """, arguments: [originator, createdAt, createdAt, id, limit + 1])
+                """), arguments: [originator, createdAt, createdAt, id, limit + 1])
         } else {
-            rows = try Row.fetchAll(
-                db, sql: "SELECT id, createdAt FROM report WHERE originator = ? ORDER BY createdAt DESC, id DESC LIMIT ?",
+            rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT id, createdAt FROM report WHERE originator = ? ORDER BY createdAt DESC, id DESC LIMIT ?"),
                 arguments: [originator, limit + 1])
         }
         var next: String?

@@ -6,6 +6,14 @@ import TearlineCore
 struct SQLiteSession: @unchecked Sendable {
     // why @unchecked: a session lives only inside GRDB's transaction closure, on its queue.
     let db: Database
+    let reports: ReportCache
+    /// Reports inserted in this transaction: they may still roll back, so they are not cached.
+    let inserted = InsertedReports()
+}
+
+final class InsertedReports: @unchecked Sendable {
+    // why @unchecked: used only on the transaction's own queue.
+    var ids: Set<String> = []
 }
 
 /// Lists of identifiers are stored comma-joined; the service validates that no identifier holds a comma.

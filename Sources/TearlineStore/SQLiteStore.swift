@@ -5,6 +5,7 @@ import TearlineCore
 /// The embedded default store: one SQLite file in WAL mode with foreign keys on.
 public final class SQLiteStore: TearlineStore {
     let pool: DatabasePool
+    let reports = ReportCache()
 
     /// Opens (and migrates) the database at `path`, creating it if needed.
     public init(path: String) throws {
@@ -19,11 +20,11 @@ public final class SQLiteStore: TearlineStore {
     }
 
     public func read<T: Sendable>(_ body: @escaping @Sendable (any StoreSession) throws -> T) async throws -> T {
-        try await pool.read { db in try body(SQLiteSession(db: db)) }
+        try await pool.read { [reports] db in try body(SQLiteSession(db: db, reports: reports)) }
     }
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any StoreSession) throws -> T) async throws -> T {
-        try await pool.write { db in try body(SQLiteSession(db: db)) }
+        try await pool.write { [reports] db in try body(SQLiteSession(db: db, reports: reports)) }
     }
 
     /// Schema migrations. A shipped migration never changes; new ones are appended.

@@ -17,7 +17,7 @@ struct DecisionRulePropertyTests {
 
             for portion in report.portions {
                 let decision = DecisionRule.read(reader, portionIndex: portion.index, marking: portion.marking,
-                                                 reportTopics: report.topics, hasGrant: hasGrant, channel: channel)
+                                                 reportTopics: report.topicTags, hasGrant: hasGrant, channel: channel)
                 let reference = ReferenceRule.read(reader, index: portion.index, marking: portion.marking,
                                                    report: report, hasGrant: hasGrant, holding: holding)
                 // The rule agrees with DESIGN.md restated, reason for reason.
@@ -165,7 +165,7 @@ struct DecisionRulePropertyTests {
         await propertyCheck(count: 300, input: Generators.reader, Generators.marking, Generators.holding, Generators.report) {
             rawReader, marking, holding, report in
             let reader = holding.place(rawReader, for: report)
-            let read = DecisionRule.read(reader, portionIndex: 0, marking: marking, reportTopics: report.topics,
+            let read = DecisionRule.read(reader, portionIndex: 0, marking: marking, reportTopics: report.topicTags,
                                          hasGrant: false, channel: holding.channel(for: reader, of: report))
             if case .deny(let reasons) = read { #expect(!reasons.isEmpty) }
             let author = DecisionRule.author(reader, marking: marking)

@@ -7,7 +7,7 @@ private func read(
     grant: Bool = false, channel: ReadChannel = .originator
 ) -> Decision {
     DecisionRule.read(reader, portionIndex: index, marking: Fixture.marking(marking),
-                      reportTopics: SortedStrings.make(topics), hasGrant: grant, channel: channel)
+                      reportTopics: TagSet(topics), hasGrant: grant, channel: channel)
 }
 
 @Suite("Read rule")
