@@ -5,7 +5,8 @@ import TearlineCore
 /// one transaction. The SQLite store implements it with GRDB; a PostgreSQL store implements
 /// the same protocols, so no caller changes.
 public protocol TearlineStore: Sendable {
-    /// Runs `body` in a read-only transaction.
+    /// Runs `body` in a read-only transaction. Audit records it appends are committed (in a
+    /// group commit with other requests' records) before `read` returns; if `body` throws, they are dropped.
     func read<T: Sendable>(_ body: @escaping @Sendable (any StoreSession) throws -> T) async throws -> T
     /// Runs `body` in one write transaction; it commits only if `body` returns, and nothing is
     /// written if it throws.
@@ -77,7 +78,8 @@ public protocol ConsentRepository {
 }
 
 public protocol AuditRepository {
-    @discardableResult
-    func appendAudit(_ event: AuditRecord) throws -> Int64
+    /// Appends an access event. In a write session it commits with the transaction; in a read
+    /// session it is committed before the store's `read` returns.
+    func appendAudit(_ event: AuditRecord) throws
     func auditEvents(_ query: AuditQuery) throws -> [AuditRecord]
 }

@@ -3,15 +3,21 @@ import GRDB
 import TearlineCore
 
 extension SQLiteSession: AuditRepository {
-    @discardableResult
-    func appendAudit(_ e: AuditRecord) throws -> Int64 {
+    func appendAudit(_ e: AuditRecord) throws {
+        if readOnly {
+            state.pendingAudit.append(e)
+            return
+        }
+        try Self.insert(e, into: db)
+    }
+
+    static func insert(_ e: AuditRecord, into db: Database) throws {
         let statement = try db.cachedStatement(sql: """
             INSERT INTO auditEvent (at, actor, organization, concerns, action, object, decision, reasons, detail)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         try statement.execute(arguments: [e.at, e.actor, e.organization, e.concerns, e.action, e.object, e.decision,
                                           ListColumn.encode(e.reasons), e.detail])
-        return db.lastInsertedRowID
     }
 
     func auditEvents(_ q: AuditQuery) throws -> [AuditRecord] {

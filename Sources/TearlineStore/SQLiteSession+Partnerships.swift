@@ -15,30 +15,33 @@ extension SQLiteSession: PartnershipRepository {
     }
 
     func partnership(id: String) throws -> PartnershipRecord? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM partnership WHERE id = ?"), arguments: [id]).map(Self.partnership(from:))
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(Self.partnershipColumns) FROM partnership WHERE id = ?"), arguments: [id]).map(Self.partnership(from:))
     }
 
     func partnership(between a: String, and b: String) throws -> PartnershipRecord? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM partnership WHERE first = ? AND second = ?"), arguments: [min(a, b), max(a, b)]
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(Self.partnershipColumns) FROM partnership WHERE first = ? AND second = ?"), arguments: [min(a, b), max(a, b)]
         ).map(Self.partnership(from:))
     }
 
     func partnerships(involving organization: String?) throws -> [PartnershipRecord] {
         if let organization {
-            return try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM partnership WHERE first = ? OR second = ? ORDER BY first, second"),
+            return try Row.fetchAll(db.cachedStatement(sql: "SELECT \(Self.partnershipColumns) FROM partnership WHERE first = ? OR second = ? ORDER BY first, second"),
                 arguments: [organization, organization]
             ).map(Self.partnership(from:))
         }
-        return try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM partnership ORDER BY first, second")).map(Self.partnership(from:))
+        return try Row.fetchAll(db.cachedStatement(sql: "SELECT \(Self.partnershipColumns) FROM partnership ORDER BY first, second")).map(Self.partnership(from:))
     }
 
+    static let partnershipColumns = "id, first, second, kind, dominant, trust, status, createdAt, updatedAt"
+
+    /// Decodes a row selected with ``partnershipColumns``, by position.
     static func partnership(from row: Row) throws -> PartnershipRecord {
-        guard let kind = PartnershipKind(rawValue: row["kind"]), let trust = TrustLevel(rawValue: row["trust"]),
-              let status = PartnershipStatus(rawValue: row["status"]) else {
+        guard let kind = PartnershipKind(rawValue: row[3]), let trust = TrustLevel(rawValue: row[5]),
+              let status = PartnershipStatus(rawValue: row[6]) else {
             throw StoreError.corruptRow("partnership")
         }
         return PartnershipRecord(
-            id: row["id"], first: row["first"], second: row["second"], kind: kind, dominant: row["dominant"],
-            trust: trust, status: status, createdAt: row["createdAt"], updatedAt: row["updatedAt"])
+            id: row[0], first: row[1], second: row[2], kind: kind, dominant: row[4],
+            trust: trust, status: status, createdAt: row[7], updatedAt: row[8])
     }
 }

@@ -17,7 +17,7 @@ extension SQLiteSession: ReleaseRepository {
     }
 
     func release(id: String) throws -> ReleaseRecord? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM release WHERE id = ?"), arguments: [id]).map(Self.release(from:))
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(Self.releaseColumns) FROM release WHERE id = ?"), arguments: [id]).map(Self.release(from:))
     }
 
     func releases(recipient: String, after cursor: String?, limit: Int) throws -> Page<ReleaseRecord> {
@@ -25,11 +25,11 @@ extension SQLiteSession: ReleaseRepository {
         if let cursor {
             let (createdAt, id) = try Cursor.decode(cursor)
             rows = try Row.fetchAll(db.cachedStatement(sql: """
-                SELECT * FROM release WHERE recipient = ? AND (createdAt < ? OR (createdAt = ? AND id < ?))
+                SELECT \(Self.releaseColumns) FROM release WHERE recipient = ? AND (createdAt < ? OR (createdAt = ? AND id < ?))
                 ORDER BY createdAt DESC, id DESC LIMIT ?
                 """), arguments: [recipient, createdAt, createdAt, id, limit + 1])
         } else {
-            rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM release WHERE recipient = ? ORDER BY createdAt DESC, id DESC LIMIT ?"),
+            rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT \(Self.releaseColumns) FROM release WHERE recipient = ? ORDER BY createdAt DESC, id DESC LIMIT ?"),
                 arguments: [recipient, limit + 1])
         }
         var next: String?
@@ -41,7 +41,7 @@ extension SQLiteSession: ReleaseRepository {
     }
 
     func releases(report: String) throws -> [ReleaseRecord] {
-        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM release WHERE reportId = ? ORDER BY createdAt, id"), arguments: [report])
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT \(Self.releaseColumns) FROM release WHERE reportId = ? ORDER BY createdAt, id"), arguments: [report])
             .map(Self.release(from:))
     }
 
@@ -49,18 +49,21 @@ extension SQLiteSession: ReleaseRepository {
         set.indexes.map(String.init).joined(separator: ",")
     }
 
+    static let releaseColumns = "id, reportId, originator, recipient, portions, banner, orconApproved, createdBy, createdAt, signature, revokedAt, revokedBy, consentRequestId"
+
+    /// Decodes a row selected with ``releaseColumns``, by position.
     static func release(from row: Row) throws -> ReleaseRecord {
-        let text: String = row["portions"]
+        let text: String = row[4]
         var portions = PortionSet()
         for part in text.split(separator: ",") {
             guard let index = Int(part), index >= 0, index < PortionSet.capacity else { throw StoreError.corruptRow("release.portions") }
             portions.insert(index)
         }
-        guard let banner = try? Marking.parse(row["banner"] as String) else { throw StoreError.corruptRow("release.banner") }
+        guard let banner = try? Marking.parse(row[5] as String) else { throw StoreError.corruptRow("release.banner") }
         return ReleaseRecord(
-            id: row["id"], reportId: row["reportId"], originator: row["originator"], recipient: row["recipient"],
-            portions: portions, banner: banner, orconApproved: row["orconApproved"], createdBy: row["createdBy"],
-            createdAt: row["createdAt"], signature: row["signature"], revokedAt: row["revokedAt"], revokedBy: row["revokedBy"],
-            consentRequestId: row["consentRequestId"])
+            id: row[0], reportId: row[1], originator: row[2], recipient: row[3],
+            portions: portions, banner: banner, orconApproved: row[6], createdBy: row[7],
+            createdAt: row[8], signature: row[9], revokedAt: row[10], revokedBy: row[11],
+            consentRequestId: row[12])
     }
 }

@@ -5,7 +5,7 @@ import TearlineCore
 extension SQLiteSession: ReportRepository {
     func insertReport(_ stored: StoredReport) throws {
         let r = stored.report
-        inserted.ids.insert(r.id)
+        state.insertedReports.insert(r.id)
         try db.cachedStatement(sql: """
             INSERT INTO report (id, originator, title, titleMarking, sourceGrade, topics, createdBy, createdAt, signature)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -27,7 +27,7 @@ extension SQLiteSession: ReportRepository {
         if let cached = reports.get(id) { return cached }
         guard let stored = try loadReport(id: id) else { return nil }
         // why: a report inserted by this very transaction may still roll back; anything else is committed.
-        if !inserted.ids.contains(id) { reports.put(stored) }
+        if !state.insertedReports.contains(id) { reports.put(stored) }
         return stored
     }
 

@@ -7,13 +7,18 @@ struct SQLiteSession: @unchecked Sendable {
     // why @unchecked: a session lives only inside GRDB's transaction closure, on its queue.
     let db: Database
     let reports: ReportCache
-    /// Reports inserted in this transaction: they may still roll back, so they are not cached.
-    let inserted = InsertedReports()
+    /// A read session buffers its audit records; the store commits them before `read` returns.
+    let readOnly: Bool
+    let state = SessionState()
 }
 
-final class InsertedReports: @unchecked Sendable {
+/// Per-transaction state of a session.
+final class SessionState: @unchecked Sendable {
     // why @unchecked: used only on the transaction's own queue.
-    var ids: Set<String> = []
+    /// Reports inserted in this transaction: they may still roll back, so they are not cached.
+    var insertedReports: Set<String> = []
+    /// Audit records of a read session, waiting for the group commit.
+    var pendingAudit: [AuditRecord] = []
 }
 
 /// Lists of identifiers are stored comma-joined; the service validates that no identifier holds a comma.

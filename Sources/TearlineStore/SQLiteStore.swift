@@ -6,6 +6,7 @@ import TearlineCore
 public final class SQLiteStore: TearlineStore {
     let pool: DatabasePool
     let reports = ReportCache()
+    let auditBatcher: AuditBatcher
 
     /// Opens (and migrates) the database at `path`, creating it if needed.
     public init(path: String) throws {
@@ -17,14 +18,31 @@ public final class SQLiteStore: TearlineStore {
         }
         pool = try DatabasePool(path: path, configuration: configuration)
         try Self.migrator.migrate(pool)
+        auditBatcher = AuditBatcher(pool: pool)
     }
 
+    // why synchronous GRDB calls: a SQLite transaction here takes microseconds, less than the
+    // thread hop of GRDB's async API; DispatchQueue.sync runs the work on the calling thread.
     public func read<T: Sendable>(_ body: @escaping @Sendable (any StoreSession) throws -> T) async throws -> T {
-        try await pool.read { [reports] db in try body(SQLiteSession(db: db, reports: reports)) }
+        let (value, audit) = try readNow(body)
+        if !audit.isEmpty { try await auditBatcher.append(audit) }
+        return value
     }
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any StoreSession) throws -> T) async throws -> T {
-        try await pool.write { [reports] db in try body(SQLiteSession(db: db, reports: reports)) }
+        try writeNow(body)
+    }
+
+    private func readNow<T>(_ body: (any StoreSession) throws -> T) throws -> (T, [AuditRecord]) {
+        try pool.read { db in
+            let session = SQLiteSession(db: db, reports: reports, readOnly: true)
+            let value = try body(session)
+            return (value, session.state.pendingAudit)
+        }
+    }
+
+    private func writeNow<T>(_ body: (any StoreSession) throws -> T) throws -> T {
+        try pool.write { db in try body(SQLiteSession(db: db, reports: reports, readOnly: false)) }
     }
 
     /// Schema migrations. A shipped migration never changes; new ones are appended.

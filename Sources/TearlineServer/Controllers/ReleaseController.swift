@@ -12,8 +12,8 @@ struct ReleaseController<Context: RequestContext>: Sendable {
             return try JSONResponse.make(try await service.inbox(by: caller, cursor: paging.cursor, limit: paging.limit))
         }
         router.get("/v1/releases/:id") { request, context in
-            let caller = try await auth.caller(request)
-            return try JSONResponse.make(try await service.viewRelease(id: try context.parameters.id(), by: caller))
+            let token = try await auth.token(request)
+            return try JSONResponse.make(try await service.viewRelease(id: try context.parameters.id(), token: token))
         }
         router.get("/v1/releases/:id/verify") { request, context in
             let caller = try await auth.caller(request)

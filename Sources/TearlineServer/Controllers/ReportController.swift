@@ -18,8 +18,8 @@ struct ReportController<Context: RequestContext>: Sendable {
             return try JSONResponse.make(try await service.listReports(by: caller, cursor: paging.cursor, limit: paging.limit))
         }
         router.get("/v1/reports/:id") { request, context in
-            let caller = try await auth.caller(request)
-            return try JSONResponse.make(try await service.viewReport(id: try context.parameters.id(), by: caller))
+            let token = try await auth.token(request)
+            return try JSONResponse.make(try await service.viewReport(id: try context.parameters.id(), token: token))
         }
         router.get("/v1/reports/:id/verify") { request, context in
             let caller = try await auth.caller(request)

@@ -47,7 +47,7 @@ extension TearlineService {
     /// organisations are not named. Reading the log is itself audited.
     public func audit(_ query: AuditQuery, by caller: Caller) async throws -> AuditPage {
         let now = now()
-        return try await transact { s in
+        return try await lookup { s in
             var q = query
             switch caller {
             case .nodeAdmin: break

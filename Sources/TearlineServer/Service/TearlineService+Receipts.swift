@@ -22,7 +22,7 @@ extension TearlineService {
     public func receipts(holder: String, by caller: Caller) async throws -> AccessReceipts {
         guard let member = caller.member else { throw Problem.forbidden("Receipts belong to originators.", reasons: .roleRequired) }
         let now = now()
-        return try await transact { s in
+        return try await lookup { s in
             guard let partnership = try s.partnership(between: member.organization, and: holder) else {
                 return .failure(.notFound("partnership"))
             }

@@ -132,20 +132,32 @@ extension TearlineService {
 
     public func viewRelease(id: String, by caller: Caller) async throws -> DocumentView {
         let now = now()
-        return try await transact { s in
-            switch try self.releaseView(s, id: id, caller: caller, now: now, action: "release.read") {
-            case .failure(let problem): return .failure(problem)
-            case .success(let (release, stored, view, _)):
-                try s.appendAudit(.by(caller, at: now, action: "release.read", object: id, concerns: release.originator, decision: .allow,
-                                      detail: "shown=\(view.shown.count) withheld=\(view.withheld.count)"))
-                return .success(DocumentView(report: stored.report, view: view, release: release))
-            }
+        return try await lookup { s in try self.viewRelease(s, id: id, caller: caller, now: now) }
+    }
+
+    /// As ``viewRelease(id:by:)``, resolving the bearer token in the same read transaction.
+    public func viewRelease(id: String, token: String) async throws -> DocumentView {
+        let now = now()
+        let hash = APIToken.hash(token)
+        return try await lookup { s in
+            guard let caller = try self.caller(s, tokenHash: hash, now: now, path: "/v1/releases/\(id)") else { return .failure(.unauthorized("The bearer token is not valid.")) }
+            return try self.viewRelease(s, id: id, caller: caller, now: now)
+        }
+    }
+
+    func viewRelease(_ s: any StoreSession, id: String, caller: Caller, now: Int64) throws -> Result<DocumentView, Problem> {
+        switch try releaseView(s, id: id, caller: caller, now: now, action: "release.read") {
+        case .failure(let problem): return .failure(problem)
+        case .success(let (release, stored, view, _)):
+            try s.appendAudit(.by(caller, at: now, action: "release.read", object: id, concerns: release.originator, decision: .allow,
+                                  detail: "shown=\(view.shown.count) withheld=\(view.withheld.count)"))
+            return .success(DocumentView(report: stored.report, view: view, release: release))
         }
     }
 
     public func verifyRelease(id: String, by caller: Caller) async throws -> VerificationResult {
         let now = now()
-        return try await transact { s in
+        return try await lookup { s in
             switch try self.releaseView(s, id: id, caller: caller, now: now, action: "release.verify") {
             case .failure(let problem): return .failure(problem)
             case .success(let (release, _, _, _)):
@@ -161,7 +173,7 @@ extension TearlineService {
     public func inbox(by caller: Caller, cursor: String?, limit: Int) async throws -> DocumentList {
         guard let member = caller.member else { throw Problem.forbidden("The inbox belongs to members.", reasons: .roleRequired) }
         let now = now()
-        return try await transact { s in
+        return try await lookup { s in
             let page: Page<ReleaseRecord>
             do { page = try s.releases(recipient: member.organization, after: cursor, limit: limit) } catch StoreError.invalidCursor {
                 return .failure(.badRequest("cursor is not valid."))
@@ -186,7 +198,7 @@ extension TearlineService {
     /// The releases of one report, for its originator's releasers, security and admin members.
     public func releases(ofReport reportId: String, by caller: Caller) async throws -> [ReleaseSummary] {
         let now = now()
-        return try await transact { s in
+        return try await lookup { s in
             switch try self.reportAccess(s, id: reportId, caller: caller, now: now, action: "release.list") {
             case .failure(let problem): return .failure(problem)
             case .success(let (_, _, member)):

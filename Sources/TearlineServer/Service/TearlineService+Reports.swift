@@ -68,14 +68,26 @@ extension TearlineService {
     /// banner of what is shown, the count withheld. 404 when nothing is readable.
     public func viewReport(id: String, by caller: Caller) async throws -> DocumentView {
         let now = now()
-        return try await transact { s in
-            switch try self.reportAccess(s, id: id, caller: caller, now: now, action: "report.read") {
-            case .failure(let problem): return .failure(problem)
-            case .success(let (report, view, _)):
-                try s.appendAudit(.by(caller, at: now, action: "report.read", object: id, decision: .allow,
-                                      detail: "shown=\(view.shown.count) withheld=\(view.withheld.count)"))
-                return .success(DocumentView(report: report.report, view: view, release: nil))
-            }
+        return try await lookup { s in try self.viewReport(s, id: id, caller: caller, now: now) }
+    }
+
+    /// As ``viewReport(id:by:)``, resolving the bearer token in the same read transaction.
+    public func viewReport(id: String, token: String) async throws -> DocumentView {
+        let now = now()
+        let hash = APIToken.hash(token)
+        return try await lookup { s in
+            guard let caller = try self.caller(s, tokenHash: hash, now: now, path: "/v1/reports/\(id)") else { return .failure(.unauthorized("The bearer token is not valid.")) }
+            return try self.viewReport(s, id: id, caller: caller, now: now)
+        }
+    }
+
+    func viewReport(_ s: any StoreSession, id: String, caller: Caller, now: Int64) throws -> Result<DocumentView, Problem> {
+        switch try reportAccess(s, id: id, caller: caller, now: now, action: "report.read") {
+        case .failure(let problem): return .failure(problem)
+        case .success(let (report, view, _)):
+            try s.appendAudit(.by(caller, at: now, action: "report.read", object: id, decision: .allow,
+                                  detail: "shown=\(view.shown.count) withheld=\(view.withheld.count)"))
+            return .success(DocumentView(report: report.report, view: view, release: nil))
         }
     }
 
@@ -102,7 +114,7 @@ extension TearlineService {
     public func listReports(by caller: Caller, cursor: String?, limit: Int) async throws -> DocumentList {
         guard let member = caller.member else { throw Problem.forbidden("Reports belong to members' organisations.", reasons: .roleRequired) }
         let now = now()
-        return try await transact { s in
+        return try await lookup { s in
             let page: Page<String>
             do { page = try s.reportIds(originator: member.organization, after: cursor, limit: limit) } catch StoreError.invalidCursor {
                 return .failure(.badRequest("cursor is not valid."))
@@ -125,7 +137,7 @@ extension TearlineService {
     /// Checks the originator's signature over a report the caller may read.
     public func verifyReport(id: String, by caller: Caller) async throws -> VerificationResult {
         let now = now()
-        return try await transact { s in
+        return try await lookup { s in
             switch try self.reportAccess(s, id: id, caller: caller, now: now, action: "report.verify") {
             case .failure(let problem): return .failure(problem)
             case .success(let (stored, _, _)):

@@ -31,6 +31,12 @@ public final class TearlineService: Sendable {
         try await store.write(body).get()
     }
 
+    /// Runs a read transaction with the same shape as ``transact(_:)``. Its audit records (denials
+    /// included) are committed before this returns, and before any problem is thrown.
+    func lookup<T: Sendable>(_ body: @escaping @Sendable (any StoreSession) throws -> Result<T, Problem>) async throws -> T {
+        try await store.read(body).get()
+    }
+
     /// Resolves a bearer token to a caller, or `nil` when no credential matches.
     public func authenticate(token: String) async throws -> Caller? {
         let hash = APIToken.hash(token)
@@ -39,6 +45,14 @@ public final class TearlineService: Sendable {
             if try s.nodeCredentialExists(tokenHash: hash) { return .nodeAdmin }
             return nil
         }
+    }
+
+    /// Resolves a token hash inside a transaction; an unknown token is audited and gives `nil`.
+    func caller(_ s: any StoreSession, tokenHash: Data, now: Int64, path: String) throws -> Caller? {
+        if let member = try s.member(tokenHash: tokenHash) { return .member(member) }
+        if try s.nodeCredentialExists(tokenHash: tokenHash) { return .nodeAdmin }
+        try s.appendAudit(AuditRecord(at: now, actor: nil, organization: nil, action: "auth.denied", object: path, decision: "deny", reasons: ["unauthenticated"]))
+        return nil
     }
 
     /// Creates the node-admin credential if the node has none, returning the token to show once.
