@@ -69,7 +69,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TearlineStoreTests",
-            dependencies: ["TearlineCore", "TearlineStore"]
+            dependencies: ["TearlineCore", "TearlineStore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "TearlineServerTests",

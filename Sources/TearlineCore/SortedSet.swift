@@ -6,7 +6,20 @@
 public enum SortedStrings {
     /// Sorts and removes duplicates.
     public static func make<S: Sequence>(_ values: S) -> [String] where S.Element == String {
-        Array(Set(values)).sorted()
+        let array = Array(values)
+        if isStrictlySorted(array) { return array }
+        return Array(Set(array)).sorted()
+    }
+
+    /// True when the array is sorted with no duplicates (as stored lists already are).
+    @inlinable
+    public static func isStrictlySorted(_ array: [String]) -> Bool {
+        var i = 1
+        while i < array.count {
+            if !(array[i - 1] < array[i]) { return false }
+            i += 1
+        }
+        return true
     }
 
     /// Below this size a scan with `==` beats a merge: small-string equality is a bitwise compare,

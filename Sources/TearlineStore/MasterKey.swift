@@ -24,9 +24,7 @@ public struct MasterKey: Sendable {
         }
         let key = SymmetricKey(size: .bits256)
         let data = key.withUnsafeBytes { Data($0) }
-        guard manager.createFile(atPath: path, contents: data, attributes: [.posixPermissions: 0o600]) else {
-            throw MasterKeyError.cannotCreate(path: path)
-        }
+        guard SecretFile.create(atPath: path, contents: data) else { throw MasterKeyError.cannotCreate(path: path) }
         return MasterKey(key: key)
     }
 
@@ -40,6 +38,35 @@ public struct MasterKey: Sendable {
     public func open(_ sealed: Data, context: String) throws -> Data {
         try AES.GCM.open(AES.GCM.SealedBox(combined: sealed), using: key, authenticating: Data(context.utf8))
     }
+}
+
+/// Files that hold secrets: the master key, the one-time node-admin token.
+public enum SecretFile {
+    /// Creates a new file readable by its owner only and writes `contents` to it. Returns false
+    /// (leaving nothing behind) when the file exists or cannot be written.
+    ///
+    /// why open(2) with mode 0600: FileManager.createFile writes a 0644 temporary file, renames it
+    /// into place and only then chmods it, so the secret was briefly readable by every local user.
+    /// O_EXCL also stops a concurrent first start from replacing a secret already in use.
+    public static func create(atPath path: String, contents: Data) -> Bool {
+        let fd = createOwnerOnly(path)
+        guard fd >= 0 else { return false }
+        let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+        do {
+            try handle.write(contentsOf: contents)
+            try handle.synchronize()
+            try handle.close()
+            return true
+        } catch {
+            try? FileManager.default.removeItem(atPath: path)
+            return false
+        }
+    }
+}
+
+/// why a free function: inside `MasterKey`, `open` names the instance method.
+private func createOwnerOnly(_ path: String) -> Int32 {
+    open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
 }
 
 public enum MasterKeyError: Error, CustomStringConvertible {

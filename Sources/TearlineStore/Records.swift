@@ -44,7 +44,7 @@ public struct MemberRecord: Sendable, Hashable {
         self.id = id
         self.organization = organization
         self.name = name
-        self.roles = Array(Set(roles)).sorted()
+        self.roles = zip(roles, roles.dropFirst()).allSatisfy { $0 < $1 } ? roles : Array(Set(roles)).sorted()
         self.clearance = clearance
         self.compartments = SortedStrings.make(compartments)
         self.topics = SortedStrings.make(topics)

@@ -24,7 +24,9 @@ final class SessionState: @unchecked Sendable {
 /// Lists of identifiers are stored comma-joined; the service validates that no identifier holds a comma.
 enum ListColumn {
     static func encode(_ values: [String]) -> String { values.joined(separator: ",") }
-    static func decode(_ text: String) -> [String] { text.isEmpty ? [] : text.components(separatedBy: ",") }
+    static func decode(_ text: String) -> [String] {
+        text.isEmpty ? [] : text.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+    }
 }
 
 /// An opaque pagination cursor over (createdAt, id), newest first.

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import TearlineServer
+import TearlineStore
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run the API server.")
@@ -19,12 +20,14 @@ struct Serve: AsyncParsableCommand {
         var logger = Logger(label: "tearline")
         logger.logLevel = .info
         let service = try store.open()
-        if let token = try await service.bootstrapNodeAdmin() {
-            // why: the node-admin credential is shown once, through a file only the operator can read.
-            let path = store.adminTokenPath
-            guard FileManager.default.createFile(atPath: path, contents: Data((token + "\n").utf8), attributes: [.posixPermissions: 0o600]) else {
-                throw ValidationError("cannot write \(path)")
+        // why: the node-admin credential is shown once, through a file only the operator can read.
+        let path = store.adminTokenPath
+        let created = try await service.bootstrapNodeAdmin { token in
+            guard SecretFile.create(atPath: path, contents: Data((token + "\n").utf8)) else {
+                throw ValidationError("cannot create \(path); remove a stale file there and start again")
             }
+        }
+        if created != nil {
             logger.notice("node-admin credential created; read it once with `tearline admin token --db \(store.db)`")
         }
         let app = buildApplication(service: service, host: host, port: port, logger: logger)

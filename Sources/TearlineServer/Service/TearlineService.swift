@@ -57,6 +57,13 @@ public final class TearlineService: Sendable {
 
     /// Creates the node-admin credential if the node has none, returning the token to show once.
     public func bootstrapNodeAdmin() async throws -> String? {
+        try await bootstrapNodeAdmin(deliver: { _ in })
+    }
+
+    /// Creates the node-admin credential if the node has none. `deliver` hands the token to the
+    /// operator (for `serve`, a 0600 file) inside the transaction: if it fails, no credential is
+    /// stored, so a token can never be created and lost.
+    public func bootstrapNodeAdmin(deliver: @escaping @Sendable (String) throws -> Void) async throws -> String? {
         let token = APIToken.generate(prefix: "tln")
         let hash = APIToken.hash(token)
         let now = now()
@@ -64,6 +71,7 @@ public final class TearlineService: Sendable {
             guard try s.nodeCredentialCount() == 0 else { return nil }
             try s.insertNodeCredential(tokenHash: hash, createdAt: now)
             try s.appendAudit(AuditRecord(at: now, actor: "node", organization: nil, action: "node-admin.create", object: nil, decision: "allow"))
+            try deliver(token)
             return token
         }
     }

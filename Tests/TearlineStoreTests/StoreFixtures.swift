@@ -1,0 +1,117 @@
+import Foundation
+import GRDB
+import TearlineCore
+import TearlineStore
+
+/// An error a test throws from a transaction body to force a rollback.
+struct Boom: Error, Equatable {}
+
+/// Runs `body` with a fresh directory under the system temporary directory, and removes it afterwards.
+func withTemporaryDirectory<T>(_ body: (URL) async throws -> T) async throws -> T {
+    let url = FileManager.default.temporaryDirectory
+        .appendingPathComponent("tearline-store-tests-\(UUID().uuidString)", isDirectory: true)
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: url) }
+    return try await body(url)
+}
+
+/// Runs `body` with a store on a fresh SQLite file in its own temporary directory.
+func withStore<T>(_ body: (SQLiteStore, String) async throws -> T) async throws -> T {
+    try await withTemporaryDirectory { directory in
+        let path = directory.appendingPathComponent("tearline.db").path
+        let store = try SQLiteStore(path: path)
+        return try await body(store, path)
+    }
+}
+
+/// Runs `body` on a plain GRDB connection to the file, outside the store, and closes it.
+func withRawDatabase<T>(_ path: String, _ body: (Database) throws -> T) throws -> T {
+    let queue = try DatabaseQueue(path: path)
+    defer { try? queue.close() }
+    return try queue.inDatabase(body)
+}
+
+/// Builders for records that satisfy the schema's constraints.
+enum Fixture {
+    static func organization(_ id: String, kind: OrganizationKind = .state, createdAt: Int64 = 1_700_000_000_000) -> OrganizationRecord {
+        OrganizationRecord(
+            id: id, name: "Organisation \(id)", kind: kind, publicKey: Data("pk-\(id)".utf8),
+            sealedPrivateKey: Data("sealed-\(id)".utf8) + Data([0, 1, 2, 255]), createdAt: createdAt)
+    }
+
+    static func member(
+        _ id: String, of organization: String, roles: [Role] = [.analyst], token: String? = nil,
+        createdAt: Int64 = 1_700_000_000_000
+    ) -> MemberRecord {
+        MemberRecord(
+            id: id, organization: organization, name: "Member \(id)", roles: roles, clearance: .secret,
+            compartments: [], topics: ["terrorism"], tokenHash: tokenHash(token ?? "token-\(id)"), createdAt: createdAt)
+    }
+
+    /// A stand-in for the SHA-256 of a token: 32 bytes derived from the text.
+    static func tokenHash(_ token: String) -> Data {
+        var bytes = Array(token.utf8)
+        while bytes.count < 32 { bytes.append(UInt8(bytes.count)) }
+        return Data(bytes.prefix(32))
+    }
+
+    static func marking(_ text: String) -> Marking {
+        do {
+            return try Marking.parse(text)
+        } catch {
+            fatalError("fixture marking \(text) does not parse: \(error)")
+        }
+    }
+
+    static let grade: SourceGrade = {
+        do { return try SourceGrade(code: "B2") } catch { fatalError("B2 is a valid grade") }
+    }()
+
+    /// A small report with one unclassified portion.
+    static func report(_ id: String, originator: String, createdBy: String, createdAt: Int64, title: String = "Courier network") -> StoredReport {
+        let report = Report(
+            id: id, originator: originator, title: title, titleMarking: .unclassified, sourceGrade: grade,
+            topics: ["terrorism"], entities: [], portions: [Portion(index: 0, marking: .unclassified, text: "Text of \(id).")],
+            createdBy: createdBy, createdAt: createdAt)
+        return StoredReport(report: report, signature: Data("sig-\(id)".utf8))
+    }
+
+    static func release(
+        _ id: String, report: String, originator: String, recipient: String, createdAt: Int64,
+        portions: PortionSet = PortionSet([0, Report.titleIndex])
+    ) -> ReleaseRecord {
+        ReleaseRecord(
+            id: id, reportId: report, originator: originator, recipient: recipient, portions: portions,
+            banner: marking("SECRET//REL TO USA, GBR"), orconApproved: false, createdBy: "m-usa", createdAt: createdAt,
+            signature: Data("sig-\(id)".utf8))
+    }
+
+    static func audit(
+        at: Int64, actor: String? = "m-usa", organization: String? = "USA", concerns: String? = nil,
+        action: String = "read", object: String? = "r-1", decision: String = "allow"
+    ) -> AuditRecord {
+        AuditRecord(at: at, actor: actor, organization: organization, concerns: concerns, action: action,
+                    object: object, decision: decision)
+    }
+}
+
+extension SQLiteStore {
+    /// Inserts the organisations USA, GBR and DEU, with one member each (`m-usa`, `m-gbr`, `m-deu`).
+    func seedWorld() async throws {
+        try await write { s in
+            for id in ["USA", "GBR", "DEU"] {
+                try s.insertOrganization(Fixture.organization(id))
+                try s.insertMember(Fixture.member("m-\(id.lowercased())", of: id))
+            }
+        }
+    }
+}
+
+extension AuditRecord {
+    /// The record as it was before the store numbered it.
+    var withoutSeq: AuditRecord {
+        var copy = self
+        copy.seq = nil
+        return copy
+    }
+}
