@@ -41,6 +41,19 @@ public enum DecisionRule {
         hasGrant: Bool,
         channel: ReadChannel
     ) -> Decision {
+        read(reader, portionIndex: portionIndex, label: marking.label, reportTopics: reportTopics, hasGrant: hasGrant, channel: channel)
+    }
+
+    /// The read rule over a marking's plain-data ``MarkingLabel``: the form the hot loops use.
+    @inlinable
+    public static func read(
+        _ reader: Reader,
+        portionIndex: Int,
+        label marking: MarkingLabel,
+        reportTopics: TagSet,
+        hasGrant: Bool,
+        channel: ReadChannel
+    ) -> Decision {
         var reasons = DenialReasons()
         switch channel {
         case .originator:
@@ -59,7 +72,7 @@ public enum DecisionRule {
             }
         }
         if marking.classification > reader.clearance { reasons.insert(.clearance) }
-        if !marking.compartmentTags.isSubset(of: reader.compartmentTags) { reasons.insert(.compartments) }
+        if !marking.compartments.isSubset(of: reader.compartmentTags) { reasons.insert(.compartments) }
         if !hasGrant && !reportTopics.intersects(reader.topicTags) { reasons.insert(.needToKnow) }
         if reader.isThrottled { reasons.insert(.memberThrottled) }
         if reader.isSuspended { reasons.insert(.memberSuspended) }
@@ -82,6 +95,21 @@ public enum DecisionRule {
         partnership: PartnershipTerms?,
         orconApproved: Bool
     ) -> Decision {
+        release(label: marking.label, sourcesAndMethods: sourcesAndMethods, originator: originator, partner: partner,
+                partnerTag: TagTable.shared.id(partner), partnership: partnership, orconApproved: orconApproved)
+    }
+
+    /// The release rule over a ``MarkingLabel``, with the partner's interned id computed once per release.
+    @inlinable
+    public static func release(
+        label marking: MarkingLabel,
+        sourcesAndMethods: Bool,
+        originator: String,
+        partner: String,
+        partnerTag: UInt32,
+        partnership: PartnershipTerms?,
+        orconApproved: Bool
+    ) -> Decision {
         var reasons = DenialReasons()
         if partner == originator { reasons.insert(.selfRelease) }
         if let partnership {
@@ -96,10 +124,8 @@ public enum DecisionRule {
         }
         if sourcesAndMethods { reasons.insert(.sourcesAndMethods) }
         if marking.noforn { reasons.insert(.noforn) }
-        if marking.tlp == .red { reasons.insert(.tlpRed) }
-        if marking.restrictsRelease {
-            if !SortedStrings.contains(marking.relTo ?? [], partner) { reasons.insert(.notRelTo) }
-        }
+        if marking.tlpRed { reasons.insert(.tlpRed) }
+        if marking.restrictsRelease && !marking.relTo.contains(id: partnerTag) { reasons.insert(.notRelTo) }
         if marking.orcon && !orconApproved { reasons.insert(.orconNotApproved) }
         return .from(reasons)
     }
@@ -117,7 +143,7 @@ public enum DecisionRule {
     @inlinable
     public static func author(_ reader: Reader, marking: Marking) -> Decision {
         var reasons = DenialReasons()
-        if marking.classification > reader.clearance || !marking.compartmentTags.isSubset(of: reader.compartmentTags) {
+        if marking.classification > reader.clearance || !marking.label.compartments.isSubset(of: reader.compartmentTags) {
             reasons.insert(.markingAboveAuthor)
         }
         if reader.isSuspended { reasons.insert(.memberSuspended) }

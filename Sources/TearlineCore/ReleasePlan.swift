@@ -24,14 +24,15 @@ public struct ReleasePlan: Sendable, Hashable {
         var included = PortionSet()
         var includedPortions: [Portion] = []
         var withheld: [WithheldPortion] = []
+        let partnerTag = TagTable.shared.id(partner)
         for portion in report.portions {
             if let candidates, !candidates.contains(portion.index) {
                 withheld.append(WithheldPortion(index: portion.index, reasons: .portionNotReleased))
                 continue
             }
             let decision = DecisionRule.release(
-                marking: portion.marking, sourcesAndMethods: portion.sourcesAndMethods,
-                originator: report.originator, partner: partner, partnership: partnership,
+                label: portion.marking.label, sourcesAndMethods: portion.sourcesAndMethods,
+                originator: report.originator, partner: partner, partnerTag: partnerTag, partnership: partnership,
                 orconApproved: orconApproved)
             switch decision {
             case .allow:

@@ -7,6 +7,9 @@ public final class TagTable: @unchecked Sendable {
     public static let shared = TagTable()
     private let lock = NSLock()
     private var ids: [String: UInt32] = [:]
+    /// Interned overflow lists (sorted ids ≥ 256); index 0 is the empty list.
+    private var overflowLists: [[UInt32]] = [[]]
+    private var overflowIndex: [[UInt32]: UInt32] = [[]: 0]
 
     public func id(_ name: String) -> UInt32 {
         lock.lock()
@@ -16,18 +19,36 @@ public final class TagTable: @unchecked Sendable {
         ids[name] = id
         return id
     }
+
+    /// The handle of an interned overflow list; equal lists share one handle.
+    @usableFromInline func overflowHandle(_ list: [UInt32]) -> UInt32 {
+        lock.lock()
+        defer { lock.unlock() }
+        if let handle = overflowIndex[list] { return handle }
+        let handle = UInt32(overflowLists.count)
+        overflowLists.append(list)
+        overflowIndex[list] = handle
+        return handle
+    }
+
+    @usableFromInline func overflowList(_ handle: UInt32) -> [UInt32] {
+        lock.lock()
+        defer { lock.unlock() }
+        return overflowLists[Int(handle)]
+    }
 }
 
 /// A set of interned identifiers. The first 256 identifiers a process sees live in an inline
 /// bitmap, so subset and intersection tests are a few word operations with no allocation and no
-/// reference counting; later ones go to a sorted overflow list, which is exact but slower.
+/// reference counting; later ones go to an interned overflow list, named by a handle so that the
+/// set stays plain data, which is exact but slower.
 public struct TagSet: Hashable, Sendable, ExpressibleByArrayLiteral {
     @usableFromInline var w0: UInt64 = 0
     @usableFromInline var w1: UInt64 = 0
     @usableFromInline var w2: UInt64 = 0
     @usableFromInline var w3: UInt64 = 0
-    /// Sorted ids ≥ 256, or `nil` when there are none.
-    @usableFromInline var overflow: [UInt32]?
+    /// Handle of the interned sorted list of ids ≥ 256; 0 when there are none.
+    @usableFromInline var overflow: UInt32 = 0
 
     public init() {}
 
@@ -43,7 +64,7 @@ public struct TagSet: Hashable, Sendable, ExpressibleByArrayLiteral {
             default: extra.append(id)
             }
         }
-        if !extra.isEmpty { overflow = Array(Set(extra)).sorted() }
+        if !extra.isEmpty { overflow = TagTable.shared.overflowHandle(Array(Set(extra)).sorted()) }
     }
 
     public init(arrayLiteral elements: String...) {
@@ -51,24 +72,40 @@ public struct TagSet: Hashable, Sendable, ExpressibleByArrayLiteral {
     }
 
     @inlinable public var isEmpty: Bool {
-        (w0 | w1 | w2 | w3) == 0 && overflow == nil
+        (w0 | w1 | w2 | w3) == 0 && overflow == 0
     }
 
     /// True when every identifier here is also in `other`.
     @inlinable
     public func isSubset(of other: TagSet) -> Bool {
         if (w0 & ~other.w0) | (w1 & ~other.w1) | (w2 & ~other.w2) | (w3 & ~other.w3) != 0 { return false }
-        guard let mine = overflow else { return true }
-        guard let theirs = other.overflow else { return false }
-        return Self.sortedSubset(mine, theirs)
+        if overflow == 0 { return true }
+        if other.overflow == 0 { return false }
+        if overflow == other.overflow { return true }
+        return Self.sortedSubset(TagTable.shared.overflowList(overflow), TagTable.shared.overflowList(other.overflow))
     }
 
     /// True when the two sets share an identifier.
     @inlinable
     public func intersects(_ other: TagSet) -> Bool {
         if (w0 & other.w0) | (w1 & other.w1) | (w2 & other.w2) | (w3 & other.w3) != 0 { return true }
-        guard let mine = overflow, let theirs = other.overflow else { return false }
-        return Self.sortedIntersects(mine, theirs)
+        if overflow == 0 || other.overflow == 0 { return false }
+        if overflow == other.overflow { return true }
+        return Self.sortedIntersects(TagTable.shared.overflowList(overflow), TagTable.shared.overflowList(other.overflow))
+    }
+
+    /// True when the set holds the identifier with this interned id.
+    @inlinable
+    public func contains(id: UInt32) -> Bool {
+        let bit = UInt64(1) << UInt64(id & 63)
+        switch id >> 6 {
+        case 0: return w0 & bit != 0
+        case 1: return w1 & bit != 0
+        case 2: return w2 & bit != 0
+        case 3: return w3 & bit != 0
+        default:
+            return overflow != 0 && Self.sortedSubset([id], TagTable.shared.overflowList(overflow))
+        }
     }
 
     @usableFromInline

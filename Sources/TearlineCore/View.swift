@@ -32,13 +32,13 @@ extension View {
         var shown: [Portion] = []
         var withheld: [WithheldPortion] = []
         shown.reserveCapacity(report.portions.count)
-        for portion in report.portions {
+        for i in report.portions.indices {
             let decision = DecisionRule.read(
-                reader, portionIndex: portion.index, marking: portion.marking,
+                reader, portionIndex: report.portions[i].index, label: report.portions[i].marking.label,
                 reportTopics: report.topicTags, hasGrant: hasGrant, channel: channel)
             switch decision {
-            case .allow: shown.append(portion)
-            case .deny(let reasons): withheld.append(WithheldPortion(index: portion.index, reasons: reasons))
+            case .allow: shown.append(report.portions[i])
+            case .deny(let reasons): withheld.append(WithheldPortion(index: report.portions[i].index, reasons: reasons))
             }
         }
         let titleShown = !shown.isEmpty && DecisionRule.read(

@@ -50,15 +50,15 @@ enum DecisionBenchmark {
             }
         }
         let terms = PartnershipTerms(status: .active, trust: .high)
+        // As ReleasePlan does: the partner's interned id once per release, the rule per portion.
+        let partnerTags = orgs.map { TagTable.shared.id($0) }
         let releaseTime = clock.measure {
             markings.withUnsafeBufferPointer { markings in
-                orgs.withUnsafeBufferPointer { orgs in
-                    for i in 0..<evaluations {
-                        let decision = DecisionRule.release(
-                            marking: markings[i & 1023], sourcesAndMethods: i & 15 == 0, originator: "USA", partner: orgs[i & 7],
-                            partnership: terms, orconApproved: i & 1 == 0)
-                        if decision.isAllowed { allowed &+= 1 }
-                    }
+                for i in 0..<evaluations {
+                    let decision = DecisionRule.release(
+                        label: markings[i & 1023].label, sourcesAndMethods: i & 15 == 0, originator: "USA", partner: orgs[i & 7],
+                        partnerTag: partnerTags[i & 7], partnership: terms, orconApproved: i & 1 == 0)
+                    if decision.isAllowed { allowed &+= 1 }
                 }
             }
         }
@@ -75,7 +75,8 @@ enum DecisionBenchmark {
         var allowed = 0
         for k in 0..<count {
             let decision = DecisionRule.read(
-                reader, portionIndex: k & 7, marking: markings[(start &+ k) & 1023], reportTopics: topics, hasGrant: false, channel: channel)
+                reader, portionIndex: k & 7, label: markings[(start &+ k) & 1023].label, reportTopics: topics, hasGrant: false,
+                channel: channel)
             if decision.isAllowed { allowed &+= 1 }
         }
         return allowed

@@ -56,12 +56,12 @@ enum HTTPBenchmark {
     }
 
     /// Runs wrk with a Lua script and parses its throughput and latency percentiles.
-    static func wrk(script: String, port: Int, seconds: Int, connections: Int) throws -> WrkFigures {
+    static func wrk(script: String, port: Int, seconds: Int, connections: Int, path: String = "") throws -> WrkFigures {
         let scriptPath = NSTemporaryDirectory() + "tearline-bench-\(UUID().uuidString).lua"
         try script.write(toFile: scriptPath, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: scriptPath) }
         let output = try runCommand("/usr/bin/wrk", [
-            "-t1", "-c\(connections)", "-d\(seconds)s", "--latency", "-s", scriptPath, "http://127.0.0.1:\(port)",
+            "-t1", "-c\(connections)", "-d\(seconds)s", "--latency", "-s", scriptPath, "http://127.0.0.1:\(port)\(path)",
         ])
         func field(_ prefix: String) -> String? {
             output.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
