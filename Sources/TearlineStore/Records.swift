@@ -234,6 +234,14 @@ public struct AuditQuery: Sendable, Hashable {
     public var until: Int64?
     public var afterSeq: Int64?
     public var limit: Int
+    /// Events by members of exactly this organisation.
+    public var actorOrganization: String?
+    /// Events concerning exactly this organisation's material.
+    public var concerns: String?
+    /// Only actions starting with this prefix, such as `release.`.
+    public var actionPrefix: String?
+    /// Newest first (the default is oldest first).
+    public var newestFirst = false
 
     public init(
         organization: String? = nil, actor: String? = nil, action: String? = nil, object: String? = nil,

@@ -33,9 +33,12 @@ extension SQLiteSession: AuditRepository {
         if let since = q.since { clauses.append("at >= ?"); arguments += [since] }
         if let until = q.until { clauses.append("at <= ?"); arguments += [until] }
         if let after = q.afterSeq { clauses.append("seq > ?"); arguments += [after] }
+        if let org = q.actorOrganization { clauses.append("organization = ?"); arguments += [org] }
+        if let concerns = q.concerns { clauses.append("concerns = ?"); arguments += [concerns] }
+        if let prefix = q.actionPrefix { clauses.append("substr(action, 1, ?) = ?"); arguments += [prefix.utf8.count, prefix] }
         let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
         arguments += [q.limit]
-        return try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM auditEvent \(whereClause) ORDER BY seq LIMIT ?"), arguments: arguments)
+        return try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM auditEvent \(whereClause) ORDER BY seq \(q.newestFirst ? "DESC" : "ASC") LIMIT ?"), arguments: arguments)
             .map { row in
                 AuditRecord(
                     seq: row["seq"], at: row["at"], actor: row["actor"], organization: row["organization"],

@@ -218,3 +218,32 @@ import Testing
         }
     }
 }
+
+/// The filters access receipts use: one holder's events on one originator's material, newest first.
+@Suite struct AuditReceiptQueryTests {
+    @Test func exactOrganisationConcernsPrefixAndNewestFirst() async throws {
+        try await withStore { store, _ in
+            let events = [
+                AuditRecord(at: 1, actor: "m-deu", organization: "DEU", concerns: "USA", action: "release.read", object: "rel-1", decision: "allow"),
+                AuditRecord(at: 2, actor: "m-deu", organization: "DEU", concerns: "GBR", action: "release.read", object: "rel-2", decision: "allow"),
+                AuditRecord(at: 3, actor: "m-usa", organization: "USA", concerns: "DEU", action: "release.read", object: "rel-3", decision: "allow"),
+                AuditRecord(at: 4, actor: "m-deu", organization: "DEU", concerns: "USA", action: "report.read", object: "rpt-1", decision: "deny"),
+                AuditRecord(at: 5, actor: "m-deu", organization: "DEU", concerns: "USA", action: "release.forward", object: "rel-1", decision: "deny"),
+                AuditRecord(at: 6, actor: "m-deu", organization: "DEU", concerns: "USA", action: "releasex", object: "rel-1", decision: "allow"),
+            ]
+            try await store.write { s in for e in events { try s.appendAudit(e) } }
+            var query = AuditQuery(limit: 100)
+            query.actorOrganization = "DEU"
+            query.concerns = "USA"
+            query.actionPrefix = "release."
+            query.newestFirst = true
+            let newest = query
+            let found = try await store.read { s in try s.auditEvents(newest) }
+            #expect(found.map(\.at) == [5, 1])
+            query.newestFirst = false
+            query.limit = 1
+            let oldest = query
+            #expect(try await store.read { s in try s.auditEvents(oldest) }.map(\.at) == [1])
+        }
+    }
+}

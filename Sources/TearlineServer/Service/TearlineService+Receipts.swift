@@ -36,8 +36,12 @@ extension TearlineService {
                 try s.appendAudit(.by(caller, at: now, action: "receipts.read", object: holder, decision: .deny(.memberSuspended)))
                 return .failure(.forbidden("A suspended member reads no receipts.", reasons: .memberSuspended))
             }
-            let events = try s.auditEvents(AuditQuery(organization: member.organization, limit: 10_000))
-                .filter { $0.organization == holder && $0.concerns == member.organization && $0.action.hasPrefix("release.") }
+            var query = AuditQuery(limit: 10_000)
+            query.actorOrganization = holder
+            query.concerns = member.organization
+            query.actionPrefix = "release."
+            query.newestFirst = true
+            let events = try s.auditEvents(query)
             let counts = events.reduce(into: [String: Int]()) { $0["\($1.action):\($1.decision)", default: 0] += 1 }
             try s.appendAudit(.by(caller, at: now, action: "receipts.read", object: holder, concerns: holder, decision: .allow,
                                   detail: "events=\(events.count)"))
