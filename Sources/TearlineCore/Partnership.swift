@@ -35,3 +35,23 @@ public enum PartnershipAuthority {
         }
     }
 }
+
+/// Who may watch how a partner handles one's material.
+public enum OversightRule {
+    /// True when `originator` sees each of the holder's members in its access receipts, rather
+    /// than counts per action.
+    ///
+    /// why: story 2 — the dominant side of a hierarchical partnership funds and monitors the
+    /// weaker one; a peer sees only per-organisation counts.
+    public static func seesMembers(kind: PartnershipKind, dominant: String?, originator: String) -> Bool {
+        kind == .hierarchical && dominant == originator
+    }
+
+    /// True when a member of the originator may read the receipts for `holder`: its security
+    /// members, or a liaison seconded to that holder by its dominant partner.
+    public static func mayReadReceipts(
+        isSecurity: Bool, isLiaison: Bool, secondedTo: String?, holder: String, originatorSeesMembers: Bool
+    ) -> Bool {
+        isSecurity || (isLiaison && secondedTo == holder && originatorSeesMembers)
+    }
+}

@@ -45,6 +45,7 @@ public struct Demo {
             ("gbr-analyst-secret", "GBR", ["analyst"], "SECRET", [], ["counter-terrorism"], nil),
             ("gbr-analyst-confidential", "GBR", ["analyst"], "CONFIDENTIAL", [], ["counter-terrorism"], nil),
             ("deu-analyst", "DEU", ["analyst"], "SECRET", [], ["soviet-union"], nil),
+            ("deu-admin", "DEU", ["admin"], "SECRET", [], ["soviet-union"], nil),
             ("isr-releaser", "ISR", ["analyst", "releaser", "admin"], "TOP SECRET", [], ["iran"], nil),
             ("isr-security", "ISR", ["security"], "TOP SECRET", [], ["iran"], nil),
             ("rus-analyst", "RUS", ["analyst"], "TOP SECRET", [], ["iran"], nil),
@@ -124,7 +125,7 @@ public struct Demo {
         let denied = await problem { try await service.viewRelease(id: release.id, by: who("deu-analyst")) }
         expect(denied?.status == 404, "DEU loses access to every USA release at once (404)")
         let deuTries = await problem {
-            try await service.updatePartnership(id: partnership.id, UpdatePartnershipRequest(status: "active"), by: members["deu-analyst"]!)
+            try await service.updatePartnership(id: partnership.id, UpdatePartnershipRequest(status: "active"), by: who("deu-admin"))
         }
         expect(deuTries?.status == 403, "DEU, the weaker side, cannot restore the partnership itself")
         _ = try await service.updatePartnership(id: partnership.id, UpdatePartnershipRequest(status: "active"), by: who("usa-senior"))

@@ -26,8 +26,10 @@ extension TearlineService {
             guard let partnership = try s.partnership(between: member.organization, and: holder) else {
                 return .failure(.notFound("partnership"))
             }
-            let dominant = partnership.kind == .hierarchical && partnership.dominant == member.organization
-            let mayRead = member.has(.security) || (member.has(.liaison) && member.secondedTo == holder && dominant)
+            let dominant = OversightRule.seesMembers(kind: partnership.kind, dominant: partnership.dominant, originator: member.organization)
+            let mayRead = OversightRule.mayReadReceipts(
+                isSecurity: member.has(.security), isLiaison: member.has(.liaison), secondedTo: member.secondedTo, holder: holder,
+                originatorSeesMembers: dominant)
             guard mayRead else {
                 try s.appendAudit(.by(caller, at: now, action: "receipts.read", object: holder, decision: .deny(.roleRequired)))
                 return .failure(.forbidden("Only security members, or liaisons seconded to \(holder), read these receipts.", reasons: .roleRequired))
