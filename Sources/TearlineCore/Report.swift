@@ -1,6 +1,6 @@
 /// An entity mentioned in a report, tied to the portion it came from so that it carries
 /// that portion's marking.
-public struct EntityMention: Sendable, Hashable {
+public struct EntityMention: Sendable, Hashable, Codable {
     public var type: String
     public var value: String
     public var portion: Int

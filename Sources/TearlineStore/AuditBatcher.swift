@@ -17,12 +17,14 @@ final class AuditBatcher: @unchecked Sendable {
     }
 
     private let pool: DatabasePool
+    private let context: StoreContext
     private let lock = NSLock()
     private var pending: [([AuditRecord], CheckedContinuation<Signal, Never>)] = []
     private var leading = false
 
-    init(pool: DatabasePool) {
+    init(pool: DatabasePool, context: StoreContext) {
         self.pool = pool
+        self.context = context
     }
 
     func append(_ records: [AuditRecord]) async throws {
@@ -60,7 +62,7 @@ final class AuditBatcher: @unchecked Sendable {
         }
         var failure: (any Error)?
         do {
-            try Self.write(own + waiters.flatMap(\.0), to: pool)
+            try write(own + waiters.flatMap(\.0))
         } catch {
             failure = error
         }
@@ -75,9 +77,12 @@ final class AuditBatcher: @unchecked Sendable {
         if let failure { throw failure }
     }
 
-    private static func write(_ records: [AuditRecord], to pool: DatabasePool) throws {
+    /// Chains the records and signs the new head, in one transaction.
+    private func write(_ records: [AuditRecord]) throws {
         try pool.write { db in
-            for record in records { try SQLiteSession.insert(record, into: db) }
+            let state = SessionState()
+            for record in records { try AuditWriter.append(record, db: db, state: state) }
+            try AuditWriter.finish(db: db, state: state, key: context.auditKey)
         }
     }
 }

@@ -10,6 +10,9 @@ public struct MasterKey: Sendable {
 
     private var key: SymmetricKey { SymmetricKey(data: bytes) }
 
+    /// A fresh random key that lives only in memory (tests, benchmarks).
+    public static func random() -> MasterKey { MasterKey(key: SymmetricKey(size: .bits256)) }
+
     /// Loads the key file, or creates it with mode 0600 when it does not exist.
     public static func loadOrCreate(path: String) throws -> MasterKey {
         let manager = FileManager.default
@@ -37,6 +40,19 @@ public struct MasterKey: Sendable {
 
     public func open(_ sealed: Data, context: String) throws -> Data {
         try AES.GCM.open(AES.GCM.SealedBox(combined: sealed), using: key, authenticating: Data(context.utf8))
+    }
+
+    /// A key for one purpose, derived with HKDF-SHA256, so that no two uses share key material.
+    public func derive(_ purpose: String) -> SymmetricKey {
+        HKDF<SHA256>.deriveKey(inputKeyMaterial: key, info: Data("tearline:\(purpose)".utf8), outputByteCount: 32)
+    }
+
+    /// The node's Ed25519 key that signs audit checkpoints, derived from the master key.
+    public var auditSigningKey: Curve25519.Signing.PrivateKey {
+        // why derived, not stored: whoever can verify with the key file needs nothing from the database,
+        // so a database edited by hand cannot swap in its own key.
+        let seed = derive("audit-signing-v1").withUnsafeBytes { Data($0) }
+        return try! Curve25519.Signing.PrivateKey(rawRepresentation: seed)
     }
 }
 

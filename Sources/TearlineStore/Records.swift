@@ -205,6 +205,8 @@ public struct AuditRecord: Sendable, Hashable {
     public var reasons: [String]
     /// Non-content detail, such as counts of withheld portions. Never report text.
     public var detail: String?
+    /// The entry's hash in the chain, once stored (see ``AuditChain``).
+    public var hash: Data?
 
     public init(
         seq: Int64? = nil, at: Int64, actor: String?, organization: String?, concerns: String? = nil,
@@ -255,5 +257,44 @@ public struct AuditQuery: Sendable, Hashable {
         self.until = until
         self.afterSeq = afterSeq
         self.limit = limit
+    }
+}
+
+/// The text a release carries: its own copy, sealed under the release's own data key, so that
+/// revoking the release (which destroys that key) destroys the copy.
+public struct ReleaseContent: Sendable, Hashable, Codable {
+    /// The title, when the release carries it.
+    public var title: String?
+    /// Text of each included portion, by portion index.
+    public var portions: [Int: String]
+    /// Entity mentions of the included portions.
+    public var entities: [EntityMention]
+
+    public init(title: String?, portions: [Int: String], entities: [EntityMention]) {
+        self.title = title
+        self.portions = portions
+        self.entities = entities
+    }
+
+    /// The copy of `report` that a release with `included` portions carries.
+    public init(of report: Report, included: PortionSet) {
+        title = included.contains(Report.titleIndex) ? report.title : nil
+        portions = Dictionary(uniqueKeysWithValues: report.portions.filter { included.contains($0.index) }.map { ($0.index, $0.text) })
+        entities = report.entities.filter { included.contains($0.portion) }
+    }
+
+    /// `report` as the release holds it: the markings and metadata of the original, the text of
+    /// this copy only. Portions and title the copy lacks are absent.
+    public func applied(to report: Report) -> Report {
+        var copy = report
+        copy.title = title ?? ""
+        copy.portions = report.portions.compactMap { p in
+            guard let text = portions[p.index] else { return nil }
+            var p = p
+            p.text = text
+            return p
+        }
+        copy.entities = entities
+        return copy
     }
 }

@@ -61,11 +61,15 @@ public protocol ReportRepository {
 }
 
 public protocol ReleaseRepository {
-    func insertRelease(_ release: ReleaseRecord) throws
+    /// Stores a release and its own copy of the text, sealed under a key of its own.
+    func insertRelease(_ release: ReleaseRecord, content: ReleaseContent) throws
+    /// The release's copy of the text; `nil` once revocation destroyed its key.
+    func releaseContent(id: String) throws -> ReleaseContent?
     func release(id: String) throws -> ReleaseRecord?
     /// Releases received by `recipient`, newest first, after `cursor`.
     func releases(recipient: String, after cursor: String?, limit: Int) throws -> Page<ReleaseRecord>
     func releases(report: String) throws -> [ReleaseRecord]
+    /// Records a revocation. A revoked release's key and copy are destroyed.
     func updateRelease(_ release: ReleaseRecord) throws
 }
 

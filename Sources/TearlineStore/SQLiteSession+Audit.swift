@@ -1,23 +1,20 @@
+import Crypto
 import Foundation
 import GRDB
 import TearlineCore
 
 extension SQLiteSession: AuditRepository {
     func appendAudit(_ e: AuditRecord) throws {
+        #if TEARLINE_BENCH_NO_AUDIT
+        // why: a benchmark-only build flag, to measure what auditing costs. Never set in a real build.
+        return
+        #else
         if readOnly {
             state.pendingAudit.append(e)
             return
         }
-        try Self.insert(e, into: db)
-    }
-
-    static func insert(_ e: AuditRecord, into db: Database) throws {
-        let statement = try db.cachedStatement(sql: """
-            INSERT INTO auditEvent (at, actor, organization, concerns, action, object, decision, reasons, detail)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        try statement.execute(arguments: [e.at, e.actor, e.organization, e.concerns, e.action, e.object, e.decision,
-                                          ListColumn.encode(e.reasons), e.detail])
+        try AuditWriter.append(e, db: db, state: state)
+        #endif
     }
 
     func auditEvents(_ q: AuditQuery) throws -> [AuditRecord] {
@@ -38,12 +35,59 @@ extension SQLiteSession: AuditRepository {
         if let prefix = q.actionPrefix { clauses.append("substr(action, 1, ?) = ?"); arguments += [prefix.utf8.count, prefix] }
         let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
         arguments += [q.limit]
-        return try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM auditEvent \(whereClause) ORDER BY seq \(q.newestFirst ? "DESC" : "ASC") LIMIT ?"), arguments: arguments)
+        return try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT seq, at, actor, organization, concerns, action, object, decision, reasons, detail, hash
+            FROM auditEvent \(whereClause) ORDER BY seq \(q.newestFirst ? "DESC" : "ASC") LIMIT ?
+            """), arguments: arguments)
             .map { row in
-                AuditRecord(
-                    seq: row["seq"], at: row["at"], actor: row["actor"], organization: row["organization"],
-                    concerns: row["concerns"], action: row["action"], object: row["object"], decision: row["decision"],
-                    reasons: ListColumn.decode(row["reasons"]), detail: row["detail"])
+                var record = AuditRecord(
+                    seq: row[0], at: row[1], actor: row[2], organization: row[3], concerns: row[4], action: row[5],
+                    object: row[6], decision: row[7], reasons: ListColumn.decode(row[8]), detail: row[9])
+                record.hash = row[10]
+                return record
             }
+    }
+}
+
+/// Appends entries to the hash chain inside a write transaction, and signs the new head before
+/// the transaction commits. SQLite runs one writer at a time, so the head read at the first
+/// append of a transaction stays the head until it commits.
+enum AuditWriter {
+    static func append(_ e: AuditRecord, db: Database, state: SessionState) throws {
+        let head = try state.auditHead ?? lastEntry(db)
+        let seq = head.seq + 1
+        let hash = AuditChain.hash(e, seq: seq, previous: head.hash)
+        try db.cachedStatement(sql: """
+            INSERT INTO auditEvent (seq, at, actor, organization, concerns, action, object, decision, reasons, detail, prevHash, hash)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [seq, e.at, e.actor, e.organization, e.concerns, e.action, e.object, e.decision,
+                                     ListColumn.encode(e.reasons), e.detail, head.hash, hash])
+        state.auditHead = (seq, hash, e.at)
+        state.auditAppended = true
+        if seq % AuditChain.checkpointInterval == 0 { state.dueCheckpoints.append((seq, hash, e.at)) }
+    }
+
+    /// Signs the checkpoints reached and the new head. Runs last in every write transaction.
+    static func finish(db: Database, state: SessionState, key: Curve25519.Signing.PrivateKey) throws {
+        guard state.auditAppended, let head = state.auditHead else { return }
+        let insert = try db.cachedStatement(sql: "INSERT INTO auditCheckpoint (seq, hash, at, signature) VALUES (?, ?, ?, ?)")
+        for due in state.dueCheckpoints {
+            let checkpoint = try AuditCheckpoint.signed(seq: due.seq, hash: due.hash, at: due.at, key: key)
+            try insert.execute(arguments: [checkpoint.seq, checkpoint.hash, checkpoint.at, checkpoint.signature])
+        }
+        let signed = try AuditCheckpoint.signed(seq: head.seq, hash: head.hash, at: head.at, key: key)
+        try db.cachedStatement(sql: """
+            INSERT INTO auditHead (id, seq, hash, at, signature) VALUES (1, ?, ?, ?, ?)
+            ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, at = excluded.at, signature = excluded.signature
+            """).execute(arguments: [signed.seq, signed.hash, signed.at, signed.signature])
+        state.auditAppended = false
+        state.dueCheckpoints.removeAll()
+    }
+
+    static func lastEntry(_ db: Database) throws -> (seq: Int64, hash: Data, at: Int64) {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, hash, at FROM auditEvent ORDER BY seq DESC LIMIT 1")) else {
+            return (0, AuditChain.genesis, 0)
+        }
+        return (row[0], row[1] ?? AuditChain.genesis, row[2])
     }
 }

@@ -3,17 +3,39 @@ import GRDB
 import TearlineCore
 
 extension SQLiteSession: ReleaseRepository {
-    func insertRelease(_ r: ReleaseRecord) throws {
+    func insertRelease(_ r: ReleaseRecord, content: ReleaseContent) throws {
+        let sealed = try context.sealer.seal(content, context: ContentSealer.releaseContext(r.id))
         try db.cachedStatement(sql: """
             INSERT INTO release (id, reportId, originator, recipient, portions, banner, orconApproved, createdBy, createdAt,
-                                 signature, revokedAt, revokedBy, consentRequestId)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                 signature, revokedAt, revokedBy, consentRequestId, dataKey, sealed)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [r.id, r.reportId, r.originator, r.recipient, Self.encode(r.portions), r.banner.banner, r.orconApproved,
-                        r.createdBy, r.createdAt, r.signature, r.revokedAt, r.revokedBy, r.consentRequestId])
+                        r.createdBy, r.createdAt, r.signature, r.revokedAt, r.revokedBy, r.consentRequestId,
+                        sealed.wrappedKey, sealed.box])
     }
 
     func updateRelease(_ r: ReleaseRecord) throws {
-        try db.cachedStatement(sql: "UPDATE release SET revokedAt = ?, revokedBy = ? WHERE id = ?").execute(arguments: [r.revokedAt, r.revokedBy, r.id])
+        guard r.isRevoked else {
+            try db.cachedStatement(sql: "UPDATE release SET revokedAt = ?, revokedBy = ? WHERE id = ?").execute(arguments: [r.revokedAt, r.revokedBy, r.id])
+            return
+        }
+        // why: revoking destroys the release's key and its sealed copy; with secure_delete on, the
+        // bytes are zeroed in the file, and the store truncates the journal after the commit.
+        try db.cachedStatement(sql: "UPDATE release SET revokedAt = ?, revokedBy = ?, dataKey = NULL, sealed = NULL WHERE id = ?")
+            .execute(arguments: [r.revokedAt, r.revokedBy, r.id])
+        state.destroyedReleases.append(r.id)
+        context.releases.remove(r.id)
+    }
+
+    func releaseContent(id: String) throws -> ReleaseContent? {
+        if let cached = context.releases.get(id) { return cached }
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT dataKey, sealed FROM release WHERE id = ?"), arguments: [id]),
+              let wrappedKey: Data = row[0], let box: Data = row[1] else { return nil }
+        guard let content = try? context.sealer.open(ReleaseContent.self, wrappedKey: wrappedKey, box: box, context: ContentSealer.releaseContext(id)) else {
+            throw StoreError.corruptRow("release.sealed")
+        }
+        if readOnly { context.releases.put(id, content) }
+        return content
     }
 
     func release(id: String) throws -> ReleaseRecord? {

@@ -6,50 +6,56 @@ extension SQLiteSession: ReportRepository {
     func insertReport(_ stored: StoredReport) throws {
         let r = stored.report
         state.insertedReports.insert(r.id)
+        // why: text is sealed before it reaches the file; only markings and metadata are stored in the clear.
+        let sealed = try context.sealer.seal(ReportText(r), context: ContentSealer.reportContext(r.id))
         try db.cachedStatement(sql: """
-            INSERT INTO report (id, originator, title, titleMarking, sourceGrade, topics, createdBy, createdAt, signature)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [r.id, r.originator, r.title, r.titleMarking.portionMark, r.sourceGrade.code,
-                        ListColumn.encode(r.topics), r.createdBy, r.createdAt, stored.signature])
+            INSERT INTO report (id, originator, title, titleMarking, sourceGrade, topics, createdBy, createdAt, signature, dataKey, sealed)
+            VALUES (?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [r.id, r.originator, r.titleMarking.portionMark, r.sourceGrade.code,
+                        ListColumn.encode(r.topics), r.createdBy, r.createdAt, stored.signature, sealed.wrappedKey, sealed.box])
         let portion = try db.cachedStatement(
-            sql: "INSERT INTO portion (reportId, idx, marking, sourcesAndMethods, text) VALUES (?, ?, ?, ?, ?)")
+            sql: "INSERT INTO portion (reportId, idx, marking, sourcesAndMethods, text) VALUES (?, ?, ?, ?, '')")
         for p in r.portions {
-            try portion.execute(arguments: [r.id, p.index, p.marking.portionMark, p.sourcesAndMethods, p.text])
+            try portion.execute(arguments: [r.id, p.index, p.marking.portionMark, p.sourcesAndMethods])
         }
         let entity = try db.cachedStatement(
             sql: "INSERT OR IGNORE INTO entityMention (reportId, portionIdx, type, value) VALUES (?, ?, ?, ?)")
         for e in r.entities {
-            try entity.execute(arguments: [r.id, e.portion, e.type, e.value])
+            try entity.execute(arguments: [r.id, e.portion, e.type, context.sealer.entityIndex(type: e.type, value: e.value)])
         }
     }
 
     func report(id: String) throws -> StoredReport? {
-        if let cached = reports.get(id) { return cached }
+        if let cached = context.reports.get(id) { return cached }
         guard let stored = try loadReport(id: id) else { return nil }
         // why: a report inserted by this very transaction may still roll back; anything else is committed.
-        if !state.insertedReports.contains(id) { reports.put(stored) }
+        if !state.insertedReports.contains(id) { context.reports.put(stored) }
         return stored
     }
 
     private func loadReport(id: String) throws -> StoredReport? {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM report WHERE id = ?"), arguments: [id]) else { return nil }
-        let portions = try Row.fetchAll(db.cachedStatement(sql: "SELECT idx, marking, sourcesAndMethods, text FROM portion WHERE reportId = ? ORDER BY idx"), arguments: [id]
-        ).map { row -> Portion in
-            guard let marking = try? Marking.parse(row["marking"]) else { throw StoreError.corruptRow("portion.marking") }
-            return Portion(index: row["idx"], marking: marking, sourcesAndMethods: row["sourcesAndMethods"], text: row["text"])
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT originator, titleMarking, sourceGrade, topics, createdBy, createdAt, signature, dataKey, sealed FROM report WHERE id = ?
+            """), arguments: [id]) else { return nil }
+        guard let wrappedKey: Data = row[7], let box: Data = row[8],
+              let text = try? context.sealer.open(ReportText.self, wrappedKey: wrappedKey, box: box, context: ContentSealer.reportContext(id)) else {
+            throw StoreError.corruptRow("report.sealed")
         }
-        let entities = try Row.fetchAll(db.cachedStatement(sql: "SELECT portionIdx, type, value FROM entityMention WHERE reportId = ? ORDER BY portionIdx, type, value"),
-            arguments: [id]
-        ).map { EntityMention(type: $0["type"], value: $0["value"], portion: $0["portionIdx"]) }
-        guard let titleMarking = try? Marking.parse(row["titleMarking"] as String),
-              let grade = try? SourceGrade(code: row["sourceGrade"]) else {
+        let markings = try Row.fetchAll(db.cachedStatement(sql: "SELECT idx, marking, sourcesAndMethods FROM portion WHERE reportId = ? ORDER BY idx"), arguments: [id])
+        guard markings.count == text.portions.count else { throw StoreError.corruptRow("report.portions") }
+        let portions = try zip(markings, text.portions).map { row, body -> Portion in
+            guard let marking = try? Marking.parse(row[1] as String) else { throw StoreError.corruptRow("portion.marking") }
+            return Portion(index: row[0], marking: marking, sourcesAndMethods: row[2], text: body)
+        }
+        guard let titleMarking = try? Marking.parse(row[1] as String),
+              let grade = try? SourceGrade(code: row[2]) else {
             throw StoreError.corruptRow("report")
         }
         let report = Report(
-            id: row["id"], originator: row["originator"], title: row["title"], titleMarking: titleMarking,
-            sourceGrade: grade, topics: ListColumn.decode(row["topics"]), entities: entities, portions: portions,
-            createdBy: row["createdBy"], createdAt: row["createdAt"])
-        return StoredReport(report: report, signature: row["signature"])
+            id: id, originator: row[0], title: text.title, titleMarking: titleMarking,
+            sourceGrade: grade, topics: ListColumn.decode(row[3]), entities: text.entities, portions: portions,
+            createdBy: row[4], createdAt: row[5])
+        return StoredReport(report: report, signature: row[6])
     }
 
     func reportIds(originator: String, after cursor: String?, limit: Int) throws -> Page<String> {

@@ -6,7 +6,7 @@ import TearlineCore
 struct SQLiteSession: @unchecked Sendable {
     // why @unchecked: a session lives only inside GRDB's transaction closure, on its queue.
     let db: Database
-    let reports: ReportCache
+    let context: StoreContext
     /// A read session buffers its audit records; the store commits them before `read` returns.
     let readOnly: Bool
     let state = SessionState()
@@ -19,6 +19,14 @@ final class SessionState: @unchecked Sendable {
     var insertedReports: Set<String> = []
     /// Audit records of a read session, waiting for the group commit.
     var pendingAudit: [AuditRecord] = []
+    /// The last audit entry (sequence number and hash) as this transaction sees it, once read.
+    var auditHead: (seq: Int64, hash: Data, at: Int64)?
+    /// Whether this transaction appended audit entries (and so must re-sign the head).
+    var auditAppended = false
+    /// Checkpoints that entries appended by this transaction reached.
+    var dueCheckpoints: [(seq: Int64, hash: Data, at: Int64)] = []
+    /// Releases whose key this transaction destroyed.
+    var destroyedReleases: [String] = []
 }
 
 /// Lists of identifiers are stored comma-joined; the service validates that no identifier holds a comma.

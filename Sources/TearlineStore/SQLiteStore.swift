@@ -1,25 +1,56 @@
+import Crypto
 import Foundation
 import GRDB
 import TearlineCore
 
-/// The embedded default store: one SQLite file in WAL mode with foreign keys on.
+/// What every session of one store shares: caches, the sealer and the audit signing key.
+final class StoreContext: Sendable {
+    let reports = ReportCache()
+    let releases = ReleaseContentCache()
+    let sealer: ContentSealer
+    private let signer: Signer
+
+    init(masterKey: MasterKey) {
+        sealer = ContentSealer(master: masterKey)
+        signer = Signer(key: masterKey.auditSigningKey)
+    }
+
+    var auditKey: Curve25519.Signing.PrivateKey { signer.key }
+
+    private final class Signer: @unchecked Sendable {
+        // why @unchecked: an immutable key; swift-crypto does not mark its key types Sendable.
+        let key: Curve25519.Signing.PrivateKey
+        init(key: Curve25519.Signing.PrivateKey) { self.key = key }
+    }
+}
+
+/// The embedded default store: one SQLite file in WAL mode with foreign keys on. Report and
+/// release text is sealed at rest; the audit log is hash-chained, append-only and signed.
 public final class SQLiteStore: TearlineStore {
     let pool: DatabasePool
-    let reports = ReportCache()
+    let context: StoreContext
     let auditBatcher: AuditBatcher
 
-    /// Opens (and migrates) the database at `path`, creating it if needed.
-    public init(path: String) throws {
+    /// Opens (and migrates) the database at `path`, creating it if needed. `masterKey` seals text
+    /// at rest and derives the key that signs the audit log.
+    public init(path: String, masterKey: MasterKey) throws {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // why: freed pages and cells are zeroed, so a destroyed release key or a replaced
+            // value does not linger in the file.
+            try db.execute(sql: "PRAGMA secure_delete = ON")
         }
         pool = try DatabasePool(path: path, configuration: configuration)
-        try Self.migrator.migrate(pool)
-        auditBatcher = AuditBatcher(pool: pool)
+        context = StoreContext(masterKey: masterKey)
+        try Self.migrator(context).migrate(pool)
+        auditBatcher = AuditBatcher(pool: pool, context: context)
     }
+
+    /// The public key that verifies this node's audit checkpoints.
+    public var auditPublicKey: Curve25519.Signing.PublicKey { context.auditKey.publicKey }
 
     // why synchronous GRDB calls: a SQLite transaction here takes microseconds, less than the
     // thread hop of GRDB's async API; DispatchQueue.sync runs the work on the calling thread.
@@ -30,26 +61,45 @@ public final class SQLiteStore: TearlineStore {
     }
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any StoreSession) throws -> T) async throws -> T {
-        try writeNow(body)
+        let (value, destroyed) = try writeNow(body)
+        if destroyed { purgeJournal() }
+        return value
     }
 
     private func readNow<T>(_ body: (any StoreSession) throws -> T) throws -> (T, [AuditRecord]) {
         try pool.read { db in
-            let session = SQLiteSession(db: db, reports: reports, readOnly: true)
+            let session = SQLiteSession(db: db, context: context, readOnly: true)
             let value = try body(session)
             return (value, session.state.pendingAudit)
         }
     }
 
-    private func writeNow<T>(_ body: (any StoreSession) throws -> T) throws -> T {
-        try pool.write { db in try body(SQLiteSession(db: db, reports: reports, readOnly: false)) }
+    private func writeNow<T>(_ body: (any StoreSession) throws -> T) throws -> (T, Bool) {
+        try pool.write { db in
+            let session = SQLiteSession(db: db, context: context, readOnly: false)
+            let value = try body(session)
+            try AuditWriter.finish(db: db, state: session.state, key: context.auditKey)
+            return (value, !session.state.destroyedReleases.isEmpty)
+        }
+    }
+
+    /// After a release key is destroyed, copies the WAL into the database and truncates it, so
+    /// the old page that held the key is gone from the journal too. Best effort: a reader that
+    /// still holds an old snapshot keeps the WAL alive until the next checkpoint.
+    private func purgeJournal() {
+        try? pool.writeWithoutTransaction { db in
+            _ = try db.checkpoint(.truncate)
+        }
     }
 
     /// Schema migrations. A shipped migration never changes; new ones are appended.
-    static var migrator: DatabaseMigrator {
+    static func migrator(_ context: StoreContext) -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
             try db.execute(sql: Schema.v1)
+        }
+        migrator.registerMigration("v2-sealed-text-and-audit-chain") { db in
+            try MigrationV2.run(db, context: context)
         }
         return migrator
     }

@@ -93,9 +93,9 @@ import Testing
                 try s.insertReport(Fixture.report("r-1", originator: "USA", createdBy: "m-usa", createdAt: 1))
                 for i in 0..<Self.count {
                     try s.insertRelease(Fixture.release("rel-" + String(format: "%02d", i), report: "r-1", originator: "USA",
-                                                        recipient: "GBR", createdAt: 500 + Int64(i % 4)))
+                                                        recipient: "GBR", createdAt: 500 + Int64(i % 4)), content: .none)
                     try s.insertRelease(Fixture.release("other-\(i)", report: "r-1", originator: "USA", recipient: "DEU",
-                                                        createdAt: 500 + Int64(i % 4)))
+                                                        createdAt: 500 + Int64(i % 4)), content: .none)
                 }
             }
             let expected = (0..<Self.count).map { (createdAt: 500 + $0 % 4, id: "rel-" + String(format: "%02d", $0)) }

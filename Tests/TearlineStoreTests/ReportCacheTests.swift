@@ -8,8 +8,9 @@ import Testing
     /// Changes a stored report's title and first portion behind the store's back.
     static func tamper(_ path: String, report id: String) throws {
         try withRawDatabase(path) { db in
-            try db.execute(sql: "UPDATE report SET title = 'changed underneath' WHERE id = ?", arguments: [id])
-            try db.execute(sql: "UPDATE portion SET text = 'changed underneath' WHERE reportId = ?", arguments: [id])
+            // Text is sealed; the topics and the portion markings are the plain columns a hand edit can change.
+            try db.execute(sql: "UPDATE report SET topics = 'changed-underneath' WHERE id = ?", arguments: [id])
+            try db.execute(sql: "UPDATE portion SET marking = 'TOP SECRET' WHERE reportId = ?", arguments: [id])
             #expect(db.changesCount == 1)
         }
     }
@@ -22,8 +23,8 @@ import Testing
             #expect(try await store.read { s in try s.report(id: "r-1") } == original)
 
             try Self.tamper(path, report: "r-1")
-            let raw = try withRawDatabase(path) { db in try String.fetchOne(db, sql: "SELECT title FROM report WHERE id = 'r-1'") }
-            #expect(raw == "changed underneath", "the rows really did change")
+            let raw = try withRawDatabase(path) { db in try String.fetchOne(db, sql: "SELECT topics FROM report WHERE id = 'r-1'") }
+            #expect(raw == "changed-underneath", "the rows really did change")
 
             #expect(try await store.read { s in try s.report(id: "r-1") } == original)
             #expect(try await store.write { s in try s.report(id: "r-1") } == original, "write sessions share the cache")
@@ -37,8 +38,8 @@ import Testing
             try await store.write { s in try s.insertReport(Fixture.report("r-1", originator: "USA", createdBy: "m-usa", createdAt: 1)) }
             try Self.tamper(path, report: "r-1")
             let back = try await store.read { s in try s.report(id: "r-1") }
-            #expect(back?.report.title == "changed underneath")
-            #expect(back?.report.portions.first?.text == "changed underneath")
+            #expect(back?.report.topics == ["changed-underneath"])
+            #expect(back?.report.portions.first?.marking.classification == .topSecret)
         }
     }
 
@@ -76,7 +77,7 @@ import Testing
             }
             #expect(inside == original)
             try Self.tamper(path, report: "r-1")
-            #expect(try await store.read { s in try s.report(id: "r-1") }?.report.title == "changed underneath")
+            #expect(try await store.read { s in try s.report(id: "r-1") }?.report.topics == ["changed-underneath"])
         }
     }
 }

@@ -22,7 +22,7 @@ import Testing
             }
             #expect(journalMode == "wal")
             #expect(Self.tables.isSubset(of: tables), "missing: \(Self.tables.subtracting(tables))")
-            #expect(migrations == ["v1"])
+            #expect(migrations == ["v1", "v2-sealed-text-and-audit-chain"])
         }
     }
 
@@ -41,19 +41,19 @@ import Testing
         try await withTemporaryDirectory { directory in
             let path = directory.appendingPathComponent("tearline.db").path
             do {
-                let store = try SQLiteStore(path: path)
+                let store = try SQLiteStore(path: path, masterKey: testMasterKey)
                 try await store.seedWorld()
             }
-            let reopened = try SQLiteStore(path: path)
+            let reopened = try SQLiteStore(path: path, masterKey: testMasterKey)
             let (organizations, member) = try await reopened.read { s in
                 (try s.organizations().map(\.id), try s.member(id: "m-gbr"))
             }
             #expect(organizations == ["DEU", "GBR", "USA"])
             #expect(member?.organization == "GBR")
             // A third open while the second is still open is just as harmless.
-            _ = try SQLiteStore(path: path)
+            _ = try SQLiteStore(path: path, masterKey: testMasterKey)
             let migrations = try withRawDatabase(path) { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") }
-            #expect(migrations == ["v1"])
+            #expect(migrations == ["v1", "v2-sealed-text-and-audit-chain"])
             try await reopened.write { s in try s.insertOrganization(Fixture.organization("ISR")) }
             #expect(try await reopened.read { s in try s.organization(id: "ISR") } != nil)
         }
@@ -367,9 +367,9 @@ import Testing
             try await store.write { s in
                 try s.insertReport(Fixture.report("r-1", originator: "USA", createdBy: "m-usa", createdAt: 1))
                 try s.insertReport(Fixture.report("r-2", originator: "USA", createdBy: "m-usa", createdAt: 2))
-                try s.insertRelease(open)
-                try s.insertRelease(titleOnly)
-                try s.insertRelease(empty)
+                try s.insertRelease(open, content: .none)
+                try s.insertRelease(titleOnly, content: .none)
+                try s.insertRelease(empty, content: .none)
             }
             let back = try await store.read { s in
                 (try s.release(id: "rel-1"), try s.release(id: "rel-2"), try s.release(id: "rel-3"), try s.release(id: "rel-9"),
@@ -394,7 +394,7 @@ import Testing
             let original = Fixture.release("rel-1", report: "r-1", originator: "USA", recipient: "GBR", createdAt: 1)
             try await store.write { s in
                 try s.insertReport(Fixture.report("r-1", originator: "USA", createdBy: "m-usa", createdAt: 1))
-                try s.insertRelease(original)
+                try s.insertRelease(original, content: .none)
             }
             var revoked = original
             revoked.revokedAt = 77
@@ -414,7 +414,7 @@ import Testing
             for (report, recipient) in [("r-none", "GBR"), ("r-1", "NOWHERE")] {
                 let error = await #expect(throws: DatabaseError.self) {
                     try await store.write { s in
-                        try s.insertRelease(Fixture.release("rel-bad", report: report, originator: "USA", recipient: recipient, createdAt: 1))
+                        try s.insertRelease(Fixture.release("rel-bad", report: report, originator: "USA", recipient: recipient, createdAt: 1), content: .none)
                     }
                 }
                 #expect(error?.extendedResultCode == .SQLITE_CONSTRAINT_FOREIGNKEY)
@@ -434,7 +434,7 @@ import Testing
                 requestedBy: "m-gbr", status: .denied, createdAt: 5, decidedBy: "m-usa", decidedAt: 6, resultingReleaseId: nil)
             try await store.write { s in
                 try s.insertReport(Fixture.report("r-1", originator: "USA", createdBy: "m-usa", createdAt: 1))
-                try s.insertRelease(Fixture.release("rel-1", report: "r-1", originator: "USA", recipient: "GBR", createdAt: 2))
+                try s.insertRelease(Fixture.release("rel-1", report: "r-1", originator: "USA", recipient: "GBR", createdAt: 2), content: .none)
                 try s.insertConsentRequest(pending)
                 try s.insertConsentRequest(decided)
             }

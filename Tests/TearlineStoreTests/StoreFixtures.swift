@@ -19,9 +19,17 @@ func withTemporaryDirectory<T>(_ body: (URL) async throws -> T) async throws -> 
 func withStore<T>(_ body: (SQLiteStore, String) async throws -> T) async throws -> T {
     try await withTemporaryDirectory { directory in
         let path = directory.appendingPathComponent("tearline.db").path
-        let store = try SQLiteStore(path: path)
+        let store = try SQLiteStore(path: path, masterKey: testMasterKey)
         return try await body(store, path)
     }
+}
+
+/// One master key for the whole test run; each test still has its own database file.
+let testMasterKey = MasterKey.random()
+
+extension ReleaseContent {
+    /// A release copy with no text, for tests about release metadata.
+    static let none = ReleaseContent(title: nil, portions: [:], entities: [])
 }
 
 /// Runs `body` on a plain GRDB connection to the file, outside the store, and closes it.
@@ -112,6 +120,7 @@ extension AuditRecord {
     var withoutSeq: AuditRecord {
         var copy = self
         copy.seq = nil
+        copy.hash = nil
         return copy
     }
 }

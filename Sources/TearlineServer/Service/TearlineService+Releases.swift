@@ -67,7 +67,7 @@ extension TearlineService {
         let record = ReleaseRecord(
             id: id, reportId: report.id, originator: report.originator, recipient: recipient, portions: plan.included, banner: banner,
             orconApproved: orconApproved, createdBy: caller.actorId, createdAt: now, signature: signature, consentRequestId: consentRequestId)
-        try s.insertRelease(record)
+        try s.insertRelease(record, content: ReleaseContent(of: report, included: plan.included))
         try s.appendAudit(.by(caller, at: now, action: "release.create", object: id, concerns: recipient, decision: .allow,
                               detail: "report=\(report.id) recipient=\(recipient) portions=\(plan.includedPortions.count) withheld=\(plan.withheld.count)"))
         return .success(ReleaseResult(release: record, withheld: plan.withheld))
@@ -90,7 +90,13 @@ extension TearlineService {
         return .recipient(release, stored, .release(ReleaseFacts(portions: release.portions, revoked: release.isRevoked, partnership: terms)))
     }
 
+    private func terms(of channel: ReadChannel) -> PartnershipTerms {
+        if case .release(let facts) = channel { return facts.partnership }
+        return PartnershipTerms(status: .suspended, trust: .none)
+    }
+
     /// The caller's view of a release; for the originator, the release's portions as it holds them.
+    /// The report returned is the one the view was made from: for a recipient, the release's own copy.
     func releaseView(
         _ s: any StoreSession, id: String, caller: Caller, now: Int64, action: String
     ) throws -> Result<(ReleaseRecord, StoredReport, View, MemberRecord), Problem> {
@@ -113,8 +119,18 @@ extension TearlineService {
         case .recipient(let r, let st, let ch):
             release = r
             stored = st
-            report = st.report
-            channel = ch
+            // why: recipients read the release's own copy. Without it (revocation destroyed its key)
+            // the release counts as revoked, and only the markings remain to decide on.
+            if let content = try s.releaseContent(id: r.id) {
+                report = content.applied(to: st.report)
+                channel = ch
+            } else {
+                report = st.report
+                report.title = ""
+                for i in report.portions.indices { report.portions[i].text = "" }
+                report.entities = []
+                channel = .release(ReleaseFacts(portions: r.portions, revoked: true, partnership: terms(of: ch)))
+            }
         }
         let hasGrant = try s.hasGrant(member: member.id, report: release.reportId)
         var view = View.of(report, for: member.reader, hasGrant: hasGrant, channel: channel)
@@ -127,7 +143,7 @@ extension TearlineService {
             // The recipient's withheld count covers only what the release carries.
             view.withheld = view.withheld.filter { release.portions.contains($0.index) }
         }
-        return .success((release, stored, view, member))
+        return .success((release, StoredReport(report: report, signature: stored.signature), view, member))
     }
 
     public func viewRelease(id: String, by caller: Caller) async throws -> DocumentView {
@@ -180,12 +196,12 @@ extension TearlineService {
             }
             var items: [DocumentView] = []
             for release in page.items {
-                guard case .recipient(_, let stored, let channel) = try self.releaseAccess(s, id: release.id, member: member) else { continue }
+                guard case .recipient(_, let stored, let channel) = try self.releaseAccess(s, id: release.id, member: member),
+                      let copy = try s.releaseContent(id: release.id)?.applied(to: stored.report) else { continue }
                 let hasGrant = try s.hasGrant(member: member.id, report: release.reportId)
-                var view = View.of(stored.report, for: member.reader, hasGrant: hasGrant, channel: channel)
+                let view = View.of(copy, for: member.reader, hasGrant: hasGrant, channel: channel)
                 guard !view.isEmpty else { continue }
-                view.withheld = view.withheld.filter { release.portions.contains($0.index) }
-                var summary = DocumentView(report: stored.report, view: view, release: release)
+                var summary = DocumentView(report: copy, view: view, release: release)
                 summary.portions = []
                 summary.entities = []
                 items.append(summary)

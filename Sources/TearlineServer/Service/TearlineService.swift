@@ -18,8 +18,8 @@ public final class TearlineService: Sendable {
 
     /// Opens the SQLite store and its master key file (created with mode 0600 when missing).
     public static func open(databasePath: String, keyFile: String? = nil) throws -> TearlineService {
-        let store = try SQLiteStore(path: databasePath)
         let key = try MasterKey.loadOrCreate(path: keyFile ?? MasterKey.defaultPath(forDatabase: databasePath))
+        let store = try SQLiteStore(path: databasePath, masterKey: key)
         return TearlineService(store: store, masterKey: key)
     }
 

@@ -1,0 +1,251 @@
+import Crypto
+import Foundation
+import GRDB
+import GRDBSQLite
+
+/// The outcome of checking the audit log.
+public struct AuditVerification: Sendable {
+    /// Entries present in the log.
+    public var entries: Int64 = 0
+    /// Fixed checkpoints checked.
+    public var checkpoints: Int = 0
+    /// The signed head, when present.
+    public var head: AuditCheckpoint?
+    /// The first sequence number that is missing, altered, out of place or unsigned.
+    public var firstBad: Int64?
+    /// What is wrong there, for a person.
+    public var problem: String?
+
+    public var isIntact: Bool { firstBad == nil && problem == nil }
+
+    mutating func report(_ seq: Int64, _ text: String) {
+        if firstBad == nil || seq < firstBad! {
+            firstBad = seq
+            problem = text
+        }
+    }
+}
+
+/// Checks the audit log of a database file: every entry's hash, every link, contiguous sequence
+/// numbers from 1, every checkpoint signature and the signed head. Reads the file without
+/// writing, and in parallel over ranges of the log.
+public enum AuditVerifier {
+    public static func verify(databaseAt path: String, publicKey: Curve25519.Signing.PublicKey) throws -> AuditVerification {
+        var configuration = Configuration()
+        configuration.readonly = true
+        let pool = try DatabasePool(path: path, configuration: configuration)
+        return try verify(pool, publicKey: publicKey)
+    }
+
+    static func verify(_ pool: DatabasePool, publicKey: Curve25519.Signing.PublicKey) throws -> AuditVerification {
+        var result = AuditVerification()
+        let (count, minSeq, maxSeq, head, checkpoints) = try pool.read { db in
+            let row = try Row.fetchOne(db, sql: "SELECT count(*), min(seq), max(seq) FROM auditEvent")!
+            let head = try Row.fetchOne(db, sql: "SELECT seq, hash, at, signature FROM auditHead WHERE id = 1").map {
+                AuditCheckpoint(seq: $0[0], hash: $0[1], at: $0[2], signature: $0[3])
+            }
+            let checkpoints = try Row.fetchAll(db, sql: "SELECT seq, hash, at, signature FROM auditCheckpoint ORDER BY seq").map {
+                AuditCheckpoint(seq: $0[0], hash: $0[1], at: $0[2], signature: $0[3])
+            }
+            return (row[0] as Int64, row[1] as Int64?, row[2] as Int64?, head, checkpoints)
+        }
+        result.entries = count
+        result.head = head
+        result.checkpoints = checkpoints.count
+        let last = maxSeq ?? 0
+        if let minSeq, minSeq != 1 { result.report(1, "entries 1…\(minSeq - 1) are missing") }
+
+        guard last > 0 else {
+            if head != nil || !checkpoints.isEmpty { result.report(1, "the log is empty but the node signed entries: they were removed") }
+            return result
+        }
+
+        // The chain, in parallel ranges; each range starts from the stored hash of the entry before
+        // it, so a link broken across a range boundary is caught there.
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
+        let ranges = split(1...last, into: workers)
+        let outcomes = ScanOutcomes(count: ranges.count)
+        DispatchQueue.concurrentPerform(iterations: ranges.count) { i in
+            let outcome: ScanOutcome
+            do {
+                outcome = try pool.read { db in try scan(db, range: ranges[i]) }
+            } catch {
+                outcome = ScanOutcome(firstBad: ranges[i].lowerBound, problem: "cannot read entries: \(error)", hashes: [:])
+            }
+            outcomes.set(i, outcome)
+        }
+        var hashes: [Int64: Data] = [:]
+        for outcome in outcomes.all {
+            if let bad = outcome.firstBad { result.report(bad, outcome.problem ?? "bad entry") }
+            hashes.merge(outcome.hashes) { a, _ in a }
+        }
+        // Entries before this one hash and link correctly.
+        let chainGoodUpTo = (result.firstBad ?? last + 1) - 1
+
+        // Checkpoints: one at every interval, each signed by this node and matching its entry.
+        let interval = AuditChain.checkpointInterval
+        for checkpoint in checkpoints where checkpoint.seq > last {
+            if checkpoint.isValid(for: publicKey) {
+                result.report(last + 1, "the log ends at entry \(last) but a signed checkpoint names entry \(checkpoint.seq): entries were cut off")
+            } else {
+                result.report(last + 1, "a checkpoint beyond the log's end is not signed by this node")
+            }
+        }
+        let bySeq = Dictionary(checkpoints.map { ($0.seq, $0) }, uniquingKeysWith: { first, _ in first })
+        var goodUpTo: Int64 = 0
+        var k = interval
+        while k <= chainGoodUpTo {
+            guard let checkpoint = bySeq[k] else {
+                result.report(k, "the signed checkpoint at entry \(k) is missing")
+                break
+            }
+            guard checkpoint.isValid(for: publicKey) else {
+                result.report(goodUpTo + 1, "the checkpoint at entry \(k) is not signed by this node")
+                break
+            }
+            guard hashes[k] == checkpoint.hash else {
+                result.report(goodUpTo + 1, "entries \(goodUpTo + 1)…\(k) do not match the signed checkpoint at \(k): the chain was rewritten")
+                break
+            }
+            goodUpTo = k
+            k += interval
+        }
+
+        // The head: signed, and naming exactly the last entry.
+        if let head {
+            if !head.isValid(for: publicKey) {
+                result.report(goodUpTo + 1, "the audit head is not signed by this node")
+            } else if head.seq > last {
+                result.report(last + 1, "the signed head names entry \(head.seq) but the log ends at \(last): entries were cut off")
+            } else if head.seq < last {
+                result.report(head.seq + 1, "entries after \(head.seq) are not covered by the signed head")
+            } else if chainGoodUpTo == last, hashes[last] != head.hash {
+                result.report(goodUpTo + 1, "entries \(goodUpTo + 1)…\(last) do not match the signed head: the chain was rewritten")
+            }
+        } else {
+            result.report(goodUpTo + 1, "the signed audit head is missing")
+        }
+        return result
+    }
+
+    private static func split(_ range: ClosedRange<Int64>, into parts: Int) -> [ClosedRange<Int64>] {
+        let total = range.upperBound - range.lowerBound + 1
+        let size = max(Int64(1), (total + Int64(parts) - 1) / Int64(parts))
+        return stride(from: range.lowerBound, through: range.upperBound, by: Int(size)).map { start in
+            start...min(start + size - 1, range.upperBound)
+        }
+    }
+
+    struct ScanOutcome: Sendable {
+        var firstBad: Int64?
+        var problem: String?
+        /// Hashes at checkpoint positions, and at the range's end.
+        var hashes: [Int64: Data]
+    }
+
+    final class ScanOutcomes: @unchecked Sendable {
+        // why @unchecked: each index is written by one worker; all are read after the workers finish.
+        private var storage: [ScanOutcome?]
+        private let lock = NSLock()
+        init(count: Int) { storage = Array(repeating: nil, count: count) }
+        func set(_ i: Int, _ outcome: ScanOutcome) { lock.withLock { storage[i] = outcome } }
+        var all: [ScanOutcome] { lock.withLock { storage.compactMap { $0 } } }
+    }
+
+    /// Checks one range of entries with the SQLite C API: no row objects, no strings.
+    static func scan(_ db: Database, range: ClosedRange<Int64>) throws -> ScanOutcome {
+        var outcome = ScanOutcome(hashes: [:])
+        var previous: Data
+        if range.lowerBound == 1 {
+            previous = AuditChain.genesis
+        } else {
+            previous = try Data.fetchOne(db, sql: "SELECT hash FROM auditEvent WHERE seq = ?", arguments: [range.lowerBound - 1])
+                ?? Data(repeating: 0xFF, count: 32)
+        }
+        let statement = try db.makeStatement(sql: """
+            SELECT seq, at, actor, organization, concerns, action, object, decision, reasons, detail, prevHash, hash
+            FROM auditEvent WHERE seq BETWEEN ? AND ? ORDER BY seq
+            """)
+        try statement.setArguments([range.lowerBound, range.upperBound])
+        let handle = statement.sqliteStatement
+        var expected = range.lowerBound
+        var buffer = [UInt8]()
+        buffer.reserveCapacity(512)
+        var previousHash = [UInt8](previous)
+        defer { sqlite3_reset(handle) }
+        while true {
+            let step = sqlite3_step(handle)
+            if step == SQLITE_DONE { break }
+            guard step == SQLITE_ROW else { throw DatabaseError(resultCode: ResultCode(rawValue: step)) }
+            let seq = sqlite3_column_int64(handle, 0)
+            if seq != expected {
+                outcome.firstBad = expected
+                outcome.problem = seq > expected ? "entry \(expected) is missing" : "entry \(seq) is out of order"
+                return outcome
+            }
+            buffer.removeAll(keepingCapacity: true)
+            buffer.append(contentsOf: AuditChain.versionTag)
+            AuditChain.append(UInt64(bitPattern: seq), to: &buffer)
+            AuditChain.append(UInt64(bitPattern: sqlite3_column_int64(handle, 1)), to: &buffer)
+            for column in Int32(2)...Int32(7) { appendText(handle, column, &buffer) }
+            appendReasons(handle, 8, &buffer)
+            appendText(handle, 9, &buffer)
+            // The stored link must be the previous entry's hash.
+            guard blobEquals(handle, 10, previousHash) else {
+                outcome.firstBad = seq
+                outcome.problem = "entry \(seq) does not link to entry \(seq - 1): an entry was removed, inserted or moved"
+                return outcome
+            }
+            buffer.append(contentsOf: previousHash)
+            let digest = buffer.withUnsafeBytes { SHA256.hash(data: $0) }
+            let computed = digest.withUnsafeBytes { [UInt8]($0) }
+            guard blobEquals(handle, 11, computed) else {
+                outcome.firstBad = seq
+                outcome.problem = "entry \(seq) was altered: its hash does not match its content"
+                return outcome
+            }
+            previousHash = computed
+            if seq % AuditChain.checkpointInterval == 0 { outcome.hashes[seq] = Data(computed) }
+            expected += 1
+        }
+        guard expected == range.upperBound + 1 else {
+            outcome.firstBad = expected
+            outcome.problem = "entry \(expected) is missing"
+            return outcome
+        }
+        outcome.hashes[range.upperBound] = Data(previousHash)
+        return outcome
+    }
+
+    private static func appendText(_ handle: OpaquePointer?, _ column: Int32, _ buffer: inout [UInt8]) {
+        guard sqlite3_column_type(handle, column) != SQLITE_NULL, let text = sqlite3_column_text(handle, column) else {
+            AuditChain.append(UInt32.max, to: &buffer)
+            return
+        }
+        let count = Int(sqlite3_column_bytes(handle, column))
+        AuditChain.append(UInt32(count), to: &buffer)
+        buffer.append(contentsOf: UnsafeBufferPointer(start: text, count: count))
+    }
+
+    /// Reasons are stored comma-joined (codes hold no comma) and hashed as a counted list.
+    private static func appendReasons(_ handle: OpaquePointer?, _ column: Int32, _ buffer: inout [UInt8]) {
+        let count = Int(sqlite3_column_bytes(handle, column))
+        guard count > 0, let text = sqlite3_column_text(handle, column) else {
+            AuditChain.append(UInt32(0), to: &buffer)
+            return
+        }
+        let bytes = UnsafeBufferPointer(start: text, count: count)
+        let parts = bytes.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false)
+        AuditChain.append(UInt32(parts.count), to: &buffer)
+        for part in parts {
+            AuditChain.append(UInt32(part.count), to: &buffer)
+            buffer.append(contentsOf: part)
+        }
+    }
+
+    private static func blobEquals(_ handle: OpaquePointer?, _ column: Int32, _ expected: [UInt8]) -> Bool {
+        guard sqlite3_column_type(handle, column) == SQLITE_BLOB, Int(sqlite3_column_bytes(handle, column)) == expected.count,
+              let blob = sqlite3_column_blob(handle, column) else { return false }
+        return expected.withUnsafeBytes { memcmp($0.baseAddress!, blob, expected.count) == 0 }
+    }
+}
