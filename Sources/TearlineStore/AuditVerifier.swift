@@ -26,11 +26,42 @@ public struct AuditVerification: Sendable {
     }
 }
 
+public enum AuditVerifierError: Error, CustomStringConvertible {
+    case badPublicKey
+    case noDatabase(String)
+
+    public var description: String {
+        switch self {
+        case .badPublicKey: "the public key must be 32 bytes of Ed25519 key in base64"
+        case .noDatabase(let path): "no database at \(path)"
+        }
+    }
+}
+
 /// Checks the audit log of a database file: every entry's hash, every link, contiguous sequence
 /// numbers from 1, every checkpoint signature and the signed head. Reads the file without
 /// writing, and in parallel over ranges of the log.
 public enum AuditVerifier {
+    /// Verifies with the node key derived from the master key file.
+    public static func verify(databaseAt path: String, masterKey: MasterKey) throws -> AuditVerification {
+        try verify(databaseAt: path, publicKey: masterKey.auditSigningKey.publicKey)
+    }
+
+    /// Verifies with a node public key given as base64 (`tearline audit key` prints it), on a
+    /// machine that does not hold the master key.
+    public static func verify(databaseAt path: String, publicKeyBase64: String) throws -> AuditVerification {
+        guard let raw = Data(base64Encoded: publicKeyBase64),
+              let key = try? Curve25519.Signing.PublicKey(rawRepresentation: raw) else { throw AuditVerifierError.badPublicKey }
+        return try verify(databaseAt: path, publicKey: key)
+    }
+
+    /// The node's audit public key, base64, for verifiers elsewhere.
+    public static func publicKeyBase64(masterKey: MasterKey) -> String {
+        masterKey.auditSigningKey.publicKey.rawRepresentation.base64EncodedString()
+    }
+
     public static func verify(databaseAt path: String, publicKey: Curve25519.Signing.PublicKey) throws -> AuditVerification {
+        guard FileManager.default.fileExists(atPath: path) else { throw AuditVerifierError.noDatabase(path) }
         var configuration = Configuration()
         configuration.readonly = true
         let pool = try DatabasePool(path: path, configuration: configuration)

@@ -15,20 +15,24 @@ public struct MasterKey: Sendable {
 
     /// Loads the key file, or creates it with mode 0600 when it does not exist.
     public static func loadOrCreate(path: String) throws -> MasterKey {
-        let manager = FileManager.default
-        if manager.fileExists(atPath: path) {
-            let attributes = try manager.attributesOfItem(atPath: path)
-            if let mode = attributes[.posixPermissions] as? NSNumber, mode.intValue & 0o077 != 0 {
-                throw MasterKeyError.tooOpen(path: path, mode: mode.intValue)
-            }
-            let data = try Data(contentsOf: URL(fileURLWithPath: path))
-            guard data.count == 32 else { throw MasterKeyError.malformed(path: path) }
-            return MasterKey(key: SymmetricKey(data: data))
-        }
+        if FileManager.default.fileExists(atPath: path) { return try load(path: path) }
         let key = SymmetricKey(size: .bits256)
         let data = key.withUnsafeBytes { Data($0) }
         guard SecretFile.create(atPath: path, contents: data) else { throw MasterKeyError.cannotCreate(path: path) }
         return MasterKey(key: key)
+    }
+
+    /// Loads an existing key file; refuses one that others may read.
+    public static func load(path: String) throws -> MasterKey {
+        let manager = FileManager.default
+        guard manager.fileExists(atPath: path) else { throw MasterKeyError.missing(path: path) }
+        let attributes = try manager.attributesOfItem(atPath: path)
+        if let mode = attributes[.posixPermissions] as? NSNumber, mode.intValue & 0o077 != 0 {
+            throw MasterKeyError.tooOpen(path: path, mode: mode.intValue)
+        }
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        guard data.count == 32 else { throw MasterKeyError.malformed(path: path) }
+        return MasterKey(key: SymmetricKey(data: data))
     }
 
     /// The conventional key file beside a database: `tearline.db` → `tearline.db.key`.
@@ -89,12 +93,14 @@ public enum MasterKeyError: Error, CustomStringConvertible {
     case tooOpen(path: String, mode: Int)
     case malformed(path: String)
     case cannotCreate(path: String)
+    case missing(path: String)
 
     public var description: String {
         switch self {
         case .tooOpen(let path, let mode): "master key file \(path) has mode \(String(mode, radix: 8)); it must be readable by its owner only (chmod 600)"
         case .malformed(let path): "master key file \(path) must hold exactly 32 bytes"
         case .cannotCreate(let path): "cannot create master key file \(path)"
+        case .missing(let path): "master key file \(path) does not exist"
         }
     }
 }

@@ -1,0 +1,71 @@
+import ArgumentParser
+import Foundation
+import TearlineStore
+
+struct AuditCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit",
+        abstract: "Check the tamper-evident audit log.",
+        subcommands: [AuditVerify.self, AuditKey.self])
+}
+
+struct AuditVerify: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Check every entry's hash and link, the signed checkpoints and the signed head.",
+        discussion: "Exits 0 when the log is intact; otherwise 1, naming the first bad sequence number.")
+
+    @Option(name: .long, help: "The SQLite database file.")
+    var db: String = "./tearline.db"
+
+    @Option(name: .long, help: "The node master key file (default: the database path + .key). Never created here.")
+    var keyFile: String?
+
+    @Option(name: .long, help: "Verify with this node public key (base64, from `tearline audit key`) instead of the key file.")
+    var publicKey: String?
+
+    func run() async throws {
+        let start = Date()
+        let result: AuditVerification
+        do {
+            if let publicKey {
+                result = try AuditVerifier.verify(databaseAt: db, publicKeyBase64: publicKey)
+            } else {
+                let key = try MasterKey.load(path: keyFile ?? MasterKey.defaultPath(forDatabase: db))
+                result = try AuditVerifier.verify(databaseAt: db, masterKey: key)
+            }
+        } catch {
+            FileHandle.standardErrorWrite("tearline: cannot verify \(db): \(error)\n")
+            throw ExitCode(2)
+        }
+        let seconds = Date().timeIntervalSince(start)
+        if let bad = result.firstBad {
+            FileHandle.standardErrorWrite("tearline: audit log NOT intact: first bad entry \(bad): \(result.problem ?? "")\n")
+            throw ExitCode(1)
+        }
+        let head = result.head.map { "head at entry \($0.seq), hash \($0.hash.map { String(format: "%02x", $0) }.joined())" } ?? "empty log"
+        print("audit log intact: \(result.entries) entries, \(result.checkpoints) checkpoints, \(head) (\(String(format: "%.2f", seconds)) s)")
+    }
+}
+
+struct AuditKey: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "key",
+        abstract: "Print the node's audit public key (base64), for `audit verify --public-key` elsewhere.")
+
+    @Option(name: .long, help: "The SQLite database file, whose key file sits beside it.")
+    var db: String = "./tearline.db"
+
+    @Option(name: .long, help: "The node master key file (default: the database path + .key).")
+    var keyFile: String?
+
+    func run() async throws {
+        do {
+            let key = try MasterKey.load(path: keyFile ?? MasterKey.defaultPath(forDatabase: db))
+            print(AuditVerifier.publicKeyBase64(masterKey: key))
+        } catch {
+            FileHandle.standardErrorWrite("tearline: \(error)\n")
+            throw ExitCode(2)
+        }
+    }
+}
