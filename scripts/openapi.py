@@ -101,12 +101,25 @@ schemas = {
                          "publicKey": S, "signature": S, "contentDigest": S},
                         ["id", "kind", "originator", "valid", "algorithm", "publicKey", "signature", "contentDigest"]),
     "AuditEvent": obj({"seq": I, "at": T, "actor": S, "organization": S, "concerns": S, "action": S, "object": S,
-                       "decision": {"type": "string", "enum": ["allow", "deny"]}, "reasons": arr(S), "detail": S},
+                       "decision": {"type": "string", "enum": ["allow", "deny"]}, "reasons": arr(S), "detail": S,
+                       "hash": {"type": "string", "description": "The entry's SHA-256 in the hash chain, hex."}},
                       ["seq", "at", "action", "decision", "reasons"]),
     "AuditPage": obj({"items": arr(ref("AuditEvent")), "next": S}, ["items"]),
     "AccessReceipts": obj({"originator": S, "holder": S, "granularity": {"type": "string", "enum": ["member", "organization"]},
                            "counts": {"type": "object", "additionalProperties": I}, "events": arr(ref("AuditEvent"))},
                           ["originator", "holder", "granularity", "counts", "events"]),
+    "Alert": obj({"id": S, "organization": S, "member": {"type": "string", "description": "The member the alert is about."},
+                  "kind": {"type": "string", "enum": ["member-throttled"]}, "detail": S, "createdAt": T,
+                  "resolvedBy": S, "resolvedAt": T},
+                 ["id", "organization", "member", "kind", "detail", "createdAt"]),
+    "Trace": obj({"text": {"type": "string", "description": "The leaked text, as found (at most 1 MiB)."}}, ["text"]),
+    "TraceCandidate": obj({"document": S, "organization": S,
+                           "member": {"type": "string", "description": "Named only where the caller may know it."},
+                           "matches": I, "observed": I, "score": {"type": "number"},
+                           "chance": {"type": "number", "description": "Probability that a random copy would match this well."}},
+                          ["document", "organization", "matches", "observed", "score", "chance"]),
+    "TraceResult": obj({"observed": I, "scored": I, "best": ref("TraceCandidate"), "runnerUp": ref("TraceCandidate")},
+                       ["observed", "scored"]),
     "Health": obj({"status": S}, ["status"]),
 }
 
@@ -126,6 +139,10 @@ E404 = problem("No such resource, or one the caller may not know exists.")
 E409 = problem("Conflict with the current state.")
 E413 = problem("Body larger than 1 MiB.")
 E415 = problem("Body is not application/json.")
+E429 = {"description": "The member is throttled for bulk access (until a security member lifts it); see Retry-After.",
+        "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds: the throttle window."}},
+        "content": {"application/problem+json": {"schema": ref("Problem")}}}
+TEXT = {"description": "OK", "content": {"text/plain": {"schema": S}}}
 
 def op(summary, responses, *, body_name=None, params=None, auth=True, tag=None, op_id=None):
     o = {"summary": summary, "operationId": op_id, "responses": responses}
@@ -191,24 +208,30 @@ paths = {
                    {"201": ok(ref("DocumentView"), "Created"), "403": E403},
                    body_name="CreateReport", tag="reports", op_id="createReport"),
         "get": op("The organisation's reports the caller may read, as summaries (no portion text)",
-                  {"200": ok(ref("DocumentList")), "400": E400, "403": E403}, params=PAGING, tag="reports", op_id="listReports"),
+                  {"200": ok(ref("DocumentList")), "400": E400, "403": E403, "429": E429}, params=PAGING, tag="reports", op_id="listReports"),
     },
     "/v1/reports/{id}": {"get": op("Read a report: only readable portions, the banner of what is shown, the count withheld; 404 when nothing is readable",
-                                   {"200": ok(ref("DocumentView")), "404": E404}, params=ID, tag="reports", op_id="getReport")},
-    "/v1/reports/{id}/verify": {"get": op("Verify the originator's signature on a report", {"200": ok(ref("Verification")), "404": E404},
+                                   {"200": ok(ref("DocumentView")), "404": E404, "429": E429}, params=ID, tag="reports", op_id="getReport")},
+    "/v1/reports/{id}/export": {"get": op(
+        "A report as plain text (banner, title, portion-marked paragraphs), fingerprinted for the caller; counts as an export",
+        {"200": TEXT, "404": E404, "429": E429}, params=ID, tag="reports", op_id="exportReport")},
+    "/v1/reports/{id}/verify": {"get": op("Verify the originator's signature on a report", {"200": ok(ref("Verification")), "404": E404, "429": E429},
                                           params=ID, tag="reports", op_id="verifyReport")},
     "/v1/reports/{id}/releases": {
         "post": op("Release to a partner (releaser of the originator). Only allowed portions go; ORCON needs approveOrcon.",
-                   {"201": ok(ref("ReleaseResult"), "Created"), "403": E403, "404": E404},
+                   {"201": ok(ref("ReleaseResult"), "Created"), "403": E403, "404": E404, "429": E429},
                    body_name="CreateRelease", params=ID, tag="releases", op_id="createRelease"),
         "get": op("Releases of one report (originator's releasers, security, admin)",
-                  {"200": ok(arr(ref("ReleaseSummary"))), "403": E403, "404": E404}, params=ID, tag="releases", op_id="listReportReleases"),
+                  {"200": ok(arr(ref("ReleaseSummary"))), "403": E403, "404": E404, "429": E429}, params=ID, tag="releases", op_id="listReportReleases"),
     },
     "/v1/releases": {"get": op("Inbox: releases to the caller's organisation that the caller may read, as summaries",
-                               {"200": ok(ref("DocumentList")), "400": E400, "403": E403}, params=PAGING, tag="releases", op_id="inbox")},
+                               {"200": ok(ref("DocumentList")), "400": E400, "403": E403, "429": E429}, params=PAGING, tag="releases", op_id="inbox")},
     "/v1/releases/{id}": {"get": op("Read a release; 404 when revoked, suspended, or nothing is readable",
-                                    {"200": ok(ref("DocumentView")), "404": E404}, params=ID, tag="releases", op_id="getRelease")},
-    "/v1/releases/{id}/verify": {"get": op("Verify the originator's signature on a release", {"200": ok(ref("Verification")), "404": E404},
+                                    {"200": ok(ref("DocumentView")), "404": E404, "429": E429}, params=ID, tag="releases", op_id="getRelease")},
+    "/v1/releases/{id}/export": {"get": op(
+        "A release as plain text, fingerprinted for the caller (a canary trap naming member and release); counts as an export",
+        {"200": TEXT, "404": E404, "429": E429}, params=ID, tag="releases", op_id="exportRelease")},
+    "/v1/releases/{id}/verify": {"get": op("Verify the originator's signature on a release", {"200": ok(ref("Verification")), "404": E404, "429": E429},
                                            params=ID, tag="releases", op_id="verifyRelease")},
     "/v1/releases/{id}/revoke": {"post": op("Revoke a release (releaser of the originator); nothing is deleted",
                                             {"200": ok(ref("ReleaseSummary")), "403": E403, "404": E404, "409": E409},
@@ -230,6 +253,18 @@ paths = {
                             params=[query("member", "Actor member id."), query("action", "Action, e.g. release.read."),
                                     query("object", "Object id."), query("since", "RFC 3339 time.", T), query("until", "RFC 3339 time.", T)] + PAGING,
                             tag="audit", op_id="audit")},
+    "/v1/alerts": {"get": op("Alerts of the caller's organisation, newest first (security members)",
+                             {"200": ok(arr(ref("Alert"))), "400": E400, "403": E403},
+                             params=[query("status", "open (default) or all.", {"type": "string", "enum": ["open", "all"]}),
+                                     PAGING[1]],
+                             tag="audit", op_id="listAlerts")},
+    "/v1/members/{id}/lift-throttle": {"post": op(
+        "Lift a member's throttle (a security member of the same organisation, never the member themself); resolves the member's open alerts",
+        {"200": ok(ref("Member")), "403": E403, "404": E404, "409": E409}, params=ID, tag="members", op_id="liftThrottle")},
+    "/v1/trace": {"post": op(
+        "Name the most likely source copy of a leaked text, with a score (security members). Candidates: copies served to the "
+        "caller's members, and copies of the caller's releases served to partners (member named only where the caller is dominant).",
+        {"200": ok(ref("TraceResult")), "400": E400, "403": E403}, body_name="Trace", tag="audit", op_id="trace")},
     "/v1/receipts/{holder}": {"get": op(
         "Access receipts for the caller's releases held by a partner: per member where the caller is the dominant side "
         "(security, or a liaison seconded there), counts per action for a peer",

@@ -28,6 +28,7 @@ public func buildRouter(service: TearlineService) -> Router<BasicRequestContext>
     ReleaseController(service: service, auth: auth).register(on: router)
     ConsentController(service: service, auth: auth).register(on: router)
     AuditController(service: service, auth: auth).register(on: router)
+    AlertController(service: service, auth: auth).register(on: router)
     return router
 }
 

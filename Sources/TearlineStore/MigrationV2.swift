@@ -28,6 +28,7 @@ enum MigrationV2 {
                 signature BLOB NOT NULL
             );
             CREATE INDEX audit_actor ON auditEvent(actor, seq);
+            CREATE INDEX audit_action ON auditEvent(action, decision);
             CREATE TABLE alert (
                 id TEXT PRIMARY KEY,
                 organization TEXT NOT NULL REFERENCES organization(id),

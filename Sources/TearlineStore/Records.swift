@@ -298,3 +298,29 @@ public struct ReleaseContent: Sendable, Hashable, Codable {
         return copy
     }
 }
+
+/// An alert for an organisation's `security` members, such as a member throttled for bulk reading.
+public struct AlertRecord: Sendable, Hashable {
+    public var id: String
+    public var organization: String
+    /// The member the alert is about.
+    public var subject: String
+    public var kind: String
+    /// What happened, in counts and limits; never report text.
+    public var detail: String
+    public var createdAt: Int64
+    public var resolvedBy: String?
+    public var resolvedAt: Int64?
+
+    public init(id: String, organization: String, subject: String, kind: String, detail: String, createdAt: Int64,
+                resolvedBy: String? = nil, resolvedAt: Int64? = nil) {
+        self.id = id
+        self.organization = organization
+        self.subject = subject
+        self.kind = kind
+        self.detail = detail
+        self.createdAt = createdAt
+        self.resolvedBy = resolvedBy
+        self.resolvedAt = resolvedAt
+    }
+}

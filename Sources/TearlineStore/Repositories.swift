@@ -14,7 +14,7 @@ public protocol TearlineStore: Sendable {
 }
 
 public typealias StoreSession = OrganizationRepository & MemberRepository & PartnershipRepository
-    & ReportRepository & ReleaseRepository & ConsentRepository & AuditRepository
+    & ReportRepository & ReleaseRepository & ConsentRepository & AuditRepository & AlertRepository
 
 public protocol OrganizationRepository {
     func insertOrganization(_ organization: OrganizationRecord) throws
@@ -86,4 +86,27 @@ public protocol AuditRepository {
     /// session it is committed before the store's `read` returns.
     func appendAudit(_ event: AuditRecord) throws
     func auditEvents(_ query: AuditQuery) throws -> [AuditRecord]
+    /// Every (document, member) pair that was served a copy of a document's text, from the log:
+    /// the recipients of fingerprinted copies.
+    func servedCopies() throws -> [ServedCopy]
+}
+
+/// A member who was served a copy of a report's or a release's text.
+public struct ServedCopy: Sendable, Hashable {
+    public var document: String
+    public var member: String
+    public var organization: String
+    public init(document: String, member: String, organization: String) {
+        self.document = document
+        self.member = member
+        self.organization = organization
+    }
+}
+
+public protocol AlertRepository {
+    func insertAlert(_ alert: AlertRecord) throws
+    /// An organisation's alerts, newest first; only unresolved ones when `openOnly`.
+    func alerts(organization: String, openOnly: Bool, limit: Int) throws -> [AlertRecord]
+    /// Marks every open alert about `subject` resolved; returns how many.
+    func resolveAlerts(subject: String, by resolver: String, at time: Int64) throws -> Int
 }

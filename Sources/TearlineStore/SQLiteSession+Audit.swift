@@ -49,6 +49,17 @@ extension SQLiteSession: AuditRepository {
     }
 }
 
+extension SQLiteSession {
+    func servedCopies() throws -> [ServedCopy] {
+        try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT object, actor, organization FROM auditEvent
+            WHERE action IN ('report.read', 'report.export', 'release.read', 'release.export') AND decision = 'allow'
+              AND object IS NOT NULL AND actor IS NOT NULL AND organization IS NOT NULL
+            GROUP BY object, actor, organization ORDER BY object, actor
+            """)).map { ServedCopy(document: $0[0], member: $0[1], organization: $0[2]) }
+    }
+}
+
 /// Appends entries to the hash chain inside a write transaction, and signs the new head before
 /// the transaction commits. SQLite runs one writer at a time, so the head read at the first
 /// append of a transaction stays the head until it commits.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import TearlineCore
 import TearlineServer
 
 /// `--db` and `--key-file`, taken by every command that touches data.
@@ -9,9 +10,9 @@ struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: "The node master key file (default: the database path + .key; created with mode 0600).")
     var keyFile: String?
 
-    func open() throws -> TearlineService {
+    func open(limits: ThrottleLimits = .standard) throws -> TearlineService {
         do {
-            return try TearlineService.open(databasePath: db, keyFile: keyFile)
+            return try TearlineService.open(databasePath: db, keyFile: keyFile, limits: limits)
         } catch {
             throw ValidationError("cannot open \(db): \(error)")
         }

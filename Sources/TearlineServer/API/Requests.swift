@@ -145,3 +145,10 @@ public struct CreateGrantRequest: StrictDecodable {
         self.release = release
     }
 }
+
+public struct TraceRequest: StrictDecodable {
+    /// The leaked text, as found.
+    public var text: String
+    public static let schema = KeySchema.fields("text")
+    public init(text: String) { self.text = text }
+}

@@ -284,6 +284,8 @@ public struct AuditEventResponse: Codable, Sendable {
     public var decision: String
     public var reasons: [String]
     public var detail: String?
+    /// The entry's SHA-256 in the hash chain, hex.
+    public var hash: String?
 
     init(_ e: AuditRecord) {
         seq = e.seq ?? 0
@@ -296,6 +298,7 @@ public struct AuditEventResponse: Codable, Sendable {
         decision = e.decision
         reasons = e.reasons
         detail = e.detail
+        hash = e.hash.map { $0.map { String(format: "%02x", $0) }.joined() }
     }
 }
 
@@ -325,4 +328,28 @@ public struct GrantResponse: Codable, Sendable {
 public struct IdentityResponse: Codable, Sendable {
     public var nodeAdmin: Bool
     public var member: MemberResponse?
+}
+
+/// An alert for security members.
+public struct AlertResponse: Codable, Sendable {
+    public var id: String
+    public var organization: String
+    /// The member the alert is about.
+    public var member: String
+    public var kind: String
+    public var detail: String
+    public var createdAt: String
+    public var resolvedBy: String?
+    public var resolvedAt: String?
+
+    init(_ a: AlertRecord) {
+        id = a.id
+        organization = a.organization
+        member = a.subject
+        kind = a.kind
+        detail = a.detail
+        createdAt = Timestamp.string(a.createdAt)
+        resolvedBy = a.resolvedBy
+        resolvedAt = a.resolvedAt.map(Timestamp.string)
+    }
 }

@@ -61,6 +61,12 @@ enum JSONResponse {
     }
 }
 
+enum PlainText {
+    static func response(_ text: String) -> Response {
+        Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+}
+
 extension Request {
     /// Collects and strictly decodes the JSON body.
     mutating func decode<T: StrictDecodable>(_ type: T.Type) async throws -> T {

@@ -16,6 +16,8 @@ public struct Problem: Error, Sendable, Hashable, CustomStringConvertible {
     public var retryAfter: Int?
     /// Portions withheld from a refused release, each with its reasons.
     public var withheld: [WithheldView] = []
+    /// Set when this refusal found a member crossing a throttle limit (not sent to clients).
+    var throttle: ThrottleTrigger?
 
     public init(status: Int, type: String, title: String, detail: String, reasons: [String] = [], extra: [String: String] = [:], retryAfter: Int? = nil) {
         self.status = status

@@ -101,6 +101,7 @@ extension TearlineService {
         _ s: any StoreSession, id: String, caller: Caller, now: Int64, action: String
     ) throws -> Result<(ReleaseRecord, StoredReport, View, MemberRecord), Problem> {
         guard let member = caller.member else { return .failure(.notFound("release")) }
+        if let refusal = try refuseIfThrottled(s, member, caller: caller, now: now, action: action, object: id) { return .failure(refusal) }
         let access = try releaseAccess(s, id: id, member: member)
         var report: Report
         let channel: ReadChannel
@@ -109,6 +110,7 @@ extension TearlineService {
         switch access {
         case .none(let found):
             try s.appendAudit(.by(caller, at: now, action: action, object: id, concerns: found?.originator, decision: .deny(.noAccessPath)))
+            if let refusal = try countDenial(s, member, caller: caller, now: now, action: action, object: id) { return .failure(refusal) }
             return .failure(.notFound("release"))
         case .originator(let r, let st):
             release = r
@@ -137,6 +139,7 @@ extension TearlineService {
         if case .originator = access { view.titleShown = view.titleShown && release.portions.contains(Report.titleIndex) }
         if view.isEmpty {
             try s.appendAudit(.by(caller, at: now, action: action, object: id, concerns: release.originator, decision: .deny(view.allReasons)))
+            if let refusal = try countDenial(s, member, caller: caller, now: now, action: action, object: id) { return .failure(refusal) }
             return .failure(.notFound("release"))
         }
         if case .recipient = access {
@@ -164,7 +167,10 @@ extension TearlineService {
     func viewRelease(_ s: any StoreSession, id: String, caller: Caller, now: Int64) throws -> Result<DocumentView, Problem> {
         switch try releaseView(s, id: id, caller: caller, now: now, action: "release.read") {
         case .failure(let problem): return .failure(problem)
-        case .success(let (release, stored, view, _)):
+        case .success(let (release, stored, view, member)):
+            if let kind = throttle.admitRead(member.id, document: id, at: now) {
+                return .failure(try refuseCrossing(kind, s, member, caller: caller, now: now, action: "release.read", object: id, concerns: release.originator))
+            }
             try s.appendAudit(.by(caller, at: now, action: "release.read", object: id, concerns: release.originator, decision: .allow,
                                   detail: "shown=\(view.shown.count) withheld=\(view.withheld.count)"))
             return .success(DocumentView(report: stored.report, view: view, release: release))
@@ -190,6 +196,7 @@ extension TearlineService {
         guard let member = caller.member else { throw Problem.forbidden("The inbox belongs to members.", reasons: .roleRequired) }
         let now = now()
         return try await lookup { s in
+            if let refusal = try self.refuseIfThrottled(s, member, caller: caller, now: now, action: "release.list", object: nil) { return .failure(refusal) }
             let page: Page<ReleaseRecord>
             do { page = try s.releases(recipient: member.organization, after: cursor, limit: limit) } catch StoreError.invalidCursor {
                 return .failure(.badRequest("cursor is not valid."))
@@ -205,6 +212,9 @@ extension TearlineService {
                 summary.portions = []
                 summary.entities = []
                 items.append(summary)
+            }
+            if let kind = self.throttle.admitResults(member.id, count: items.count, at: now) {
+                return .failure(try self.refuseCrossing(kind, s, member, caller: caller, now: now, action: "release.list", object: nil))
             }
             try s.appendAudit(.by(caller, at: now, action: "release.list", object: nil, decision: .allow, detail: "results=\(items.count)"))
             return .success(DocumentList(items: items, next: page.next))

@@ -84,7 +84,10 @@ extension TearlineService {
     func viewReport(_ s: any StoreSession, id: String, caller: Caller, now: Int64) throws -> Result<DocumentView, Problem> {
         switch try reportAccess(s, id: id, caller: caller, now: now, action: "report.read") {
         case .failure(let problem): return .failure(problem)
-        case .success(let (report, view, _)):
+        case .success(let (report, view, member)):
+            if let kind = throttle.admitRead(member.id, document: id, at: now) {
+                return .failure(try refuseCrossing(kind, s, member, caller: caller, now: now, action: "report.read", object: id))
+            }
             try s.appendAudit(.by(caller, at: now, action: "report.read", object: id, decision: .allow,
                                   detail: "shown=\(view.shown.count) withheld=\(view.withheld.count)"))
             return .success(DocumentView(report: report.report, view: view, release: nil))
@@ -96,15 +99,19 @@ extension TearlineService {
         _ s: any StoreSession, id: String, caller: Caller, now: Int64, action: String
     ) throws -> Result<(StoredReport, View, MemberRecord), Problem> {
         guard let member = caller.member else { return .failure(.notFound("report")) }
+        if let refusal = try refuseIfThrottled(s, member, caller: caller, now: now, action: action, object: id) { return .failure(refusal) }
         guard let stored = try s.report(id: id), stored.report.originator == member.organization else {
             // why: recipients hold releases, never the original; other organisations' reports do not exist for them.
             try s.appendAudit(.by(caller, at: now, action: action, object: id, decision: .deny(.noAccessPath)))
+            // why: probing for what one cannot read is a signal of an insider at work.
+            if let refusal = try countDenial(s, member, caller: caller, now: now, action: action, object: id) { return .failure(refusal) }
             return .failure(.notFound("report"))
         }
         let hasGrant = try s.hasGrant(member: member.id, report: id)
         let view = View.of(stored.report, for: member.reader, hasGrant: hasGrant, channel: .originator)
         if view.isEmpty {
             try s.appendAudit(.by(caller, at: now, action: action, object: id, decision: .deny(view.allReasons)))
+            if let refusal = try countDenial(s, member, caller: caller, now: now, action: action, object: id) { return .failure(refusal) }
             return .failure(.notFound("report"))
         }
         return .success((stored, view, member))
@@ -115,6 +122,7 @@ extension TearlineService {
         guard let member = caller.member else { throw Problem.forbidden("Reports belong to members' organisations.", reasons: .roleRequired) }
         let now = now()
         return try await lookup { s in
+            if let refusal = try self.refuseIfThrottled(s, member, caller: caller, now: now, action: "report.list", object: nil) { return .failure(refusal) }
             let page: Page<String>
             do { page = try s.reportIds(originator: member.organization, after: cursor, limit: limit) } catch StoreError.invalidCursor {
                 return .failure(.badRequest("cursor is not valid."))
@@ -128,6 +136,9 @@ extension TearlineService {
                 summary.portions = []
                 summary.entities = []
                 items.append(summary)
+            }
+            if let kind = self.throttle.admitResults(member.id, count: items.count, at: now) {
+                return .failure(try self.refuseCrossing(kind, s, member, caller: caller, now: now, action: "report.list", object: nil))
             }
             try s.appendAudit(.by(caller, at: now, action: "report.list", object: nil, decision: .allow, detail: "results=\(items.count)"))
             return .success(DocumentList(items: items, next: page.next))

@@ -9,32 +9,51 @@ public final class TearlineService: Sendable {
     public let store: any TearlineStore
     let masterKey: MasterKey
     let clock: @Sendable () -> Int64
+    let throttle: ThrottleBook
+    /// The canary secret (see ``canaryKey``), derived once.
+    let canaryKeyBytes: Data
 
-    public init(store: any TearlineStore, masterKey: MasterKey, clock: (@Sendable () -> Int64)? = nil) {
+    public init(store: any TearlineStore, masterKey: MasterKey, limits: ThrottleLimits = .standard, clock: (@Sendable () -> Int64)? = nil) {
         self.store = store
         self.masterKey = masterKey
+        self.throttle = ThrottleBook(limits: limits)
+        self.canaryKeyBytes = masterKey.derive("canary-v1").withUnsafeBytes { Data($0) }
         self.clock = clock ?? { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
     }
 
     /// Opens the SQLite store and its master key file (created with mode 0600 when missing).
-    public static func open(databasePath: String, keyFile: String? = nil) throws -> TearlineService {
+    public static func open(databasePath: String, keyFile: String? = nil, limits: ThrottleLimits = .standard) throws -> TearlineService {
         let key = try MasterKey.loadOrCreate(path: keyFile ?? MasterKey.defaultPath(forDatabase: databasePath))
         let store = try SQLiteStore(path: databasePath, masterKey: key)
-        return TearlineService(store: store, masterKey: key)
+        return TearlineService(store: store, masterKey: key, limits: limits)
     }
+
+    /// The limits members are throttled at.
+    public var limits: ThrottleLimits { throttle.limits }
 
     func now() -> Int64 { clock() }
 
     /// Runs a write transaction whose body may refuse with a problem *after* recording the
     /// refusal in the audit log: the audit row commits, the problem is thrown afterwards.
     func transact<T: Sendable>(_ body: @escaping @Sendable (any StoreSession) throws -> Result<T, Problem>) async throws -> T {
-        try await store.write(body).get()
+        let result = try await store.write(body)
+        if case .failure(let problem) = result, let trigger = problem.throttle {
+            try await markThrottled(trigger)
+        }
+        return try result.get()
     }
 
     /// Runs a read transaction with the same shape as ``transact(_:)``. Its audit records (denials
     /// included) are committed before this returns, and before any problem is thrown.
+    ///
+    /// A refusal that found a member crossing a throttle limit marks the member throttled, alerts
+    /// security and audits it (a write) before the 429 goes out.
     func lookup<T: Sendable>(_ body: @escaping @Sendable (any StoreSession) throws -> Result<T, Problem>) async throws -> T {
-        try await store.read(body).get()
+        let result = try await store.read(body)
+        if case .failure(let problem) = result, let trigger = problem.throttle {
+            try await markThrottled(trigger)
+        }
+        return try result.get()
     }
 
     /// Resolves a bearer token to a caller, or `nil` when no credential matches.
