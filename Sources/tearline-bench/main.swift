@@ -1,11 +1,15 @@
 import Foundation
 
 // tearline-bench: prints the figures the README quotes. Build in release mode:
-//   swift build -c release && .build/release/tearline-bench [--http] [--seconds N]
+//   swift build -c release && .build/release/tearline-bench [--http] [--seconds N] [--audit-entries N]
+//   scripts/bench.sh runs it all, with a second build that compiles auditing out for comparison.
 let arguments = CommandLine.arguments
 let withHTTP = arguments.contains("--http")
 let seconds = arguments.firstIndex(of: "--seconds").flatMap { Int(arguments[$0 + 1]) } ?? 10
 let connections = arguments.firstIndex(of: "--connections").flatMap { Int(arguments[$0 + 1]) } ?? 32
+let auditEntries = arguments.firstIndex(of: "--audit-entries").flatMap { Int(arguments[$0 + 1]) } ?? 1_000_000
+/// A `tearline` built with `-Xswiftc -DTEARLINE_BENCH_NO_AUDIT`, to measure what auditing costs.
+let noAuditBinary = arguments.firstIndex(of: "--no-audit-binary").map { arguments[$0 + 1] }
 
 print("tearline-bench — \(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.physicalMemory >> 30) GiB")
 #if DEBUG
@@ -20,6 +24,19 @@ print(String(format: "decision rule, read:    median %5.1f ns per portion, best 
              reads[2], reads[0], rounds[0].evaluations, rounds[0].allowed))
 print(String(format: "decision rule, release: median %5.1f ns per portion, best %5.1f", releases[2], releases[0]))
 
+let work = NSTemporaryDirectory() + "tearline-bench-\(UUID().uuidString)"
+try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+defer { try? FileManager.default.removeItem(atPath: work) }
+
+#if TEARLINE_BENCH_NO_AUDIT
+print("audit log: this build has auditing switched off (TEARLINE_BENCH_NO_AUDIT); no audit figures")
+#else
+let audit = try await AuditBenchmark.run(entries: auditEntries, directory: work)
+print(String(format: "audit log: appended %d chained entries at %.0f entries/s", audit.entries, audit.appendPerSecond))
+print(String(format: "audit verify: %d entries in %.2f s = %.2f million entries/s (intact: %@)",
+             audit.entries, audit.verifySeconds, audit.verifyPerSecond / 1_000_000, audit.intact ? "yes" : "NO"))
+#endif
+
 if withHTTP {
     let directory = URL(fileURLWithPath: arguments[0]).deletingLastPathComponent().path
     let binary = directory + "/tearline"
@@ -27,33 +44,22 @@ if withHTTP {
         print("error: \(binary) not found; run `swift build -c release` first")
         exit(1)
     }
-    let work = NSTemporaryDirectory() + "tearline-bench-\(UUID().uuidString)"
-    try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(atPath: work) }
     let db = work + "/bench.db"
     let seeded = try await HTTPBenchmark.seed(path: db, reports: 1000)
     let port = 18_080
-    let server = try HTTPBenchmark.startServer(binary: binary, db: db, port: port)
-    defer { server.terminate(); server.waitUntilExit() }
-
-    let bare = try HTTPBenchmark.wrk(script: "", port: port, seconds: seconds, connections: connections, path: "/healthz")
-    print(String(format: "HTTP bare /healthz:  %8.0f req/s  p50 %@  p99 %@  (the same server, no database, for reference)",
-                 bare.requestsPerSecond, bare.p50, bare.p99))
-    let reportViews = try HTTPBenchmark.wrk(
-        script: HTTPBenchmark.viewScript(token: seeded.reader, paths: seeded.reportIds.map { "/v1/reports/\($0)" }),
-        port: port, seconds: seconds, connections: connections)
-    let reportRatio = reportViews.requestsPerSecond / max(bare.requestsPerSecond, 1)
-    print(String(format: "HTTP report views:   %8.0f req/s  p50 %@  p99 %@  (non-2xx %d; wrk -t1 -c%d, %ds)",
-                 reportViews.requestsPerSecond, reportViews.p50, reportViews.p99, reportViews.non2xx, connections, seconds))
-    print(String(format: "  report views run at %.0f%% of the bare route's rate, each read and audited", reportRatio * 100))
-    let releaseViews = try HTTPBenchmark.wrk(
-        script: HTTPBenchmark.viewScript(token: seeded.recipient, paths: seeded.releaseIds.map { "/v1/releases/\($0)" }),
-        port: port, seconds: seconds, connections: connections)
-    print(String(format: "HTTP release views:  %8.0f req/s  p50 %@  p99 %@  (non-2xx %d)",
-                 releaseViews.requestsPerSecond, releaseViews.p50, releaseViews.p99, releaseViews.non2xx))
-    let releases = try HTTPBenchmark.wrk(
-        script: HTTPBenchmark.releaseScript(token: seeded.releaser, reportIds: seeded.reportIds),
-        port: port, seconds: seconds, connections: connections)
-    print(String(format: "HTTP releases:       %8.0f req/s  p50 %@  p99 %@  (non-2xx %d)",
-                 releases.requestsPerSecond, releases.p50, releases.p99, releases.non2xx))
+    let figures = try HTTPBenchmark.measure(binary: binary, db: db, port: port, seeded: seeded, seconds: seconds,
+                                            connections: connections, everything: true)
+    if let noAudit = noAuditBinary {
+        // The same database and load, served by a build with auditing compiled out.
+        let off = try HTTPBenchmark.measure(binary: noAudit, db: db, port: port, seeded: seeded, seconds: seconds,
+                                            connections: connections, everything: false)
+        print(String(format: "HTTP report views, auditing compiled out: %8.0f req/s  p50 %@  p99 %@",
+                     off.reportViews.requestsPerSecond, off.reportViews.p50, off.reportViews.p99))
+        print(String(format: "HTTP release views, auditing compiled out: %7.0f req/s  p50 %@  p99 %@",
+                     off.releaseViews.requestsPerSecond, off.releaseViews.p50, off.releaseViews.p99))
+        let cost = 1 - figures.reportViews.requestsPerSecond / max(off.reportViews.requestsPerSecond, 1)
+        let releaseCost = 1 - figures.releaseViews.requestsPerSecond / max(off.releaseViews.requestsPerSecond, 1)
+        print(String(format: "auditing costs %.1f%% of report-view throughput and %.1f%% of release-view throughput (budget 10%%)",
+                     cost * 100, releaseCost * 100))
+    }
 }
