@@ -65,6 +65,9 @@ extension SQLiteSession {
 /// append of a transaction stays the head until it commits.
 enum AuditWriter {
     static func append(_ e: AuditRecord, db: Database, state: SessionState) throws {
+        // why: the hash covers the entry exactly as the row will read back (reasons are stored comma-joined).
+        var e = e
+        e.reasons = ListColumn.decode(ListColumn.encode(e.reasons))
         let head = try state.auditHead ?? lastEntry(db)
         let seq = head.seq + 1
         let hash = AuditChain.hash(e, seq: seq, previous: head.hash)

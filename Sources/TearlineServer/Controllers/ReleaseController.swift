@@ -15,6 +15,10 @@ struct ReleaseController<Context: RequestContext>: Sendable {
             let token = try await auth.token(request)
             return try JSONResponse.make(try await service.viewRelease(id: try context.parameters.id(), token: token))
         }
+        router.get("/v1/releases/:id/export") { request, context in
+            let token = try await auth.token(request)
+            return PlainText.response(try await service.exportRelease(id: try context.parameters.id(), token: token))
+        }
         router.get("/v1/releases/:id/verify") { request, context in
             let caller = try await auth.caller(request)
             return try JSONResponse.make(try await service.verifyRelease(id: try context.parameters.id(), by: caller))

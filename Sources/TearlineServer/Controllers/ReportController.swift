@@ -21,6 +21,10 @@ struct ReportController<Context: RequestContext>: Sendable {
             let token = try await auth.token(request)
             return try JSONResponse.make(try await service.viewReport(id: try context.parameters.id(), token: token))
         }
+        router.get("/v1/reports/:id/export") { request, context in
+            let token = try await auth.token(request)
+            return PlainText.response(try await service.exportReport(id: try context.parameters.id(), token: token))
+        }
         router.get("/v1/reports/:id/verify") { request, context in
             let caller = try await auth.caller(request)
             return try JSONResponse.make(try await service.verifyReport(id: try context.parameters.id(), by: caller))

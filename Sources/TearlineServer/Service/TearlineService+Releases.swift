@@ -173,7 +173,7 @@ extension TearlineService {
             }
             try s.appendAudit(.by(caller, at: now, action: "release.read", object: id, concerns: release.originator, decision: .allow,
                                   detail: "shown=\(view.shown.count) withheld=\(view.withheld.count)"))
-            return .success(DocumentView(report: stored.report, view: view, release: release))
+            return .success(fingerprinted(DocumentView(report: stored.report, view: view, release: release), member: member.id))
         }
     }
 

@@ -90,7 +90,7 @@ extension TearlineService {
             }
             try s.appendAudit(.by(caller, at: now, action: "report.read", object: id, decision: .allow,
                                   detail: "shown=\(view.shown.count) withheld=\(view.withheld.count)"))
-            return .success(DocumentView(report: report.report, view: view, release: nil))
+            return .success(fingerprinted(DocumentView(report: report.report, view: view, release: nil), member: member.id))
         }
     }
 

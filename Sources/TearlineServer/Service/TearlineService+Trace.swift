@@ -1,0 +1,116 @@
+import Foundation
+import TearlineCore
+import TearlineStore
+
+/// Whose copy a leaked text is.
+public struct TraceResult: Codable, Sendable {
+    /// Fingerprint slots found in the text.
+    public var observed: Int
+    /// Slots that occur in the matching document, the ones scored.
+    public var scored: Int
+    /// The most likely source copy, or `null` when the text matches no served copy.
+    public var best: TraceCandidate?
+    /// The next most likely, to show the margin.
+    public var runnerUp: TraceCandidate?
+}
+
+public struct TraceCandidate: Codable, Sendable {
+    public var document: String
+    public var organization: String
+    /// The member, where the caller may know it.
+    public var member: String?
+    public var matches: Int
+    public var observed: Int
+    /// Share of scored slots that match this copy's fingerprint.
+    public var score: Double
+    /// Probability that a copy with random choices would match this well.
+    public var chance: Double
+}
+
+extension TearlineService {
+    /// Traces a leaked text for a `security` member. Candidates are the copies served to the
+    /// caller's own members, and copies of the caller's releases served to partners; a partner's
+    /// member is named only where the caller is the dominant side of a hierarchical partnership.
+    public func trace(text: String, by caller: Caller) async throws -> TraceResult {
+        guard text.utf8.count <= 1 << 20 else { throw Problem.badRequest("text is longer than 1 MiB.") }
+        let now = now()
+        return try await lookup { s in
+            var scope: String?
+            if case .member(let member) = caller {
+                guard member.has(.security) else {
+                    try s.appendAudit(.by(caller, at: now, action: "trace", object: nil, decision: .deny(.roleRequired)))
+                    return .failure(.forbidden("Only security members trace leaks.", reasons: .roleRequired))
+                }
+                guard member.status == .active else {
+                    try s.appendAudit(.by(caller, at: now, action: "trace", object: nil, decision: .deny(.memberSuspended)))
+                    return .failure(.forbidden("A suspended member traces nothing.", reasons: .memberSuspended))
+                }
+                scope = member.organization
+            }
+            let result = try self.trace(s, text: text, scope: scope)
+            try s.appendAudit(.by(caller, at: now, action: "trace", object: result.best?.document, decision: .allow,
+                                  detail: "observed=\(result.observed) scored=\(result.scored) score=\(result.best.map { String(format: "%.3f", $0.score) } ?? "-")"))
+            return .success(result)
+        }
+    }
+
+    /// Traces a leaked text across the whole node, for the operator's `tearline trace`.
+    public func traceAll(text: String) async throws -> TraceResult {
+        let now = now()
+        return try await store.read { s in
+            let result = try self.trace(s, text: text, scope: nil)
+            try s.appendAudit(AuditRecord(at: now, actor: "operator", organization: nil, action: "trace", object: result.best?.document,
+                                          decision: "allow", detail: "observed=\(result.observed) scored=\(result.scored)"))
+            return result
+        }
+    }
+
+    func trace(_ s: any StoreSession, text: String, scope: String?) throws -> TraceResult {
+        var byDocument: [String: [ServedCopy]] = [:]
+        for copy in try s.servedCopies() { byDocument[copy.document, default: []].append(copy) }
+        var documents: [ServedDocument] = []
+        var organizationOf: [String: String] = [:]
+        var namesMembers: [String: Bool] = [:]
+        for (id, copies) in byDocument {
+            var texts: [String] = []
+            var release: ReleaseRecord?
+            if let r = try s.release(id: id) {
+                release = r
+                guard let stored = try s.report(id: r.reportId) else { continue }
+                texts = (r.portions.contains(Report.titleIndex) ? [stored.report.title] : [])
+                    + stored.report.portions.filter { r.portions.contains($0.index) }.map(\.text)
+            } else if let stored = try s.report(id: id) {
+                texts = [stored.report.title] + stored.report.portions.map(\.text)
+            } else { continue }
+            var recipients: [String] = []
+            for copy in copies {
+                organizationOf[copy.member] = copy.organization
+                if let scope, copy.organization != scope {
+                    // why: a partner's copy of the caller's release is in scope; the member is named
+                    // only where the caller oversees that partner (story 2's dominant side).
+                    guard let release, release.originator == scope else { continue }
+                    let partnership = try s.partnership(between: scope, and: copy.organization)
+                    namesMembers[copy.member] = partnership.map {
+                        OversightRule.seesMembers(kind: $0.kind, dominant: $0.dominant, originator: scope)
+                    } ?? false
+                } else {
+                    namesMembers[copy.member] = true
+                }
+                recipients.append(copy.member)
+            }
+            if !recipients.isEmpty { documents.append(ServedDocument(id: id, texts: texts, recipients: recipients)) }
+        }
+        let attribution = LeakAttribution.attribute(text, documents: documents, key: canaryKey)
+        func candidate(_ score: CanaryScore?) -> TraceCandidate? {
+            guard let score else { return nil }
+            let member = score.candidate.recipient
+            return TraceCandidate(
+                document: score.candidate.document, organization: organizationOf[member] ?? "",
+                member: namesMembers[member] == true ? member : nil, matches: score.matches, observed: score.observed,
+                score: score.score, chance: score.chance)
+        }
+        let ranking = attribution.ranking
+        return TraceResult(observed: attribution.observed, scored: attribution.shared, best: candidate(ranking.first),
+                           runnerUp: candidate(ranking.dropFirst().first))
+    }
+}
