@@ -62,7 +62,7 @@ public final class SQLiteStore: TearlineStore {
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any StoreSession) throws -> T) async throws -> T {
         let (value, destroyed) = try writeNow(body)
-        if destroyed { purgeJournal() }
+        if destroyed || purgePending.isSet { purgeJournal() }
         return value
     }
 
@@ -84,12 +84,34 @@ public final class SQLiteStore: TearlineStore {
     }
 
     /// After a release key is destroyed, copies the WAL into the database and truncates it, so
-    /// the old page that held the key is gone from the journal too. Best effort: a reader that
-    /// still holds an old snapshot keeps the WAL alive until the next checkpoint.
+    /// the old page that held the key is gone from the journal too. A reader holding an old
+    /// snapshot blocks that; rather than hold the writer lock while waiting (which would stall
+    /// every write and audit commit), the purge waits 50 ms at most, then stays pending and is
+    /// tried again after each later write.
     private func purgeJournal() {
-        try? pool.writeWithoutTransaction { db in
-            _ = try db.checkpoint(.truncate)
+        let done: Bool
+        do {
+            try pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA busy_timeout = 50")
+                defer { try? db.execute(sql: "PRAGMA busy_timeout = 10000") }
+                try db.checkpoint(.truncate)
+            }
+            done = true
+        } catch {
+            done = false
         }
+        purgePending.set(!done)
+    }
+
+    /// Whether a destroyed key may still sit in the WAL.
+    private let purgePending = Flag()
+
+    private final class Flag: @unchecked Sendable {
+        // why @unchecked: `value` is guarded by `lock`.
+        private let lock = NSLock()
+        private var value = false
+        func set(_ newValue: Bool) { lock.withLock { value = newValue } }
+        var isSet: Bool { lock.withLock { value } }
     }
 
     /// Schema migrations. A shipped migration never changes; new ones are appended.

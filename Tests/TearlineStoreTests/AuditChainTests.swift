@@ -553,6 +553,45 @@ enum ChainFixture {
         }
     }
 
+    /// Reasons are stored comma-joined, so some lists cannot be told apart from others (an empty
+    /// code, a code with a comma). The chain must hash what the row holds, or an honest entry
+    /// would look altered.
+    @Test(arguments: [([""], [String]()), (["code,with-comma"], ["code", "with-comma"])])
+    func anHonestEntryWithReasonsTheColumnCannotHoldStillVerifies(reasons: [String], readBack: [String]) async throws {
+        try await withStore { store, path in
+            var odd = ChainFixture.record(2)
+            odd.reasons = reasons
+            try await store.write { [odd] s in
+                try s.appendAudit(ChainFixture.record(1))
+                try s.appendAudit(odd)
+                try s.appendAudit(ChainFixture.record(3))
+            }
+            let result = try ChainFixture.verify(store, path)
+            #expect(result.isIntact, "an untouched log: \(result.problem ?? "")")
+            #expect(result.firstBad == nil)
+            let back = try await store.read { s in try s.auditEvents(AuditQuery(limit: 10)) }
+            #expect(back.map(\.reasons) == [ChainFixture.record(1).reasons, readBack, ChainFixture.record(3).reasons])
+            // And an edit of that entry is still caught.
+            try ChainFixture.tamper(path) { db in try db.execute(sql: "UPDATE auditEvent SET reasons = 'other' WHERE seq = 2") }
+            #expect(try ChainFixture.verify(store, path).firstBad == 2)
+        }
+    }
+
+    @Test func reasonsWithAnEmptyCodeAmongOthersRoundTripAndVerify() async throws {
+        // The control for the test above: lists the comma-joined column does represent.
+        try await withStore { store, path in
+            for reasons in [[], ["a"], ["a", ""], ["", "b"], ["a", "b", "c"]] {
+                var record = ChainFixture.record(1)
+                record.reasons = reasons
+                try await store.write { [record] s in try s.appendAudit(record) }
+            }
+            let result = try ChainFixture.verify(store, path)
+            #expect(result.isIntact, "\(result.problem ?? "")")
+            let back = try await store.read { s in try s.auditEvents(AuditQuery(limit: 10)) }
+            #expect(back.map(\.reasons) == [[], ["a"], ["a", ""], ["", "b"], ["a", "b", "c"]])
+        }
+    }
+
     @Test func theStoreKeepsChainingAfterTheVerifierRan() async throws {
         // Verification reads the file only: the store appends afterwards as before, and a log
         // that grows past a checkpoint still verifies.
