@@ -4,7 +4,7 @@ import TearlineServer
 
 struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Play stories 1, 2 and 4 of the design in a fresh database and check every outcome.")
+        abstract: "Play stories 1, 2, 4, 5 and 7 of the design in a fresh database and check every outcome.")
 
     @Option(help: "Where to build the demo database (must not exist; default: a new temporary file).")
     var db: String?
@@ -14,7 +14,7 @@ struct Demo: AsyncParsableCommand {
         guard !FileManager.default.fileExists(atPath: path) else {
             throw ValidationError("\(path) already exists; the demo builds a fresh database")
         }
-        let service = try TearlineService.open(databasePath: path)
+        let service = try TearlineService.open(databasePath: path, limits: TearlineServer.Demo.limits)
         var demo = TearlineServer.Demo(service: service)
         let (lines, failures) = try await demo.run()
         lines.forEach { print($0) }

@@ -2,7 +2,7 @@ import Foundation
 import TearlineCore
 import TearlineStore
 
-/// `tearline demo`: builds the world of stories 1, 2 and 4 of the design in a fresh database and
+/// `tearline demo`: builds the world of stories 1, 2, 4, 5 and 7 of the design in a fresh database and
 /// plays them through the service layer that the HTTP API uses, checking every outcome.
 public struct Demo {
     let service: TearlineService
@@ -22,6 +22,8 @@ public struct Demo {
         try await storyOne()
         try await storyTwo()
         try await storyFour()
+        try await storyFive()
+        try await storySeven()
         return (lines, failures)
     }
 
@@ -42,6 +44,8 @@ public struct Demo {
             ("usa-senior", "USA", ["analyst", "releaser", "admin"], "TOP SECRET", ["HCS"], ["counter-terrorism", "soviet-union", "iran"], nil),
             ("usa-security", "USA", ["security"], "TOP SECRET", [], ["counter-terrorism"], nil),
             ("usa-liaison", "USA", ["liaison"], "SECRET", [], ["soviet-union"], "DEU"),
+            ("usa-analyst", "USA", ["analyst"], "SECRET", [], ["counter-terrorism"], nil),
+            ("gbr-security", "GBR", ["security"], "SECRET", [], ["counter-terrorism"], nil),
             ("gbr-analyst-secret", "GBR", ["analyst"], "SECRET", [], ["counter-terrorism"], nil),
             ("gbr-analyst-confidential", "GBR", ["analyst"], "CONFIDENTIAL", [], ["counter-terrorism"], nil),
             ("deu-analyst", "DEU", ["analyst"], "SECRET", [], ["soviet-union"], nil),
