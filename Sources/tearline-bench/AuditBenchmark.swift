@@ -33,6 +33,7 @@ enum AuditBenchmark {
             written += count
         }
         let appendSeconds = Date().timeIntervalSince(start)
+        try store.checkpointJournal()
         let verifyStart = Date()
         let result = try AuditVerifier.verify(databaseAt: path, masterKey: key)
         let verifySeconds = Date().timeIntervalSince(verifyStart)

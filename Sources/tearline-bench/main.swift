@@ -47,19 +47,30 @@ if withHTTP {
     let db = work + "/bench.db"
     let seeded = try await HTTPBenchmark.seed(path: db, reports: 1000)
     let port = 18_080
-    let figures = try HTTPBenchmark.measure(binary: binary, db: db, port: port, seeded: seeded, seconds: seconds,
-                                            connections: connections, everything: true)
     if let noAudit = noAuditBinary {
-        // The same database and load, served by a build with auditing compiled out.
-        let off = try HTTPBenchmark.measure(binary: noAudit, db: db, port: port, seeded: seeded, seconds: seconds,
-                                            connections: connections, everything: false)
-        print(String(format: "HTTP report views, auditing compiled out: %8.0f req/s  p50 %@  p99 %@",
-                     off.reportViews.requestsPerSecond, off.reportViews.p50, off.reportViews.p99))
-        print(String(format: "HTTP release views, auditing compiled out: %7.0f req/s  p50 %@  p99 %@",
-                     off.releaseViews.requestsPerSecond, off.releaseViews.p50, off.releaseViews.p99))
-        let cost = 1 - figures.reportViews.requestsPerSecond / max(off.reportViews.requestsPerSecond, 1)
-        let releaseCost = 1 - figures.releaseViews.requestsPerSecond / max(off.releaseViews.requestsPerSecond, 1)
-        print(String(format: "auditing costs %.1f%% of report-view throughput and %.1f%% of release-view throughput (budget 10%%)",
-                     cost * 100, releaseCost * 100))
+        // The same database and load, alternating a build with auditing compiled out and the real
+        // one, twice each, before anything else writes to the database; the better round of each counts.
+        var on: [HTTPBenchmark.Measured] = []
+        var off: [HTTPBenchmark.Measured] = []
+        for _ in 0..<2 {
+            off.append(try HTTPBenchmark.measure(binary: noAudit, db: db, port: port, seeded: seeded, seconds: seconds,
+                                                 connections: connections, everything: false))
+            on.append(try HTTPBenchmark.measure(binary: binary, db: db, port: port, seeded: seeded, seconds: seconds,
+                                                connections: connections, everything: false))
+        }
+        func best(_ runs: [HTTPBenchmark.Measured], _ pick: (HTTPBenchmark.Measured) -> HTTPBenchmark.WrkFigures) -> HTTPBenchmark.WrkFigures {
+            runs.map(pick).max { $0.requestsPerSecond < $1.requestsPerSecond }!
+        }
+        let reportOn = best(on, \.reportViews), reportOff = best(off, \.reportViews)
+        let releaseOn = best(on, \.releaseViews), releaseOff = best(off, \.releaseViews)
+        print(String(format: "report views, audited:          %8.0f req/s  p50 %@  p99 %@", reportOn.requestsPerSecond, reportOn.p50, reportOn.p99))
+        print(String(format: "report views, auditing off:     %8.0f req/s  p50 %@  p99 %@", reportOff.requestsPerSecond, reportOff.p50, reportOff.p99))
+        print(String(format: "release views, audited:         %8.0f req/s  p50 %@  p99 %@", releaseOn.requestsPerSecond, releaseOn.p50, releaseOn.p99))
+        print(String(format: "release views, auditing off:    %8.0f req/s  p50 %@  p99 %@", releaseOff.requestsPerSecond, releaseOff.p50, releaseOff.p99))
+        print(String(format: "auditing costs %.1f%% of report-view throughput and %.1f%% of release-view throughput (budget 10%%; best of 2 rounds each)",
+                     (1 - reportOn.requestsPerSecond / max(reportOff.requestsPerSecond, 1)) * 100,
+                     (1 - releaseOn.requestsPerSecond / max(releaseOff.requestsPerSecond, 1)) * 100))
     }
+    _ = try HTTPBenchmark.measure(binary: binary, db: db, port: port, seeded: seeded, seconds: seconds,
+                                  connections: connections, everything: true)
 }
