@@ -27,8 +27,6 @@ enum MigrationV2 {
                 at INTEGER NOT NULL,
                 signature BLOB NOT NULL
             );
-            CREATE INDEX audit_actor ON auditEvent(actor, seq);
-            CREATE INDEX audit_action ON auditEvent(action, decision);
             CREATE TABLE alert (
                 id TEXT PRIMARY KEY,
                 organization TEXT NOT NULL REFERENCES organization(id),

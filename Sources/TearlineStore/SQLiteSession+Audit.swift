@@ -82,13 +82,15 @@ enum AuditWriter {
     }
 
     /// Signs the checkpoints reached and the new head. Runs last in every write transaction.
-    static func finish(db: Database, state: SessionState, key: Curve25519.Signing.PrivateKey) throws {
+    static func finish(db: Database, state: SessionState, key: Curve25519.Signing.PrivateKey, signHead: Bool = true) throws {
         guard state.auditAppended, let head = state.auditHead else { return }
         let insert = try db.cachedStatement(sql: "INSERT INTO auditCheckpoint (seq, hash, at, signature) VALUES (?, ?, ?, ?)")
         for due in state.dueCheckpoints {
             let checkpoint = try AuditCheckpoint.signed(seq: due.seq, hash: due.hash, at: due.at, key: key)
             try insert.execute(arguments: [checkpoint.seq, checkpoint.hash, checkpoint.at, checkpoint.signature])
         }
+        state.dueCheckpoints.removeAll()
+        guard signHead else { return }
         let signed = try AuditCheckpoint.signed(seq: head.seq, hash: head.hash, at: head.at, key: key)
         try db.cachedStatement(sql: """
             INSERT INTO auditHead (id, seq, hash, at, signature) VALUES (1, ?, ?, ?, ?)
