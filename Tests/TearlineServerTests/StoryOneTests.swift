@@ -157,3 +157,18 @@ import Testing
         }
     }
 }
+
+@Suite struct ReadAuditDetailTests {
+    @Test func aReadRecordsEachWithheldPortionWithItsReasons() async throws {
+        try await withWorld { w in
+            let id = try await w.createReport(reportBody(portions: [
+                portion("(S//REL TO USA, GBR)", "A secret portion."), portion("(C//REL TO USA, GBR)", "A confidential portion."),
+            ]))
+            let release = try await w.releaseId(id, to: "GBR")
+            let reply = try await w.get("/v1/releases/\(release)", as: "gbr-analyst-confidential")
+            #expect(reply.code == 200)
+            let events = try await w.audit(as: "gbr-security", "action=release.read&object=\(release)")
+            #expect(events.last?["detail"] as? String == "shown=1 withheld=1 [0:clearance]")
+        }
+    }
+}

@@ -34,7 +34,7 @@ extension TearlineService {
                     return .failure(refusal)
                 }
                 try s.appendAudit(.by(caller, at: now, action: "report.export", object: id, decision: .allow,
-                                      detail: "shown=\(view.shown.count) withheld=\(view.withheld.count)"))
+                                      detail: view.auditDetail))
                 let document = self.fingerprinted(DocumentView(report: stored.report, view: view, release: nil), member: member.id)
                 return .success(PlainTextCopy.render(document))
             }
@@ -57,7 +57,7 @@ extension TearlineService {
                     return .failure(refusal)
                 }
                 try s.appendAudit(.by(caller, at: now, action: "release.export", object: id, concerns: release.originator, decision: .allow,
-                                      detail: "shown=\(view.shown.count) withheld=\(view.withheld.count)"))
+                                      detail: view.auditDetail))
                 let document = self.fingerprinted(DocumentView(report: stored.report, view: view, release: release), member: member.id)
                 return .success(PlainTextCopy.render(document))
             }

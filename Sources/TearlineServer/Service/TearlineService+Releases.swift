@@ -172,7 +172,7 @@ extension TearlineService {
                 return .failure(try refuseCrossing(kind, s, member, caller: caller, now: now, action: "release.read", object: id, concerns: release.originator))
             }
             try s.appendAudit(.by(caller, at: now, action: "release.read", object: id, concerns: release.originator, decision: .allow,
-                                  detail: "shown=\(view.shown.count) withheld=\(view.withheld.count)"))
+                                  detail: view.auditDetail))
             return .success(fingerprinted(DocumentView(report: stored.report, view: view, release: release), member: member.id))
         }
     }

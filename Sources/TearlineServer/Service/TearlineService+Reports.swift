@@ -89,7 +89,7 @@ extension TearlineService {
                 return .failure(try refuseCrossing(kind, s, member, caller: caller, now: now, action: "report.read", object: id))
             }
             try s.appendAudit(.by(caller, at: now, action: "report.read", object: id, decision: .allow,
-                                  detail: "shown=\(view.shown.count) withheld=\(view.withheld.count)"))
+                                  detail: view.auditDetail))
             return .success(fingerprinted(DocumentView(report: report.report, view: view, release: nil), member: member.id))
         }
     }
