@@ -51,7 +51,7 @@ public final class SQLiteStore: TearlineStore {
 
     /// Copies the WAL into the database file and truncates it (what an idle node's checkpoints do).
     public func checkpointJournal() throws {
-        try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+        try truncateJournal(busyTimeout: 10_000)
     }
 
     /// The public key that verifies this node's audit checkpoints.
@@ -94,18 +94,18 @@ public final class SQLiteStore: TearlineStore {
     /// every write and audit commit), the purge waits 50 ms at most, then stays pending and is
     /// tried again after each later write.
     private func purgeJournal() {
-        let done: Bool
-        do {
-            try pool.writeWithoutTransaction { db in
-                try db.execute(sql: "PRAGMA busy_timeout = 50")
-                defer { try? db.execute(sql: "PRAGMA busy_timeout = 10000") }
-                try db.checkpoint(.truncate)
-            }
-            done = true
-        } catch {
-            done = false
-        }
+        let done = (try? truncateJournal(busyTimeout: 50)) != nil
         purgePending.set(!done)
+    }
+
+    /// Checkpoints the WAL into the database and truncates it, waiting for readers at most
+    /// `busyTimeout` milliseconds (then it throws SQLITE_BUSY).
+    private func truncateJournal(busyTimeout: Int) throws {
+        try pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA busy_timeout = \(busyTimeout)")
+            defer { try? db.execute(sql: "PRAGMA busy_timeout = 10000") }
+            _ = try db.checkpoint(.truncate)
+        }
     }
 
     /// Whether a destroyed key may still sit in the WAL.

@@ -15,11 +15,7 @@ struct AuditVerify: AsyncParsableCommand {
         abstract: "Check every entry's hash and link, the signed checkpoints and the signed head.",
         discussion: "Exits 0 when the log is intact; otherwise 1, naming the first bad sequence number.")
 
-    @Option(name: .long, help: "The SQLite database file.")
-    var db: String = "./tearline.db"
-
-    @Option(name: .long, help: "The node master key file (default: the database path + .key). Never created here.")
-    var keyFile: String?
+    @OptionGroup var store: StoreOptions
 
     @Option(name: .long, help: "Verify with this node public key (base64, from `tearline audit key`) instead of the key file.")
     var publicKey: String?
@@ -29,13 +25,12 @@ struct AuditVerify: AsyncParsableCommand {
         let result: AuditVerification
         do {
             if let publicKey {
-                result = try AuditVerifier.verify(databaseAt: db, publicKeyBase64: publicKey)
+                result = try AuditVerifier.verify(databaseAt: store.db, publicKeyBase64: publicKey)
             } else {
-                let key = try MasterKey.load(path: keyFile ?? MasterKey.defaultPath(forDatabase: db))
-                result = try AuditVerifier.verify(databaseAt: db, masterKey: key)
+                result = try AuditVerifier.verify(databaseAt: store.db, masterKey: store.existingMasterKey())
             }
         } catch {
-            FileHandle.standardErrorWrite("tearline: cannot verify \(db): \(error)\n")
+            FileHandle.standardErrorWrite("tearline: cannot verify \(store.db): \(error)\n")
             throw ExitCode(2)
         }
         let seconds = Date().timeIntervalSince(start)
@@ -53,16 +48,11 @@ struct AuditKey: AsyncParsableCommand {
         commandName: "key",
         abstract: "Print the node's audit public key (base64), for `audit verify --public-key` elsewhere.")
 
-    @Option(name: .long, help: "The SQLite database file, whose key file sits beside it.")
-    var db: String = "./tearline.db"
-
-    @Option(name: .long, help: "The node master key file (default: the database path + .key).")
-    var keyFile: String?
+    @OptionGroup var store: StoreOptions
 
     func run() async throws {
         do {
-            let key = try MasterKey.load(path: keyFile ?? MasterKey.defaultPath(forDatabase: db))
-            print(AuditVerifier.publicKeyBase64(masterKey: key))
+            print(AuditVerifier.publicKeyBase64(masterKey: try store.existingMasterKey()))
         } catch {
             FileHandle.standardErrorWrite("tearline: \(error)\n")
             throw ExitCode(2)

@@ -1,13 +1,14 @@
 import ArgumentParser
 import TearlineCore
 import TearlineServer
+import TearlineStore
 
 /// `--db` and `--key-file`, taken by every command that touches data.
 struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: "The SQLite database file.")
     var db: String = "./tearline.db"
 
-    @Option(name: .long, help: "The node master key file (default: the database path + .key; created with mode 0600).")
+    @Option(name: .long, help: "The node master key file (default: the database path + .key; commands that open the store create it with mode 0600).")
     var keyFile: String?
 
     func open(limits: ThrottleLimits = .standard) throws -> TearlineService {
@@ -19,6 +20,11 @@ struct StoreOptions: ParsableArguments {
     }
 
     var adminTokenPath: String { db + ".admin-token" }
+
+    /// The master key file named by `--key-file` or beside the database; never created here.
+    func existingMasterKey() throws -> MasterKey {
+        try MasterKey.load(path: keyFile ?? MasterKey.defaultPath(forDatabase: db))
+    }
 }
 
 /// Runs a service call, turning a refusal into a clear message and exit code 1.
