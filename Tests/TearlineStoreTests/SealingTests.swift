@@ -253,10 +253,11 @@ final class Flag: @unchecked Sendable {
             try await reader.value
             // Each later write retries the pending purge (a loaded machine may need more than one).
             var wal = -1
-            for i in 0..<40 where wal != 0 {
+            // why up to 10 s: the whole suite runs in parallel on two cores, and each try waits 50 ms at most.
+            for i in 0..<100 where wal != 0 {
                 try await store.write { s in try s.insertOrganization(Fixture.organization("N\(i)")) }
                 wal = (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0
-                if wal != 0 { try await Task.sleep(nanoseconds: 50_000_000) }
+                if wal != 0 { try await Task.sleep(nanoseconds: 100_000_000) }
             }
             #expect(wal == 0, "the pending purge ran after a later write")
         }
