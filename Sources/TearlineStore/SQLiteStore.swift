@@ -67,7 +67,7 @@ public final class SQLiteStore: TearlineStore {
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any StoreSession) throws -> T) async throws -> T {
         let (value, destroyed) = try writeNow(body)
-        if destroyed || purgePending.isSet { purgeJournal() }
+        if destroyed || purge.isPending { purgeJournal() }
         return value
     }
 
@@ -91,12 +91,34 @@ public final class SQLiteStore: TearlineStore {
     /// After a release key is destroyed, copies the WAL into the database and truncates it, so
     /// the old page that held the key is gone from the journal too. A reader holding an old
     /// snapshot blocks that; rather than hold the writer lock while waiting (which would stall
-    /// every write and audit commit), the purge waits 50 ms at most, then stays pending and is
-    /// tried again after each later write.
+    /// every write and audit commit), each try waits 50 ms at most. A purge that could not finish
+    /// stays pending: it is tried again after each later write, and by a background retry every
+    /// 100 ms until it succeeds, so it does not depend on more writes arriving.
     private func purgeJournal() {
-        let done = (try? truncateJournal(busyTimeout: 50)) != nil
-        purgePending.set(!done)
+        do {
+            try truncateJournal(busyTimeout: 50)
+            purge.finished()
+        } catch {
+            if purge.failed(error) { retryPurgeInBackground() }
+        }
     }
+
+    private func retryPurgeInBackground() {
+        Task.detached { [weak self] in
+            while true {
+                try? await Task.sleep(nanoseconds: 100_000_000)
+                guard let self, self.purge.isPending else { return }
+                self.purgeJournal()
+                if !self.purge.isPending { return }
+            }
+        }
+    }
+
+    /// Whether a destroyed key may still sit in the WAL (a purge is waiting for old readers).
+    public var journalPurgePending: Bool { purge.isPending }
+
+    /// Why the last try of a pending purge failed, for diagnostics.
+    public var journalPurgeLastError: String? { purge.lastError }
 
     /// Checkpoints the WAL into the database and truncates it, waiting for readers at most
     /// `busyTimeout` milliseconds (then it throws SQLITE_BUSY).
@@ -108,15 +130,30 @@ public final class SQLiteStore: TearlineStore {
         }
     }
 
-    /// Whether a destroyed key may still sit in the WAL.
-    private let purgePending = Flag()
+    private let purge = PurgeState()
 
-    private final class Flag: @unchecked Sendable {
-        // why @unchecked: `value` is guarded by `lock`.
+    private final class PurgeState: @unchecked Sendable {
+        // why @unchecked: all state is guarded by `lock`.
         private let lock = NSLock()
-        private var value = false
-        func set(_ newValue: Bool) { lock.withLock { value = newValue } }
-        var isSet: Bool { lock.withLock { value } }
+        private var pending = false
+        private var retrying = false
+        private var error: String?
+
+        var isPending: Bool { lock.withLock { pending } }
+        var lastError: String? { lock.withLock { error } }
+
+        func finished() { lock.withLock { pending = false; retrying = false; error = nil } }
+
+        /// Records a failed try; true when the caller should start the background retry.
+        func failed(_ failure: any Error) -> Bool {
+            lock.withLock {
+                pending = true
+                error = String(describing: failure)
+                if retrying { return false }
+                retrying = true
+                return true
+            }
+        }
     }
 
     /// Schema migrations. A shipped migration never changes; new ones are appended.
