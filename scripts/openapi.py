@@ -70,14 +70,53 @@ schemas = {
                          "sourcesAndMethods": B}, ["marking", "text"]),
     "EntityInput": obj({"type": S, "value": S, "portion": I}, ["type", "value", "portion"]),
     "CreateReport": obj({"title": S, "titleMarking": S, "sourceGrade": {"type": "string", "pattern": "^[A-F][1-6]$"},
-                         "topics": arr(S), "portions": arr(ref("PortionInput")), "entities": arr(ref("EntityInput"))},
+                         "topics": arr(S), "portions": arr(ref("PortionInput")), "entities": arr(ref("EntityInput")),
+                         "discoverability": ref("DiscoverabilityScope"), "discoverableTo": arr(S)},
                         ["title", "titleMarking", "sourceGrade", "topics", "portions"]),
+    "DiscoverabilityScope": {"type": "string", "enum": ["none", "own-organisation", "partners", "all-partners"],
+                             "description": "Who may learn of the report through pointers (default own-organisation)."},
+    "Discoverability": obj({"discoverability": ref("DiscoverabilityScope"), "discoverableTo": arr(S)}, ["discoverability"]),
+    "DiscoverabilityResult": obj({"reportId": S, "discoverability": ref("DiscoverabilityScope"), "discoverableTo": arr(S)},
+                                 ["reportId", "discoverability"]),
+    "EntityRef": obj({"kind": {"type": "string", "description": "person, organization, location, vessel, phone, email, ipv4, ipv6, "
+                                                             "domain, url, file-hash, account, or a free type [a-z0-9-]{1,32}"},
+                      "value": S}, ["kind", "value"]),
+    "EntitySearch": obj({"kind": S, "value": S, "cursor": S, "limit": {"type": "integer", "minimum": 1, "maximum": 50}}, ["kind", "value"]),
+    "HitPortion": obj({"index": I, "marking": S, "text": S}, ["index", "marking", "text"]),
+    "SearchHit": obj({"kind": {"type": "string", "enum": ["report", "release"]}, "id": S, "originator": S, "title": S,
+                      "portions": arr(ref("HitPortion"))}, ["kind", "id", "originator", "portions"]),
+    "Pointer": obj({"holder": S, "count": I, "handle": {"type": "string", "description": "Opaque; use it to request access."}},
+                   ["holder", "count", "handle"]),
+    "EntitySearchResult": obj({"entity": ref("EntityRef"), "hits": arr(ref("SearchHit")), "hitCount": I,
+                               "pointers": arr(ref("Pointer")), "next": S}, ["entity", "hits", "hitCount", "pointers"]),
+    "RelatedEntitiesRequest": obj({"kind": S, "value": S, "limit": {"type": "integer", "minimum": 1, "maximum": 100}}, ["kind", "value"]),
+    "RelatedEntities": obj({"entity": ref("EntityRef"), "related": arr(obj({"entity": ref("EntityRef"), "count": I}, ["entity", "count"]))},
+                           ["entity", "related"]),
+    "ChainsRequest": obj({"from": ref("EntityRef"), "to": ref("EntityRef"), "maxDepth": {"type": "integer", "minimum": 1, "maximum": 4}},
+                         ["from", "to"]),
+    "ChainLink": obj({"from": ref("EntityRef"), "to": ref("EntityRef"), "via": {"type": "string", "enum": ["document", "pointer"]},
+                      "documentKind": {"type": "string", "enum": ["report", "release"]}, "documentId": S, "pointer": ref("Pointer")},
+                     ["from", "to", "via"]),
+    "Chains": obj({"from": ref("EntityRef"), "to": ref("EntityRef"), "length": I, "chains": arr(arr(ref("ChainLink"))), "truncated": B},
+                  ["from", "to", "length", "chains", "truncated"]),
+    "Corroboration": obj({"independentOriginators": I, "originators": arr(S)}, ["independentOriginators", "originators"]),
+    "CreateAccessRequest": obj({"handle": S, "justification": S}, ["handle", "justification"]),
+    "AccessGrant": obj({"reports": arr(S)}),
+    "AccessRequest": obj({"id": S, "requester": S, "requesterOrganization": S, "holder": S, "entity": ref("EntityRef"), "justification": S,
+                          "status": {"type": "string", "enum": ["pending", "granted", "denied"]}, "createdAt": T, "decidedBy": S,
+                          "decidedAt": T, "reports": arr(S), "releases": arr(S), "grantedReports": arr(S)},
+                         ["id", "requester", "requesterOrganization", "holder", "justification", "status", "createdAt"]),
+    "Notification": obj({"id": S, "kind": {"type": "string", "description": "correlation, access-request.received, access-request.granted, access-request.denied"},
+                         "createdAt": T,
+                         "detail": obj({"document": S, "entity": ref("EntityRef"), "pointers": arr(ref("Pointer")), "ownHits": I,
+                                        "accessRequest": S, "status": S, "releases": arr(S), "grantedReports": arr(S)})},
+                        ["id", "kind", "createdAt", "detail"]),
     "Portion": obj({"index": I, "marking": S, "text": S, "sourcesAndMethods": B}, ["index", "marking", "text", "sourcesAndMethods"]),
     "Entity": obj({"type": S, "value": S, "portion": I}, ["type", "value", "portion"]),
     "DocumentView": obj({"id": S, "kind": {"type": "string", "enum": ["report", "release"]}, "reportId": S, "originator": S,
                          "recipient": S, "title": S, "banner": S, "sourceGrade": S, "topics": arr(S),
                          "portions": arr(ref("Portion")), "entities": arr(ref("Entity")), "withheldPortions": I,
-                         "revoked": B, "createdAt": T},
+                         "revoked": B, "createdAt": T, "corroboration": ref("Corroboration")},
                         ["id", "kind", "reportId", "originator", "banner", "sourceGrade", "topics", "portions", "entities",
                          "withheldPortions", "createdAt"]),
     "DocumentList": obj({"items": arr(ref("DocumentView")), "next": S}, ["items"]),
@@ -265,12 +304,52 @@ paths = {
         "Name the most likely source copy of a leaked text, with a score (security members). Candidates: copies served to the "
         "caller's members, and copies of the caller's releases served to partners (member named only where the caller is dominant).",
         {"200": ok(ref("TraceResult")), "400": E400, "403": E403}, body_name="Trace", tag="audit", op_id="trace")},
+    "/v1/entities/search": {"post": op(
+        "Search an entity: the caller's own hits (readable mentioning portions, fingerprinted, each audited as a read) and pointers "
+        "to holdings discoverable to the caller's organisation that it may not read (holder and count only)",
+        {"200": ok(ref("EntitySearchResult")), "403": E403, "429": E429}, body_name="EntitySearch", tag="entities", op_id="searchEntity")},
+    "/v1/entities/related": {"post": op(
+        "Entities that co-occur with an entity in what the caller may read, with counts",
+        {"200": ok(ref("RelatedEntities")), "403": E403, "429": E429}, body_name="RelatedEntitiesRequest", tag="entities", op_id="relatedEntities")},
+    "/v1/entities/chains": {"post": op(
+        "Shortest chains (up to depth 4) between two entities over what the caller may read; links through discoverable holdings "
+        "the caller may not read are pointers",
+        {"200": ok(ref("Chains")), "403": E403, "429": E429}, body_name="ChainsRequest", tag="entities", op_id="entityChains")},
+    "/v1/reports/{id}/discoverability": {"put": op(
+        "Set who may discover the report through pointers (a releaser of the originator, or the report's author)",
+        {"200": ok(ref("DiscoverabilityResult")), "403": E403, "404": E404, "429": E429},
+        body_name="Discoverability", params=ID, tag="reports", op_id="setDiscoverability")},
+    "/v1/access-requests": {
+        "post": op("Request access through a pointer's handle; the holder's releasers are notified",
+                   {"201": ok(ref("AccessRequest"), "Created"), "403": E403, "404": E404, "409": E409, "429": E429},
+                   body_name="CreateAccessRequest", tag="access", op_id="requestAccess"),
+        "get": op("Access requests the organisation received (incoming: releasers, security, admins) or the caller made (outgoing)",
+                  {"200": ok(arr(ref("AccessRequest"))), "400": E400, "403": E403},
+                  params=[query("direction", "incoming or outgoing (default).", {"type": "string", "enum": ["incoming", "outgoing"]}), PAGING[1]],
+                  tag="access", op_id="listAccessRequests"),
+    },
+    "/v1/access-requests/{id}": {"get": op("One access request, for its requester or the holder's releasers",
+                                           {"200": ok(ref("AccessRequest")), "404": E404}, params=ID, tag="access", op_id="getAccessRequest")},
+    "/v1/access-requests/{id}/grant": {"post": op(
+        "Grant (a releaser of the holder): releases to the requester's organisation through the release rule, or need-to-know "
+        "grants inside the same organisation; the requester is notified. The body is optional.",
+        {"200": ok(ref("AccessRequest")), "403": E403, "404": E404, "409": E409}, body_name="AccessGrant", params=ID,
+        tag="access", op_id="grantAccessRequest")},
+    "/v1/access-requests/{id}/deny": {"post": op("Deny (a releaser of the holder); the requester is notified",
+                                                 {"200": ok(ref("AccessRequest")), "403": E403, "404": E404, "409": E409}, params=ID,
+                                                 tag="access", op_id="denyAccessRequest")},
+    "/v1/notifications": {"get": op("The caller's notifications, newest first: correlations (pointer data only), access requests and outcomes",
+                                    {"200": ok(arr(ref("Notification"))), "400": E400, "403": E403}, params=[PAGING[1]],
+                                    tag="access", op_id="notifications")},
     "/v1/receipts/{holder}": {"get": op(
         "Access receipts for the caller's releases held by a partner: per member where the caller is the dominant side "
         "(security, or a liaison seconded there), counts per action for a peer",
         {"200": ok(ref("AccessReceipts")), "403": E403, "404": E404},
         params=[path_param("holder", "The partner organisation.")], tag="audit", op_id="receipts")},
 }
+
+# The grant body is optional: without it, every covered report is granted.
+paths["/v1/access-requests/{id}/grant"]["post"]["requestBody"]["required"] = False
 
 document = {
     "openapi": "3.1.0",

@@ -29,6 +29,8 @@ public func buildRouter(service: TearlineService) -> Router<BasicRequestContext>
     ConsentController(service: service, auth: auth).register(on: router)
     AuditController(service: service, auth: auth).register(on: router)
     AlertController(service: service, auth: auth).register(on: router)
+    EntityController(service: service, auth: auth).register(on: router)
+    AccessRequestController(service: service, auth: auth).register(on: router)
     return router
 }
 

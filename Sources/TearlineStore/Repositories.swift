@@ -15,6 +15,7 @@ public protocol TearlineStore: Sendable {
 
 public typealias StoreSession = OrganizationRepository & MemberRepository & PartnershipRepository
     & ReportRepository & ReleaseRepository & ConsentRepository & AuditRepository & AlertRepository
+    & EntityRepository & AccessRequestRepository & NotificationRepository
 
 public protocol OrganizationRepository {
     func insertOrganization(_ organization: OrganizationRecord) throws
@@ -54,10 +55,47 @@ public struct Page<Item: Sendable>: Sendable {
 }
 
 public protocol ReportRepository {
-    func insertReport(_ report: StoredReport) throws
+    /// Stores a report (text sealed) and indexes its entity mentions.
+    func insertReport(_ report: StoredReport, discoverability: Discoverability) throws
     func report(id: String) throws -> StoredReport?
     /// Report ids of an originator, newest first, after `cursor`.
     func reportIds(originator: String, after cursor: String?, limit: Int) throws -> Page<String>
+}
+
+extension ReportRepository {
+    /// Stores a report discoverable to its own organisation (the default).
+    public func insertReport(_ report: StoredReport) throws {
+        try insertReport(report, discoverability: .default)
+    }
+}
+
+public protocol EntityRepository {
+    /// Runs `body` with the committed entity index (shared; do not hold it long).
+    func withEntityIndex<T>(_ body: (EntityIndex) throws -> T) rethrows -> T
+    /// The blind identifier the index uses for a normalised entity.
+    func entityId(of entity: NormalizedEntity) -> UInt64
+    /// The mentions the index holds (or will hold) for a report: listed entities and observables found in its text.
+    func entityMentions(of report: Report) -> [IndexedMention]
+    /// The normalised entity behind a blind identifier, if any holding mentions it.
+    func entity(id: UInt64) throws -> NormalizedEntity?
+    func setDiscoverability(_ discoverability: Discoverability, report: String) throws
+    func discoverability(report: String) throws -> Discoverability?
+    /// The reports a member holds an explicit need-to-know grant for.
+    func grants(member: String) throws -> Set<String>
+}
+
+public protocol AccessRequestRepository {
+    func insertAccessRequest(_ request: AccessRequestRecord) throws
+    func accessRequest(id: String) throws -> AccessRequestRecord?
+    /// Requests to `holder` (incoming) or from `requesterOrganization` (outgoing), newest first.
+    func accessRequests(holder: String?, requesterOrganization: String?, limit: Int) throws -> [AccessRequestRecord]
+    func updateAccessRequest(_ request: AccessRequestRecord) throws
+}
+
+public protocol NotificationRepository {
+    func insertNotification(_ notification: NotificationRecord) throws
+    /// A member's notifications, newest first.
+    func notifications(member: String, limit: Int) throws -> [NotificationRecord]
 }
 
 public protocol ReleaseRepository {

@@ -12,9 +12,11 @@ extension SQLiteSession: ReleaseRepository {
             """).execute(arguments: [r.id, r.reportId, r.originator, r.recipient, Self.encode(r.portions), r.banner.banner, r.orconApproved,
                         r.createdBy, r.createdAt, r.signature, r.revokedAt, r.revokedBy, r.consentRequestId,
                         sealed.wrappedKey, sealed.box])
+        state.indexChanges.append(.release(IndexedRelease(r), reportId: r.reportId))
     }
 
     func updateRelease(_ r: ReleaseRecord) throws {
+        state.indexChanges.append(.release(IndexedRelease(r), reportId: r.reportId))
         guard r.isRevoked else {
             try db.cachedStatement(sql: "UPDATE release SET revokedAt = ?, revokedBy = ? WHERE id = ?").execute(arguments: [r.revokedAt, r.revokedBy, r.id])
             return
@@ -87,5 +89,11 @@ extension SQLiteSession: ReleaseRepository {
             portions: portions, banner: banner, orconApproved: row[6], createdBy: row[7],
             createdAt: row[8], signature: row[9], revokedAt: row[10], revokedBy: row[11],
             consentRequestId: row[12])
+    }
+}
+
+extension IndexedRelease {
+    init(_ r: ReleaseRecord) {
+        self.init(id: r.id, recipient: r.recipient, portions: r.portions, revoked: r.isRevoked)
     }
 }

@@ -3,26 +3,26 @@ import GRDB
 import TearlineCore
 
 extension SQLiteSession: ReportRepository {
-    func insertReport(_ stored: StoredReport) throws {
+    func insertReport(_ stored: StoredReport, discoverability: Discoverability) throws {
         let r = stored.report
         state.insertedReports.insert(r.id)
         // why: text is sealed before it reaches the file; only markings and metadata are stored in the clear.
         let sealed = try context.sealer.seal(ReportText(r), context: ContentSealer.reportContext(r.id))
         try db.cachedStatement(sql: """
-            INSERT INTO report (id, originator, title, titleMarking, sourceGrade, topics, createdBy, createdAt, signature, dataKey, sealed)
-            VALUES (?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO report (id, originator, title, titleMarking, sourceGrade, topics, createdBy, createdAt, signature, dataKey, sealed,
+                                discoverability)
+            VALUES (?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [r.id, r.originator, r.titleMarking.portionMark, r.sourceGrade.code,
-                        ListColumn.encode(r.topics), r.createdBy, r.createdAt, stored.signature, sealed.wrappedKey, sealed.box])
+                        ListColumn.encode(r.topics), r.createdBy, r.createdAt, stored.signature, sealed.wrappedKey, sealed.box,
+                        discoverability.rawValue])
+        let row = db.lastInsertedRowID
         let portion = try db.cachedStatement(
             sql: "INSERT INTO portion (reportId, idx, marking, sourcesAndMethods, text) VALUES (?, ?, ?, ?, '')")
         for p in r.portions {
             try portion.execute(arguments: [r.id, p.index, p.marking.portionMark, p.sourcesAndMethods])
         }
-        let entity = try db.cachedStatement(
-            sql: "INSERT OR IGNORE INTO entityMention (reportId, portionIdx, type, value) VALUES (?, ?, ?, ?)")
-        for e in r.entities {
-            try entity.execute(arguments: [r.id, e.portion, e.type, context.sealer.entityIndex(type: e.type, value: e.value)])
-        }
+        let mentions = try indexMentions(of: r, row: row)
+        state.indexChanges.append(.report(IndexedReport(r, discoverability: discoverability, mentions: mentions)))
     }
 
     func report(id: String) throws -> StoredReport? {

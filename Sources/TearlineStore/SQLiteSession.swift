@@ -27,6 +27,8 @@ final class SessionState: @unchecked Sendable {
     var dueCheckpoints: [(seq: Int64, hash: Data, at: Int64)] = []
     /// Releases whose key this transaction destroyed.
     var destroyedReleases: [String] = []
+    /// Changes to the entity index, applied when the transaction commits.
+    var indexChanges: [EntityIndexChange] = []
 }
 
 /// Lists of identifiers are stored comma-joined; the service validates that no identifier holds a comma.

@@ -7,11 +7,14 @@ import TearlineCore
 final class StoreContext: Sendable {
     let reports = ReportCache()
     let releases = ReleaseContentCache()
+    let entities = EntityIndexBox()
     let sealer: ContentSealer
+    let entityKeys: EntityKeys
     private let signer: Signer
 
     init(masterKey: MasterKey) {
         sealer = ContentSealer(master: masterKey)
+        entityKeys = EntityKeys(master: masterKey)
         signer = Signer(key: masterKey.auditSigningKey)
     }
 
@@ -44,8 +47,10 @@ public final class SQLiteStore: TearlineStore {
             try db.execute(sql: "PRAGMA secure_delete = ON")
         }
         pool = try DatabasePool(path: path, configuration: configuration)
-        context = StoreContext(masterKey: masterKey)
+        let context = StoreContext(masterKey: masterKey)
+        self.context = context
         try Self.migrator(context).migrate(pool)
+        try pool.read { db in try EntityIndexLoader.load(db, into: context.entities) }
         auditBatcher = AuditBatcher(pool: pool, context: context)
     }
 
@@ -80,10 +85,18 @@ public final class SQLiteStore: TearlineStore {
     }
 
     private func writeNow<T>(_ body: (any StoreSession) throws -> T) throws -> (T, Bool) {
-        try pool.write { db in
+        try pool.writeWithoutTransaction { db in
             let session = SQLiteSession(db: db, context: context, readOnly: false)
-            let value = try body(session)
-            try AuditWriter.finish(db: db, state: session.state, key: context.auditKey)
+            var value: T?
+            try db.inTransaction {
+                value = try body(session)
+                try AuditWriter.finish(db: db, state: session.state, key: context.auditKey)
+                return .commit
+            }
+            // why here: still on the writer queue, so index changes apply in commit order, and
+            // only once committed.
+            context.entities.apply(session.state.indexChanges)
+            guard let value else { throw StoreError.corruptRow("transaction returned nothing") }
             return (value, !session.state.destroyedReleases.isEmpty)
         }
     }
@@ -164,6 +177,9 @@ public final class SQLiteStore: TearlineStore {
         }
         migrator.registerMigration("v2-sealed-text-and-audit-chain") { db in
             try MigrationV2.run(db, context: context)
+        }
+        migrator.registerMigration("v3-entity-index") { db in
+            try MigrationV3.run(db, context: context)
         }
         return migrator
     }

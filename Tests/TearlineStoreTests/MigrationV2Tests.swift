@@ -146,7 +146,7 @@ import Testing
                 (title: try String.fetchOne(db, sql: "SELECT title FROM report WHERE id = 'r-1'"),
                  sealed: try Bool.fetchOne(db, sql: "SELECT dataKey IS NOT NULL AND sealed IS NOT NULL FROM report WHERE id = 'r-1'"),
                  texts: try String.fetchAll(db, sql: "SELECT text FROM portion WHERE reportId = 'r-1' ORDER BY idx"),
-                 entities: try String.fetchAll(db, sql: "SELECT value FROM entityMention WHERE reportId = 'r-1'"),
+                 entities: try Int64.fetchAll(db, sql: "SELECT m.entity FROM mention m JOIN report r ON r.rowid = m.report WHERE r.id = 'r-1'"),
                  releases: try Row.fetchAll(db, sql: "SELECT id, dataKey IS NOT NULL AS keyed, sealed IS NOT NULL AS hasCopy FROM release ORDER BY id"),
                  migrations: try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier"),
                  triggers: try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger'"))
@@ -155,11 +155,10 @@ import Testing
             #expect(raw.sealed == true)
             #expect(raw.texts == ["", ""])
             #expect(raw.entities.count == 2)
-            #expect(raw.entities.allSatisfy { $0.utf8.count == 64 && $0.allSatisfy(\.isHexDigit) && $0 == $0.lowercased() }, "\(raw.entities)")
             #expect(raw.releases.map { "\($0["id"] as String) \($0["keyed"] as Int) \($0["hasCopy"] as Int)" } == [
                 "rel-1 1 1", "rel-revoked 0 0", "rel-title-0 1 1",
             ])
-            #expect(raw.migrations == ["v1", "v2-sealed-text-and-audit-chain"])
+            #expect(raw.migrations == ["v1", "v2-sealed-text-and-audit-chain", "v3-entity-index"])
             #expect(Set(raw.triggers) == Set(ChainFixture.triggers))
 
             // The audit log: chained, signed, verified, and the v1 entries unchanged.
@@ -188,7 +187,9 @@ import Testing
             }
             let sameIndex = try withRawDatabase(path) { db in
                 try Bool.fetchOne(db, sql: """
-                    SELECT (SELECT value FROM entityMention WHERE reportId = 'r-2') = (SELECT value FROM entityMention WHERE reportId = 'r-1' AND type = 'person')
+                    SELECT (SELECT m.entity FROM mention m JOIN report r ON r.rowid = m.report WHERE r.id = 'r-2')
+                         = (SELECT m.entity FROM mention m JOIN report r ON r.rowid = m.report JOIN entity e ON e.id = m.entity
+                            WHERE r.id = 'r-1' AND e.kind = 'person')
                     """)
             }
             #expect(sameIndex == true)

@@ -68,6 +68,11 @@ extension DocumentView: JSONWritable {
     func write(to w: inout JSONWriter) {
         w.raw("{")
         w.key("banner", first: true); w.string(banner)
+        if let corroboration {
+            w.key("corroboration"); w.raw("{")
+            w.key("independentOriginators", first: true); w.int(corroboration.independentOriginators)
+            w.key("originators"); w.strings(corroboration.originators); w.raw("}")
+        }
         w.key("createdAt"); w.string(createdAt)
         w.key("entities"); w.raw("[")
         for (i, e) in entities.enumerated() {

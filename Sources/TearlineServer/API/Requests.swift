@@ -96,18 +96,26 @@ public struct CreateReportRequest: StrictDecodable {
     public var topics: [String]
     public var portions: [PortionInput]
     public var entities: [EntityInput]?
+    /// `none`, `own-organisation` (the default), `partners` or `all-partners`.
+    public var discoverability: String?
+    /// The partners, when `discoverability` is `partners`.
+    public var discoverableTo: [String]?
     public static let schema = KeySchema.object([
         "title": .value, "titleMarking": .value, "sourceGrade": .value, "topics": .array(.value),
         "portions": .array(.fields("marking", "text", "sourcesAndMethods")),
         "entities": .array(.fields("type", "value", "portion")),
+        "discoverability": .value, "discoverableTo": .array(.value),
     ])
-    public init(title: String, titleMarking: String, sourceGrade: String, topics: [String], portions: [PortionInput], entities: [EntityInput]? = nil) {
+    public init(title: String, titleMarking: String, sourceGrade: String, topics: [String], portions: [PortionInput], entities: [EntityInput]? = nil,
+                discoverability: String? = nil, discoverableTo: [String]? = nil) {
         self.title = title
         self.titleMarking = titleMarking
         self.sourceGrade = sourceGrade
         self.topics = topics
         self.portions = portions
         self.entities = entities
+        self.discoverability = discoverability
+        self.discoverableTo = discoverableTo
     }
 }
 

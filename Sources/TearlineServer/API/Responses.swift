@@ -159,6 +159,9 @@ public struct DocumentView: Codable, Sendable {
     public var withheldPortions: Int
     public var revoked: Bool?
     public var createdAt: String
+    /// On single-document views of documents with entities: how many other originators, known
+    /// to the reader, hold reports on its readable entities.
+    public var corroboration: CorroborationView?
 
     init(report: Report, view: View, release: ReleaseRecord?) {
         id = release?.id ?? report.id

@@ -77,6 +77,17 @@ extension Request {
         do { buffer = try await collectBody(upTo: maxRequestBodyBytes) } catch { throw Problem.tooLarge(maxRequestBodyBytes) }
         return try StrictJSON.decode(type, from: Data(buffer: buffer))
     }
+
+    /// As ``decode(_:)``, but an empty body gives nil (for endpoints whose body is optional).
+    mutating func decodeOptional<T: StrictDecodable>(_ type: T.Type) async throws -> T? {
+        let buffer: ByteBuffer
+        do { buffer = try await collectBody(upTo: maxRequestBodyBytes) } catch { throw Problem.tooLarge(maxRequestBodyBytes) }
+        if buffer.readableBytes == 0 { return nil }
+        if let contentType = headers[.contentType], !contentType.lowercased().hasPrefix("application/json") {
+            throw Problem(status: 415, type: "unsupported-media-type", title: "Unsupported media type", detail: "Send application/json.")
+        }
+        return try StrictJSON.decode(type, from: Data(buffer: buffer))
+    }
 }
 
 extension Parameters {

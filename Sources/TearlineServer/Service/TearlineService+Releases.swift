@@ -68,6 +68,7 @@ extension TearlineService {
             id: id, reportId: report.id, originator: report.originator, recipient: recipient, portions: plan.included, banner: banner,
             orconApproved: orconApproved, createdBy: caller.actorId, createdAt: now, signature: signature, consentRequestId: consentRequestId)
         try s.insertRelease(record, content: ReleaseContent(of: report, included: plan.included))
+        try notifyCorrelations(s, newRelease: record, report: report, now: now)
         try s.appendAudit(.by(caller, at: now, action: "release.create", object: id, concerns: recipient, decision: .allow,
                               detail: "report=\(report.id) recipient=\(recipient) portions=\(plan.includedPortions.count) withheld=\(plan.withheld.count)"))
         return .success(ReleaseResult(release: record, withheld: plan.withheld))
@@ -173,7 +174,9 @@ extension TearlineService {
             }
             try s.appendAudit(.by(caller, at: now, action: "release.read", object: id, concerns: release.originator, decision: .allow,
                                   detail: view.auditDetail))
-            return .success(fingerprinted(DocumentView(report: stored.report, view: view, release: release), member: member.id))
+            var document = DocumentView(report: stored.report, view: view, release: release)
+            if !document.entities.isEmpty { document.corroboration = try corroboration(s, reportId: release.reportId, member: member) }
+            return .success(fingerprinted(document, member: member.id))
         }
     }
 

@@ -28,21 +28,14 @@ extension TearlineService {
             let marking = try Validate.marking(p.marking, field: "portions[\(index)].marking")
             portions.append(Portion(index: index, marking: marking, sourcesAndMethods: p.sourcesAndMethods ?? false, text: p.text))
         }
-        let entities = input.entities ?? []
-        guard entities.count <= ReportLimits.maxEntities else { throw Problem.badRequest("A report names at most \(ReportLimits.maxEntities) entities.") }
-        for (index, e) in entities.enumerated() {
-            try Validate.text(e.type, field: "entities[\(index)].type", max: 64)
-            try Validate.text(e.value, field: "entities[\(index)].value", max: 1000)
-            guard portions.indices.contains(e.portion) else {
-                throw Problem.badRequest("entities[\(index)].portion \(e.portion) is not a portion of this report.")
-            }
-        }
+        let entities = try Self.entityMentions(input.entities ?? [], portions: portions)
+        let discoverability = try Self.discoverability(input.discoverability, input.discoverableTo)
         let now = now()
         let id = Identifier.make("rpt")
         let portionMarkings = portions.map(\.marking)
         let report = Report(
             id: id, originator: author.organization, title: input.title, titleMarking: titleMarking, sourceGrade: grade,
-            topics: input.topics, entities: entities.map { EntityMention(type: $0.type, value: $0.value, portion: $0.portion) },
+            topics: input.topics, entities: entities,
             portions: portions, createdBy: author.id, createdAt: now)
         return try await transact { s in
             var reasons = DenialReasons()
@@ -55,13 +48,46 @@ extension TearlineService {
                 return .failure(.forbidden("This member may not write this report.", reasons: reasons))
             }
             guard let org = try s.organization(id: author.organization) else { return .failure(.notFound("organisation")) }
+            if case .partners(let ids) = discoverability {
+                for id in ids where try s.organization(id: id) == nil {
+                    return .failure(.badRequest("discoverableTo: \"\(id)\" is not an organisation on this node."))
+                }
+            }
             let signature = try ContentSignature.sign(CanonicalContent.report(report), with: self.signingKey(for: org))
-            try s.insertReport(StoredReport(report: report, signature: signature))
+            try s.insertReport(StoredReport(report: report, signature: signature), discoverability: discoverability)
+            try self.notifyCorrelations(s, newReport: report, discoverability: discoverability, now: now)
             try s.appendAudit(.by(caller, at: now, action: "report.create", object: id, decision: .allow,
                                   detail: "portions=\(portionMarkings.count)"))
             let view = View.of(report, for: author.reader, hasGrant: false, channel: .originator)
             return .success(DocumentView(report: report, view: view, release: nil))
         }
+    }
+
+    /// The listed entities, validated and tied to their portions, followed by the observables
+    /// found in the portion text (by their normalised form), without duplicates.
+    static func entityMentions(_ input: [EntityInput], portions: [Portion]) throws(Problem) -> [EntityMention] {
+        guard input.count <= ReportLimits.maxEntities else { throw .badRequest("A report names at most \(ReportLimits.maxEntities) entities.") }
+        var mentions: [EntityMention] = []
+        var seen = Set<String>()
+        for (index, e) in input.enumerated() {
+            let entity = try normalized(kind: e.type, value: e.value, field: "entities[\(index)]")
+            guard portions.indices.contains(e.portion) else {
+                throw .badRequest("entities[\(index)].portion \(e.portion) is not a portion of this report.")
+            }
+            if seen.insert("\(e.portion)\u{0}\(entity.kind.rawValue)\u{0}\(entity.key)").inserted {
+                mentions.append(EntityMention(type: entity.kind.rawValue, value: e.value, portion: e.portion))
+            }
+        }
+        // why: observables (addresses, numbers, hashes…) are found in the text itself, so that they
+        // correlate even when the author did not list them.
+        for portion in portions {
+            for found in ObservableExtraction.extract(from: portion.text)
+            where seen.insert("\(portion.index)\u{0}\(found.kind.rawValue)\u{0}\(found.key)").inserted {
+                mentions.append(EntityMention(type: found.kind.rawValue, value: found.key, portion: portion.index))
+            }
+        }
+        guard mentions.count <= ReportLimits.maxEntities * 2 else { throw .badRequest("A report mentions at most \(ReportLimits.maxEntities * 2) entities in all.") }
+        return mentions
     }
 
     /// The caller's view of one of its organisation's reports: readable portions only, the
@@ -90,7 +116,9 @@ extension TearlineService {
             }
             try s.appendAudit(.by(caller, at: now, action: "report.read", object: id, decision: .allow,
                                   detail: view.auditDetail))
-            return .success(fingerprinted(DocumentView(report: report.report, view: view, release: nil), member: member.id))
+            var document = DocumentView(report: report.report, view: view, release: nil)
+            if !document.entities.isEmpty { document.corroboration = try corroboration(s, reportId: id, member: member) }
+            return .success(fingerprinted(document, member: member.id))
         }
     }
 

@@ -12,12 +12,15 @@ public final class TearlineService: Sendable {
     let throttle: ThrottleBook
     /// The canary secret (see ``canaryKey``), derived once.
     let canaryKeyBytes: Data
+    /// The key that seals pointer handles (see ``PointerHandle``), derived once.
+    let pointerKeyBytes: Data
 
     public init(store: any TearlineStore, masterKey: MasterKey, limits: ThrottleLimits = .standard, clock: (@Sendable () -> Int64)? = nil) {
         self.store = store
         self.masterKey = masterKey
         self.throttle = ThrottleBook(limits: limits)
         self.canaryKeyBytes = masterKey.derive("canary-v1").withUnsafeBytes { Data($0) }
+        self.pointerKeyBytes = masterKey.derive("pointer-handle-v1").withUnsafeBytes { Data($0) }
         self.clock = clock ?? { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
     }
 

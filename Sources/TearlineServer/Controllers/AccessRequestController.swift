@@ -1,0 +1,45 @@
+import Hummingbird
+
+/// `/v1/access-requests`: asking a holder for access through a pointer, and deciding; and
+/// `/v1/notifications`: what a member is told (correlations, requests, outcomes).
+struct AccessRequestController<Context: RequestContext>: Sendable {
+    let service: TearlineService
+    let auth: Authenticator
+
+    func register(on router: Router<Context>) {
+        router.post("/v1/access-requests") { request, _ in
+            var request = request
+            let caller = try await auth.caller(request)
+            let input = try await request.decode(AccessRequestInput.self)
+            return try JSONResponse.make(try await service.requestAccess(input, by: caller), status: .created)
+        }
+        router.get("/v1/access-requests") { request, _ in
+            let caller = try await auth.caller(request)
+            let direction = request.uri.queryParameters.get("direction") ?? "outgoing"
+            guard direction == "incoming" || direction == "outgoing" else { throw Problem.badRequest("direction must be incoming or outgoing.") }
+            let paging = try Paging(request)
+            guard paging.cursor == nil else { throw Problem.badRequest("access requests take no cursor; use limit.") }
+            return try JSONResponse.make(try await service.accessRequests(incoming: direction == "incoming", by: caller, limit: paging.limit))
+        }
+        router.get("/v1/access-requests/:id") { request, context in
+            let caller = try await auth.caller(request)
+            return try JSONResponse.make(try await service.accessRequest(id: try context.parameters.id(), by: caller))
+        }
+        router.post("/v1/access-requests/:id/grant") { request, context in
+            var request = request
+            let caller = try await auth.caller(request)
+            let input = try await request.decodeOptional(AccessGrantInput.self) ?? AccessGrantInput()
+            return try JSONResponse.make(try await service.grantAccessRequest(id: try context.parameters.id(), input, by: caller))
+        }
+        router.post("/v1/access-requests/:id/deny") { request, context in
+            let caller = try await auth.caller(request)
+            return try JSONResponse.make(try await service.denyAccessRequest(id: try context.parameters.id(), by: caller))
+        }
+        router.get("/v1/notifications") { request, _ in
+            let caller = try await auth.caller(request)
+            let paging = try Paging(request)
+            guard paging.cursor == nil else { throw Problem.badRequest("notifications take no cursor; use limit.") }
+            return try JSONResponse.make(try await service.notifications(by: caller, limit: paging.limit))
+        }
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import TearlineCore
+import TearlineStore
+
+/// Correlation alerts: when a new report or release mentions an entity that appears in another
+/// holding discoverable to an organisation, that organisation's members whose need-to-know
+/// covers it are told, with pointer data only.
+extension TearlineService {
+    /// At most this many members of one organisation are considered per new document.
+    static let correlationMemberBudget = 500
+
+    /// A new report: its own organisation's members who may read a mention learn of other
+    /// holdings; partners to whom the report is discoverable, and who hold readable material on
+    /// the same entity, learn of the new pointer.
+    func notifyCorrelations(_ s: any StoreSession, newReport report: Report, discoverability: Discoverability, now: Int64) throws {
+        let mentions = s.entityMentions(of: report)
+        guard !mentions.isEmpty else { return }
+        for member in try s.members(organization: report.originator).prefix(Self.correlationMemberBudget) where Self.canBeTold(member) {
+            let readable = mentions.filter { m in
+                DecisionRule.read(member.reader, portionIndex: m.portion, marking: report.portions[m.portion].marking,
+                                  reportTopics: report.topicTags, hasGrant: false, channel: .originator).isAllowed
+            }
+            try notify(s, member: member, document: report.id, entities: readable.map(\.entity), excluding: report.id, now: now)
+        }
+        for partnership in try s.partnerships(involving: report.originator) {
+            let partner = partnership.first == report.originator ? partnership.second : partnership.first
+            guard DiscoveryRule.isDiscoverable(discoverability, holder: report.originator, asker: partner, partnership: partnership.terms) else { continue }
+            let partnerTag = TagTable.shared.id(partner)
+            let pointable = Set(mentions.filter { m in
+                let p = report.portions[m.portion]
+                return DiscoveryRule.mayPointAcross(p.marking.label, sourcesAndMethods: p.sourcesAndMethods, askerTag: partnerTag)
+            }.map(\.entity))
+            guard !pointable.isEmpty else { continue }
+            for member in try s.members(organization: partner).prefix(Self.correlationMemberBudget) where Self.canBeTold(member) {
+                let asker = try asker(s, member)
+                for entity in pointable.sorted() {
+                    let found = s.withEntityIndex { $0.search(entity, for: asker, limit: 0) }
+                    // why: only members who can read material of their own on the entity are told, and
+                    // they learn no more than a search would show them once the report is committed.
+                    guard found.hitCount > 0, let name = try s.entity(id: entity) else { continue }
+                    var pointers = found.pointers
+                    if let i = pointers.firstIndex(where: { $0.holder == report.originator }) {
+                        pointers[i].count += 1
+                    } else {
+                        pointers.append(EntityPointer(holder: report.originator, count: 1))
+                        pointers.sort { $0.holder < $1.holder }
+                    }
+                    try insertCorrelation(s, member: member, document: nil, entity: name, entityId: entity, ownHits: found.hitCount,
+                                          pointers: pointers, now: now)
+                }
+            }
+        }
+    }
+
+    /// A new release: the recipient's members who may read a mention in it learn of other holdings.
+    func notifyCorrelations(_ s: any StoreSession, newRelease release: ReleaseRecord, report: Report, now: Int64) throws {
+        let mentions = s.entityMentions(of: report).filter { release.portions.contains($0.portion) }
+        guard !mentions.isEmpty, let partnership = try s.partnership(between: release.originator, and: release.recipient) else { return }
+        let channel = ReadChannel.release(ReleaseFacts(portions: release.portions, revoked: false, partnership: partnership.terms))
+        for member in try s.members(organization: release.recipient).prefix(Self.correlationMemberBudget) where Self.canBeTold(member) {
+            let readable = mentions.filter { m in
+                DecisionRule.read(member.reader, portionIndex: m.portion, marking: report.portions[m.portion].marking,
+                                  reportTopics: report.topicTags, hasGrant: false, channel: channel).isAllowed
+            }
+            try notify(s, member: member, document: release.id, entities: readable.map(\.entity), excluding: report.id, now: now)
+        }
+    }
+
+    private static func canBeTold(_ member: MemberRecord) -> Bool {
+        member.status == .active && !member.throttled
+    }
+
+    /// One notification per entity that has other holdings the member may read or discover.
+    private func notify(_ s: any StoreSession, member: MemberRecord, document: String, entities: [UInt64], excluding: String, now: Int64) throws {
+        guard !entities.isEmpty else { return }
+        let asker = try asker(s, member)
+        for entity in Set(entities).sorted() {
+            let found = s.withEntityIndex { $0.search(entity, for: asker, limit: 0, excluding: excluding) }
+            guard found.hitCount > 0 || !found.pointers.isEmpty, let name = try s.entity(id: entity) else { continue }
+            try insertCorrelation(s, member: member, document: document, entity: name, entityId: entity, ownHits: found.hitCount,
+                                  pointers: found.pointers, now: now)
+        }
+    }
+
+    private func insertCorrelation(_ s: any StoreSession, member: MemberRecord, document: String?, entity: NormalizedEntity, entityId: UInt64,
+                                   ownHits: Int, pointers: [EntityPointer], now: Int64) throws {
+        let detail = NotificationDetail(
+            document: document, entity: EntityRef(kind: entity.kind.rawValue, value: entity.key),
+            pointers: try pointerViews(pointers, entity: entityId, asker: member.organization, now: now), ownHits: ownHits)
+        try s.insertNotification(NotificationRecord(id: Identifier.make("ntf"), member: member.id, kind: "correlation",
+                                                    detail: try Self.encode(detail), createdAt: now))
+    }
+
+    static func encode(_ detail: NotificationDetail) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(detail), as: UTF8.self)
+    }
+}

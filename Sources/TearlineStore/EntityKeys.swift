@@ -1,0 +1,70 @@
+import Crypto
+import Foundation
+import TearlineCore
+
+/// Keys of the entity index: blind identifiers for entities, and sealing for the few names and
+/// notes the index keeps. Both keys are derived from the node master key.
+struct EntityKeys: Sendable {
+    private let idKeyBytes: Data
+    private let nameKeyBytes: Data
+
+    init(master: MasterKey) {
+        idKeyBytes = master.derive("entity-id-v1").withUnsafeBytes { Data($0) }
+        nameKeyBytes = master.derive("entity-name-v1").withUnsafeBytes { Data($0) }
+    }
+
+    /// The blind identifier of a normalised entity: the first 63 bits of HMAC-SHA256 over its
+    /// kind and key. Equal entities get equal identifiers; nothing of the name can be read from
+    /// it without the master key. (A collision between two entities, about 1 in 2^63 per pair,
+    /// would merge their postings.)
+    func id(of entity: NormalizedEntity) -> UInt64 {
+        let mac = HMAC<SHA256>.authenticationCode(for: Data("\(entity.kind.rawValue)\u{0}\(entity.key)".utf8),
+                                                  using: SymmetricKey(data: idKeyBytes))
+        return mac.withUnsafeBytes { raw in
+            var value: UInt64 = 0
+            for i in 0..<8 { value = value << 8 | UInt64(raw[i]) }
+            return value & 0x7FFF_FFFF_FFFF_FFFF
+        }
+    }
+
+    /// The entity's key, sealed (AES-GCM) and bound to its identifier.
+    func sealName(_ entity: NormalizedEntity, id: UInt64) throws -> Data {
+        try seal(Data(entity.key.utf8), context: "entity:\(id)")
+    }
+
+    func openName(_ box: Data, kind: String, id: UInt64) -> NormalizedEntity? {
+        guard let kind = EntityKind(rawValue: kind), let data = try? open(box, context: "entity:\(id)"),
+              let key = String(data: data, encoding: .utf8) else { return nil }
+        return NormalizedEntity(kind: kind, key: key)
+    }
+
+    /// Seals a note (a notification's detail, a request's justification) bound to its record.
+    func seal(_ plaintext: Data, context: String) throws -> Data {
+        try AES.GCM.seal(plaintext, using: SymmetricKey(data: nameKeyBytes), authenticating: Data(context.utf8)).combined!
+    }
+
+    func open(_ box: Data, context: String) throws -> Data {
+        try AES.GCM.open(AES.GCM.SealedBox(combined: box), using: SymmetricKey(data: nameKeyBytes), authenticating: Data(context.utf8))
+    }
+
+    /// The normalised mentions of a report: its listed entities (those that normalise) and the
+    /// observables found in its portion text, each tied to its portion, without duplicates.
+    static func mentions(of report: Report) -> [(entity: NormalizedEntity, portion: Int)] {
+        var seen = Set<String>()
+        var result: [(NormalizedEntity, Int)] = []
+        func add(_ entity: NormalizedEntity, _ portion: Int) {
+            if seen.insert("\(portion)\u{0}\(entity.kind.rawValue)\u{0}\(entity.key)").inserted { result.append((entity, portion)) }
+        }
+        for mention in report.entities {
+            guard let kind = EntityKind(rawValue: mention.type),
+                  let entity = EntityNormalization.normalize(mention.value, as: kind) else { continue }
+            add(entity, mention.portion)
+        }
+        for portion in report.portions {
+            for found in ObservableExtraction.extract(from: portion.text) {
+                add(NormalizedEntity(kind: found.kind, key: found.key), portion.index)
+            }
+        }
+        return result
+    }
+}
