@@ -35,12 +35,12 @@ extension EntityIndex {
         let standing = Standing(asker, in: self)
         var counts: [UInt32: Int] = [:]
         forEachHolding(number) { slot, portions in
-            let access = SlotAccess(self, slot: slot, standing: standing)
-            guard portions.contains(where: { access.readable($0) != nil }) else { return }
+            let access = access(slot, standing)
+            guard readsAny(access, portions, standing) else { return }
             var seen = Set<UInt32>()
             for m in mentionRange(slot) where mentionEntity[m] != number {
                 let other = mentionEntity[m]
-                guard !seen.contains(other), access.readable(Int(mentionPortion[m])) != nil else { continue }
+                guard !seen.contains(other), readable(access, Int(mentionPortion[m]), standing) != nil else { continue }
                 seen.insert(other)
                 counts[other, default: 0] += 1
             }
@@ -65,8 +65,7 @@ extension EntityIndex {
             var found = false
             forEachHolding(e) { slot, portions in
                 if found { return }
-                let access = SlotAccess(self, slot: slot, standing: standing)
-                found = portions.contains { access.readable($0) != nil }
+                found = readsAny(access(slot, standing), portions, standing)
             }
             known[e] = found
             return found
@@ -80,12 +79,12 @@ extension EntityIndex {
             var next: [UInt32: [(UInt32, ChainLink.Via)]] = [:]
             for node in frontier {
                 forEachHolding(node) { slot, portions in
-                    let access = SlotAccess(self, slot: slot, standing: standing)
+                    let access = access(slot, standing)
                     let via: ChainLink.Via
-                    if let through = portions.lazy.compactMap({ access.readable($0) }).first {
-                        via = .document(through)
-                    } else if portions.contains(where: access.pointable) {
-                        via = .pointer(holder: access.holder)
+                    if let through = portions.lazy.compactMap({ self.readable(access, $0, standing) }).first {
+                        via = .document(holdingAccess(access, through))
+                    } else if portions.contains(where: { pointable(access, $0, standing) }) {
+                        via = .pointer(holder: holder(access))
                     } else {
                         return
                     }
@@ -95,9 +94,9 @@ extension EntityIndex {
                         let p = Int(mentionPortion[m])
                         switch via {
                         case .document:
-                            guard access.readable(p) != nil else { continue }
+                            guard readable(access, p, standing) != nil else { continue }
                         case .pointer:
-                            guard access.readable(p) == nil, access.pointable(p), isKnown(other) else { continue }
+                            guard readable(access, p, standing) == nil, pointable(access, p, standing), isKnown(other) else { continue }
                         }
                         if next[other, default: []].count < 8, !next[other, default: []].contains(where: { $0.0 == node }) {
                             next[other, default: []].append((node, via))
@@ -129,17 +128,17 @@ extension EntityIndex {
     public func corroboration(ofReport reportId: String, for asker: Asker) -> [String] {
         guard let slot = slots[reportId] else { return [] }
         let standing = Standing(asker, in: self)
-        let own = SlotAccess(self, slot: slot, standing: standing)
+        let own = access(slot, standing)
         let originator = originators[Int(slot)]
         var entities = Set<UInt32>()
-        for m in mentionRange(slot) where own.readable(Int(mentionPortion[m])) != nil { entities.insert(mentionEntity[m]) }
+        for m in mentionRange(slot) where readable(own, Int(mentionPortion[m]), standing) != nil { entities.insert(mentionEntity[m]) }
         var others = Set<UInt32>()
         for entity in entities {
             forEachHolding(entity) { other, portions in
                 let holder = originators[Int(other)]
                 guard holder != originator, !others.contains(holder) else { return }
-                let access = SlotAccess(self, slot: other, standing: standing)
-                if portions.contains(where: { access.readable($0) != nil || access.pointable($0) }) { others.insert(holder) }
+                let access = access(other, standing)
+                if portions.contains(where: { readable(access, $0, standing) != nil || pointable(access, $0, standing) }) { others.insert(holder) }
             }
         }
         return others.map { organizations.values[Int($0)] }.sorted()

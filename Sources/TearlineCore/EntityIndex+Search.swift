@@ -50,16 +50,16 @@ extension EntityIndex {
             var start = end - 1
             while start > 0, UInt32(truncatingIfNeeded: list[start - 1] >> 16) == slot { start -= 1 }
             if slot == excluded { end = start; continue }
-            let access = SlotAccess(self, slot: slot, standing: standing)
+            let access = access(slot, standing)
             var readable: [Int] = []
-            var via: HoldingAccess?
+            var via: ReadVia?
             var pointable = false
             for i in start..<end {
                 let p = Int(list[i] & 0xFFFF)
-                if let through = access.readable(p) {
+                if let through = self.readable(access, p, standing) {
                     readable.append(p)
                     if via == nil { via = through }
-                } else if !pointable, access.pointable(p) {
+                } else if !pointable, self.pointable(access, p, standing) {
                     pointable = true
                 }
             }
@@ -67,7 +67,7 @@ extension EntityIndex {
                 result.hitCount += 1
                 if before.map({ slot < $0 }) ?? true {
                     if result.hits.count < limit {
-                        result.hits.append(EntityHit(access: via, originator: access.holder, portions: readable, slot: slot))
+                        result.hits.append(EntityHit(access: holdingAccess(access, via), originator: holder(access), portions: readable, slot: slot))
                     } else if result.nextBefore == nil {
                         result.nextBefore = result.hits.last?.slot
                     }
@@ -90,9 +90,9 @@ extension EntityIndex {
         var ids: [String] = []
         forEachHolding(number) { slot, portions in
             guard originators[Int(slot)] == holderNumber else { return }
-            let access = SlotAccess(self, slot: slot, standing: standing)
-            if portions.contains(where: { access.readable($0) != nil }) { return }
-            if portions.contains(where: access.pointable) { ids.append(reportIds[Int(slot)]) }
+            let access = access(slot, standing)
+            if readsAny(access, portions, standing) { return }
+            if portions.contains(where: { pointable(access, $0, standing) }) { ids.append(reportIds[Int(slot)]) }
         }
         return ids
     }

@@ -74,6 +74,7 @@ public struct EntityIndex: Sendable {
     var mentionEntity: [UInt32] = []
     var mentionPortion: [UInt16] = []
     var releases: [UInt32: [IndexedRelease]] = [:]
+    var hasReleases: [Bool] = []
 
     // Interned tables.
     var organizations = Interner<String>()
@@ -104,11 +105,13 @@ public struct EntityIndex: Sendable {
         originators.append(organizations.intern(report.originator))
         topicSet.append(topicSets.intern(report.topics))
         discover.append(discoverabilities.intern(report.discoverability))
+        hasReleases.append(false)
         for portion in report.portions { portionKind.append(portionKinds.intern(portion)) }
         portionStart.append(UInt32(portionKind.count))
-        var seen = Set<IndexedMention>()
+        var previous: IndexedMention?
         for mention in report.mentions.sorted(by: { ($0.portion, $0.entity) < ($1.portion, $1.entity) })
-        where report.portions.indices.contains(mention.portion) && seen.insert(mention).inserted {
+        where report.portions.indices.contains(mention.portion) && mention != previous {
+            previous = mention
             let number = entityNumber(mention.entity)
             mentionEntity.append(number)
             mentionPortion.append(UInt16(mention.portion))
@@ -123,6 +126,7 @@ public struct EntityIndex: Sendable {
         var list = releases[slot] ?? []
         if let i = list.firstIndex(where: { $0.id == release.id }) { list[i] = release } else { list.append(release) }
         releases[slot] = list
+        hasReleases[Int(slot)] = true
     }
 
     /// Changes who may discover a report.

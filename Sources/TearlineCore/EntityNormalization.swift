@@ -53,10 +53,18 @@ public enum EntityNormalization {
 
     // MARK: Names
 
+    /// NFKC; ASCII text is its own NFKC form, so it skips Foundation's (slow) normaliser.
+    static func nfkc(_ value: String) -> String {
+        value.utf8.allSatisfy { $0 < 0x80 } ? value : value.precomposedStringWithCompatibilityMapping
+    }
+
     static func name(_ value: String) -> String? {
-        let folded = value.precomposedStringWithCompatibilityMapping
-            .folding(options: [.caseInsensitive, .widthInsensitive], locale: nil)
-            .precomposedStringWithCompatibilityMapping
+        // why the ASCII path: case folding of ASCII is lower-casing, and width folding does nothing.
+        let folded = value.utf8.allSatisfy({ $0 < 0x80 })
+            ? value.lowercased()
+            : value.precomposedStringWithCompatibilityMapping
+                .folding(options: [.caseInsensitive, .widthInsensitive], locale: nil)
+                .precomposedStringWithCompatibilityMapping
         let words = folded.split(whereSeparator: { $0.isWhitespace })
         guard !words.isEmpty else { return nil }
         return words.joined(separator: " ")
@@ -65,7 +73,7 @@ public enum EntityNormalization {
     // MARK: Phone
 
     static func phone(_ value: String) -> String? {
-        let s = value.precomposedStringWithCompatibilityMapping
+        let s = nfkc(value)
         var digits: [UInt8] = []
         var sawPlus = false
         for scalar in s.unicodeScalars {
@@ -224,9 +232,10 @@ public enum EntityNormalization {
     // MARK: Domain
 
     static func domain(_ value: String) -> String? {
-        var s = value.precomposedStringWithCompatibilityMapping.lowercased()
-            .replacingOccurrences(of: "\u{3002}", with: ".")
-            .replacingOccurrences(of: "\u{FF61}", with: ".")
+        var s = nfkc(value).lowercased()
+        if !s.utf8.allSatisfy({ $0 < 0x80 }) {
+            s = s.replacingOccurrences(of: "\u{3002}", with: ".").replacingOccurrences(of: "\u{FF61}", with: ".")
+        }
         if s.hasSuffix(".") { s.removeLast() }
         let labels = s.split(separator: ".", omittingEmptySubsequences: false)
         guard labels.count >= 2, s.unicodeScalars.count <= 253 else { return nil }
@@ -257,7 +266,7 @@ public enum EntityNormalization {
     // MARK: E-mail
 
     static func email(_ value: String) -> String? {
-        let s = value.precomposedStringWithCompatibilityMapping
+        let s = nfkc(value)
         let parts = s.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2 else { return nil }
         let local = parts[0]

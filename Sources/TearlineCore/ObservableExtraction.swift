@@ -345,7 +345,8 @@ public enum ObservableExtraction {
                 var a = i, b = j
                 while a < b, s[a] == "." || s[a] == "-" { a += 1 }
                 while b > a, s[b - 1] == "." || s[b - 1] == "-" { b -= 1 }
-                guard a < b, isFree(a, b) else { continue }
+                // why: a domain has a dot between labels; most words have none, and are skipped cheaply.
+                guard a < b, (a..<b).contains(where: { s[$0] == "." }), isFree(a, b) else { continue }
                 let candidate = text(a, b)
                 guard let key = EntityNormalization.domain(candidate),
                       let tld = key.split(separator: ".").last, tld.count >= 2,

@@ -18,7 +18,7 @@ enum EntityIndexLoader {
         let portions = try RawStatement(connection, """
             SELECT r.rowid, p.idx, p.marking, p.sourcesAndMethods FROM report r JOIN portion p ON p.reportId = r.id ORDER BY r.rowid, p.idx
             """)
-        let mentions = try RawStatement(connection, "SELECT report, portionIdx, entity FROM mention ORDER BY report, portionIdx, entity")
+        let mentions = try RawStatement(connection, "SELECT report, mentions FROM mention ORDER BY report")
         var labels: [String: MarkingLabel] = [:]
         var topicSets: [String: TagSet] = [:]
         var index = EntityIndex()
@@ -42,8 +42,8 @@ enum EntityIndexLoader {
             }
             var indexedMentions: [IndexedMention] = []
             while mentionRow, mentions.int64(0) < row { mentionRow = mentions.step() }
-            while mentionRow, mentions.int64(0) == row {
-                indexedMentions.append(IndexedMention(entity: UInt64(mentions.int64(2)), portion: Int(mentions.int64(1))))
+            if mentionRow, mentions.int64(0) == row {
+                indexedMentions = mentions.blob(1, MentionPacking.unpack)
                 mentionRow = mentions.step()
             }
             let topicsText = reports.text(3)
@@ -81,6 +81,12 @@ final class RawStatement {
     }
 
     func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(statement, column) }
+
+    func blob<T>(_ column: Int32, _ body: (UnsafeRawBufferPointer) -> T) -> T {
+        let count = Int(sqlite3_column_bytes(statement, column))
+        guard let bytes = sqlite3_column_blob(statement, column) else { return body(UnsafeRawBufferPointer(start: nil, count: 0)) }
+        return body(UnsafeRawBufferPointer(start: bytes, count: count))
+    }
 
     func text(_ column: Int32) -> String {
         guard let bytes = sqlite3_column_text(statement, column) else { return "" }

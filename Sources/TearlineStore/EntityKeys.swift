@@ -47,9 +47,16 @@ struct EntityKeys: Sendable {
         try AES.GCM.open(AES.GCM.SealedBox(combined: box), using: SymmetricKey(data: nameKeyBytes), authenticating: Data(context.utf8))
     }
 
-    /// The normalised mentions of a report: its listed entities (those that normalise) and the
-    /// observables found in its portion text, each tied to its portion, without duplicates.
+    /// The normalised mentions of a report: its entities (those that normalise), each tied to its
+    /// portion, without duplicates. (The service adds the observables found in the text to the
+    /// report's entities when the report is written.)
     static func mentions(of report: Report) -> [(entity: NormalizedEntity, portion: Int)] {
+        mentions(of: report, extracting: false)
+    }
+
+    /// As ``mentions(of:)``, also extracting observables from the portion text when asked (for
+    /// reports written before the service did so).
+    static func mentions(of report: Report, extracting: Bool) -> [(entity: NormalizedEntity, portion: Int)] {
         var seen = Set<String>()
         var result: [(NormalizedEntity, Int)] = []
         func add(_ entity: NormalizedEntity, _ portion: Int) {
@@ -60,9 +67,11 @@ struct EntityKeys: Sendable {
                   let entity = EntityNormalization.normalize(mention.value, as: kind) else { continue }
             add(entity, mention.portion)
         }
-        for portion in report.portions {
-            for found in ObservableExtraction.extract(from: portion.text) {
-                add(NormalizedEntity(kind: found.kind, key: found.key), portion.index)
+        if extracting {
+            for portion in report.portions {
+                for found in ObservableExtraction.extract(from: portion.text) {
+                    add(NormalizedEntity(kind: found.kind, key: found.key), portion.index)
+                }
             }
         }
         return result

@@ -2,10 +2,11 @@ import Foundation
 import GRDB
 import TearlineCore
 
-/// Migration v3: the entity index. Reports get a discoverability; entity mentions move to a
-/// postings-friendly `mention` table keyed by report row and blind entity identifier, with
-/// normalised entities (and the observables found in existing text); access requests and
-/// member notifications get their tables.
+/// Migration v3: the entity index. Reports get a discoverability; entity mentions move to the
+/// `mention` table: one row per report (keyed by the report's row id) holding its mentions as
+/// packed (portion, blind entity identifier) pairs — normalised entities, and the observables
+/// found in existing text; `entity` keeps each entity's kind and sealed name. Access requests
+/// and member notifications get their tables.
 enum MigrationV3 {
     static func run(_ db: Database, context: StoreContext) throws {
         try db.execute(sql: """
@@ -16,11 +17,9 @@ enum MigrationV3 {
                 sealedName BLOB NOT NULL
             );
             CREATE TABLE mention (
-                report INTEGER NOT NULL,
-                portionIdx INTEGER NOT NULL,
-                entity INTEGER NOT NULL,
-                PRIMARY KEY (report, portionIdx, entity)
-            ) WITHOUT ROWID;
+                report INTEGER PRIMARY KEY,
+                mentions BLOB NOT NULL
+            );
             CREATE TABLE accessRequest (
                 id TEXT PRIMARY KEY,
                 requester TEXT NOT NULL REFERENCES member(id),
@@ -51,7 +50,8 @@ enum MigrationV3 {
         for row in rows {
             let rowid: Int64 = row[0]
             guard let stored = try session.report(id: row[1]) else { continue }
-            try session.indexMentions(of: stored.report, row: rowid)
+            // why extracting: reports written before v3 did not have the observables of their text listed.
+            try session.indexMentions(of: stored.report, row: rowid, extracting: true)
         }
         try db.execute(sql: "DROP TABLE entityMention")
     }

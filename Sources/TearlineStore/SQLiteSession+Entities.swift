@@ -5,20 +5,19 @@ import TearlineCore
 extension SQLiteSession: EntityRepository {
     /// Writes a report's mentions (normalised, blind) and returns what the in-memory index needs.
     @discardableResult
-    func indexMentions(of report: Report, row: Int64) throws -> [IndexedMention] {
+    func indexMentions(of report: Report, row: Int64, extracting: Bool = false) throws -> [IndexedMention] {
         let keys = context.entityKeys
-        let entity = try db.cachedStatement(sql: "INSERT OR IGNORE INTO entity (id, kind, sealedName) VALUES (?, ?, ?)")
-        let mention = try db.cachedStatement(sql: "INSERT OR IGNORE INTO mention (report, portionIdx, entity) VALUES (?, ?, ?)")
-        let mentions = EntityKeys.mentions(of: report).map { (id: keys.id(of: $0.entity), entity: $0.entity, portion: $0.portion) }
+        let mentions = EntityKeys.mentions(of: report, extracting: extracting).map { (id: keys.id(of: $0.entity), entity: $0.entity, portion: $0.portion) }
         // why: an entity already in the committed index has its row; only new ones are sealed and written.
         let known = context.entities.read { index in mentions.map { index.hasEntity($0.id) } }
-        var indexed: [IndexedMention] = []
-        for ((id, normalized, portion), isKnown) in zip(mentions, known) {
-            if !isKnown {
-                try entity.execute(arguments: [Int64(id), normalized.kind.rawValue, try keys.sealName(normalized, id: id)])
-            }
-            try mention.execute(arguments: [row, portion, Int64(id)])
-            indexed.append(IndexedMention(entity: id, portion: portion))
+        let entity = try db.cachedStatement(sql: "INSERT OR IGNORE INTO entity (id, kind, sealedName) VALUES (?, ?, ?)")
+        for ((id, normalized, _), isKnown) in zip(mentions, known) where !isKnown {
+            try entity.execute(arguments: [Int64(id), normalized.kind.rawValue, try keys.sealName(normalized, id: id)])
+        }
+        let indexed = mentions.map { IndexedMention(entity: $0.id, portion: $0.portion) }
+        if !indexed.isEmpty {
+            try db.cachedStatement(sql: "INSERT OR REPLACE INTO mention (report, mentions) VALUES (?, ?)")
+                .execute(arguments: [row, MentionPacking.pack(indexed)])
         }
         return indexed
     }
@@ -54,5 +53,31 @@ extension SQLiteSession: EntityRepository {
 
     public func grants(member: String) throws -> Set<String> {
         Set(try String.fetchAll(db.cachedStatement(sql: "SELECT reportId FROM needToKnowGrant WHERE memberId = ?"), arguments: [member]))
+    }
+}
+
+/// A report's mentions as stored: 10 bytes each, the portion (UInt16) then the blind entity
+/// identifier (UInt64), little-endian. One row per report keeps writing and loading linear.
+enum MentionPacking {
+    static func pack(_ mentions: [IndexedMention]) -> Data {
+        var data = Data(capacity: mentions.count * 10)
+        for m in mentions {
+            withUnsafeBytes(of: UInt16(truncatingIfNeeded: m.portion).littleEndian) { data.append(contentsOf: $0) }
+            withUnsafeBytes(of: m.entity.littleEndian) { data.append(contentsOf: $0) }
+        }
+        return data
+    }
+
+    static func unpack(_ bytes: UnsafeRawBufferPointer) -> [IndexedMention] {
+        var result: [IndexedMention] = []
+        result.reserveCapacity(bytes.count / 10)
+        var i = 0
+        while i + 10 <= bytes.count {
+            let portion = UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: i, as: UInt16.self))
+            let entity = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: i + 2, as: UInt64.self))
+            result.append(IndexedMention(entity: entity, portion: Int(portion)))
+            i += 10
+        }
+        return result
     }
 }

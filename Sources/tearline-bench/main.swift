@@ -16,6 +16,16 @@ print("tearline-bench — \(ProcessInfo.processInfo.activeProcessorCount) cores,
 print("warning: this is a debug build; figures are meaningless. Use `swift build -c release`.")
 #endif
 
+if let limit = arguments.firstIndex(of: "--ingest-only").flatMap({ Int(arguments[$0 + 1]) }) {
+    // For profiling the store's ingest path alone.
+    let directory = NSTemporaryDirectory() + "tearline-ingest-\(UUID().uuidString)"
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let (rate, _) = try await IndexBenchmark.ingest(reports: limit, path: directory + "/ingest.db")
+    print(String(format: "ingest: %d reports at %.0f reports/s", limit, rate))
+    exit(0)
+}
+
 // Five rounds; the median is the figure, the best shows what a quiet machine gives.
 let rounds = (0..<5).map { _ in DecisionBenchmark.run(evaluations: 10_000_000) }
 let reads = rounds.map(\.readNanoseconds).sorted()
@@ -73,4 +83,21 @@ if withHTTP {
     }
     _ = try HTTPBenchmark.measure(binary: binary, db: db, port: port, seeded: seeded, seconds: seconds,
                                   connections: connections, everything: true)
+}
+
+if !arguments.contains("--no-index") {
+    let indexReports = arguments.firstIndex(of: "--index-reports").flatMap { Int(arguments[$0 + 1]) } ?? 1_000_000
+    let memory = IndexBenchmark.inMemory(reports: indexReports)
+    print(String(format: "entity index, in memory: %d reports, %d mentions, built at %.0f reports/s; ~%.0f MiB of arrays, RSS grew %.0f MiB",
+                 memory.reports, memory.mentions, memory.buildPerSecond, memory.indexMegabytes, memory.rssGrowthMegabytes))
+    print(String(format: "entity search, %d postings, SECRET reader with half the topics: p50 %.3f ms, p99 %.3f ms (%d hits, %d in pointers)",
+                 IndexBenchmark.hotPostings, memory.searchP50, memory.searchP99, memory.hits, memory.pointers))
+    print(String(format: "entity search, same entity, TOP SECRET reader with every topic: p50 %.3f ms, p99 %.3f ms (%d hits)",
+                 memory.widerP50, memory.widerP99, memory.widerHits))
+    let stored = try await IndexBenchmark.store(reports: indexReports, directory: work)
+    print(String(format: "ingest into SQLite (sealed text, portions, mentions, entities; 1,000 per transaction): %.0f reports/s", stored.ingestPerSecond))
+    print(String(format: "index on disk: %d mention rows, %d entities, %.0f MiB (database file %.0f MiB); reload at start %.1f s",
+                 stored.mentionRows, stored.entityRows, stored.indexTablesMegabytes, stored.databaseMegabytes, stored.reloadSeconds))
+    print(String(format: "entity search through the service (20 hits served, fingerprinted, audited): p50 %.2f ms, p99 %.2f ms",
+                 stored.serviceP50, stored.serviceP99))
 }

@@ -409,11 +409,8 @@ final class Flag: @unchecked Sendable {
                 try s.insertReport(r1)
                 try s.insertReport(r2)
             }
-            let rows = try withRawDatabase(path) { db in
-                try Row.fetchAll(db, sql: """
-                    SELECT r.id, e.kind, m.entity FROM mention m JOIN report r ON r.rowid = m.report JOIN entity e ON e.id = m.entity
-                    ORDER BY r.id, e.kind, m.entity
-                    """).map { (report: $0[0] as String, kind: $0[1] as String, entity: $0[2] as Int64) }
+            let rows = try ["r-1", "r-2"].flatMap { id in
+                try storedMentions(path, report: id).map { (report: id, kind: $0.kind, entity: $0.entity) }
             }
             try Self.expectNoSecrets(in: path, "entities")
             // The store gives back the values as written, case and all.
@@ -436,9 +433,7 @@ final class Flag: @unchecked Sendable {
             let other = try SQLiteStore(path: directory.appendingPathComponent("other.db").path, masterKey: MasterKey.random())
             try await other.seedWorld()
             try await other.write { s in try s.insertReport(r1) }
-            let values = try withRawDatabase(directory.appendingPathComponent("other.db").path) { db in
-                Set(try Int64.fetchAll(db, sql: "SELECT entity FROM mention"))
-            }
+            let values = Set(try storedMentions(directory.appendingPathComponent("other.db").path, report: "r-1").map(\.entity))
             #expect(values.count == 2)
             #expect(values.isDisjoint(with: [r1Person, r1Place]))
         }

@@ -124,3 +124,20 @@ extension AuditRecord {
         return copy
     }
 }
+
+/// The mentions stored for a report, read from the raw file: the packed (portion UInt16, entity
+/// UInt64, little-endian) pairs of its `mention` row, with each entity's kind.
+func storedMentions(_ path: String, report: String) throws -> [(portion: Int, kind: String, entity: Int64)] {
+    try withRawDatabase(path) { db in
+        guard let blob = try Data.fetchOne(db, sql: "SELECT m.mentions FROM mention m JOIN report r ON r.rowid = m.report WHERE r.id = ?",
+                                           arguments: [report]) else { return [] }
+        guard blob.count % 10 == 0 else { throw StoreError.corruptRow("mention blob of \(blob.count) bytes") }
+        return try stride(from: 0, to: blob.count, by: 10).map { i in
+            let bytes = [UInt8](blob[blob.startIndex + i ..< blob.startIndex + i + 10])
+            let portion = Int(bytes[0]) | Int(bytes[1]) << 8
+            let entity = bytes[2...].reversed().reduce(Int64(0)) { $0 << 8 | Int64($1) }
+            let kind = try String.fetchOne(db, sql: "SELECT kind FROM entity WHERE id = ?", arguments: [entity]) ?? "?"
+            return (portion, kind, entity)
+        }
+    }
+}

@@ -65,7 +65,7 @@ extension TearlineService {
 
     /// The listed entities, validated and tied to their portions, followed by the observables
     /// found in the portion text (by their normalised form), without duplicates.
-    static func entityMentions(_ input: [EntityInput], portions: [Portion]) throws(Problem) -> [EntityMention] {
+    public static func entityMentions(_ input: [EntityInput], portions: [Portion]) throws(Problem) -> [EntityMention] {
         guard input.count <= ReportLimits.maxEntities else { throw .badRequest("A report names at most \(ReportLimits.maxEntities) entities.") }
         var mentions: [EntityMention] = []
         var seen = Set<String>()
