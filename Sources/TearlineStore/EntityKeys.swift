@@ -4,13 +4,16 @@ import TearlineCore
 
 /// Keys of the entity index: blind identifiers for entities, and sealing for the few names and
 /// notes the index keeps. Both keys are derived from the node master key.
-struct EntityKeys: Sendable {
-    private let idKeyBytes: Data
-    private let nameKeyBytes: Data
+final class EntityKeys: @unchecked Sendable {
+    // why @unchecked: both properties are immutable values (each use copies them); swift-crypto
+    // does not mark its key and MAC types Sendable.
+    /// HMAC state keyed once; each identifier copies it instead of re-keying.
+    private let idMAC: HMAC<SHA256>
+    private let nameKey: SymmetricKey
 
     init(master: MasterKey) {
-        idKeyBytes = master.derive("entity-id-v1").withUnsafeBytes { Data($0) }
-        nameKeyBytes = master.derive("entity-name-v1").withUnsafeBytes { Data($0) }
+        idMAC = HMAC<SHA256>(key: master.derive("entity-id-v1"))
+        nameKey = master.derive("entity-name-v1")
     }
 
     /// The blind identifier of a normalised entity: the first 63 bits of HMAC-SHA256 over its
@@ -18,9 +21,9 @@ struct EntityKeys: Sendable {
     /// it without the master key. (A collision between two entities, about 1 in 2^63 per pair,
     /// would merge their postings.)
     func id(of entity: NormalizedEntity) -> UInt64 {
-        let mac = HMAC<SHA256>.authenticationCode(for: Data("\(entity.kind.rawValue)\u{0}\(entity.key)".utf8),
-                                                  using: SymmetricKey(data: idKeyBytes))
-        return mac.withUnsafeBytes { raw in
+        var hmac = idMAC
+        hmac.update(data: Data("\(entity.kind.rawValue)\u{0}\(entity.key)".utf8))
+        return hmac.finalize().withUnsafeBytes { raw in
             var value: UInt64 = 0
             for i in 0..<8 { value = value << 8 | UInt64(raw[i]) }
             return value & 0x7FFF_FFFF_FFFF_FFFF
@@ -40,11 +43,11 @@ struct EntityKeys: Sendable {
 
     /// Seals a note (a notification's detail, a request's justification) bound to its record.
     func seal(_ plaintext: Data, context: String) throws -> Data {
-        try AES.GCM.seal(plaintext, using: SymmetricKey(data: nameKeyBytes), authenticating: Data(context.utf8)).combined!
+        try AES.GCM.seal(plaintext, using: nameKey, authenticating: Data(context.utf8)).combined!
     }
 
     func open(_ box: Data, context: String) throws -> Data {
-        try AES.GCM.open(AES.GCM.SealedBox(combined: box), using: SymmetricKey(data: nameKeyBytes), authenticating: Data(context.utf8))
+        try AES.GCM.open(AES.GCM.SealedBox(combined: box), using: nameKey, authenticating: Data(context.utf8))
     }
 
     /// The normalised mentions of a report: its entities (those that normalise), each tied to its
