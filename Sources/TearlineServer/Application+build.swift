@@ -31,6 +31,7 @@ public func buildRouter(service: TearlineService) -> Router<BasicRequestContext>
     AlertController(service: service, auth: auth).register(on: router)
     EntityController(service: service, auth: auth).register(on: router)
     AccessRequestController(service: service, auth: auth).register(on: router)
+    FeedbackController(service: service, auth: auth).register(on: router)
     return router
 }
 

@@ -181,6 +181,9 @@ public final class SQLiteStore: TearlineStore {
         migrator.registerMigration("v3-entity-index") { db in
             try MigrationV3.run(db, context: context)
         }
+        migrator.registerMigration("v4-feedback") { db in
+            try MigrationV4.run(db)
+        }
         return migrator
     }
 }

@@ -36,6 +36,11 @@ struct JSONWriter {
         bytes.append(contentsOf: String(value).utf8)
     }
 
+    /// A finite number; JSON has no NaN or infinity, so those are written as 0.
+    mutating func double(_ value: Double) {
+        bytes.append(contentsOf: (value.isFinite ? "\(value)" : "0").utf8)
+    }
+
     mutating func bool(_ value: Bool) {
         if value { raw("true") } else { raw("false") }
     }
@@ -100,6 +105,17 @@ extension DocumentView: JSONWritable {
         w.key("sourceGrade"); w.string(sourceGrade)
         if let title { w.key("title"); w.string(title) }
         w.key("topics"); w.strings(topics)
+        if let t = trackRecord {
+            w.key("trackRecord"); w.raw("{")
+            w.key("cannotJudge", first: true); w.int(t.cannotJudge)
+            w.key("confirmed"); w.int(t.confirmed)
+            w.key("high"); w.double(t.high)
+            w.key("judged"); w.int(t.judged)
+            w.key("low"); w.double(t.low)
+            w.key("mean"); w.double(t.mean)
+            w.key("partlyConfirmed"); w.int(t.partlyConfirmed)
+            w.key("refuted"); w.int(t.refuted); w.raw("}")
+        }
         w.key("withheldPortions"); w.int(withheldPortions)
         w.raw("}")
     }

@@ -162,6 +162,8 @@ public struct DocumentView: Codable, Sendable {
     /// On single-document views of documents with entities: how many other originators, known
     /// to the reader, hold reports on its readable entities.
     public var corroboration: CorroborationView?
+    /// On release views: the originator's track record, beside the source grade.
+    public var trackRecord: TrackRecordView?
 
     init(report: Report, view: View, release: ReleaseRecord?) {
         id = release?.id ?? report.id

@@ -2,7 +2,7 @@ import Foundation
 import TearlineCore
 import TearlineStore
 
-/// `tearline demo`: builds the world of stories 1, 2, 4, 5, 6 and 7 of the design in a fresh database and
+/// `tearline demo`: builds the world of stories 1, 2, 4, 5, 6, 7 and 8 of the design in a fresh database and
 /// plays them through the service layer that the HTTP API uses, checking every outcome.
 public struct Demo {
     let service: TearlineService
@@ -25,6 +25,7 @@ public struct Demo {
         try await storyFive()
         try await storySix()
         try await storySeven()
+        try await storyEight()
         return (lines, failures)
     }
 

@@ -176,6 +176,7 @@ extension TearlineService {
                                   detail: view.auditDetail))
             var document = DocumentView(report: stored.report, view: view, release: release)
             if !document.entities.isEmpty { document.corroboration = try corroboration(s, reportId: release.reportId, member: member) }
+            document.trackRecord = try trackRecords.get(release.originator) { try self.trackRecord(s, originator: release.originator) }
             return .success(fingerprinted(document, member: member.id))
         }
     }

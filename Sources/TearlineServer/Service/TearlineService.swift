@@ -10,6 +10,8 @@ public final class TearlineService: Sendable {
     let masterKey: MasterKey
     let clock: @Sendable () -> Int64
     let throttle: ThrottleBook
+    /// Track records by originator, dropped when feedback arrives (only feedback changes them).
+    let trackRecords = TrackRecordCache()
     /// The canary secret (see ``canaryKey``), derived once.
     let canaryKeyBytes: Data
     /// The key that seals pointer handles (see ``PointerHandle``), derived once.
