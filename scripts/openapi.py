@@ -61,7 +61,8 @@ schemas = {
                               "status": {"type": "string", "enum": ["active", "suspended"]}},
                              ["organizations", "kind", "trustLevel"]),
     "UpdatePartnership": obj({"status": {"type": "string", "enum": ["active", "suspended"]},
-                              "trustLevel": {"type": "string", "enum": ["none", "minimal", "limited", "low", "high", "full"]}}),
+                              "trustLevel": {"type": "string", "enum": ["none", "minimal", "limited", "low", "high", "full"]},
+                              "reason": {"type": "string", "description": "Why; kept in the partnership's trust history."}}),
     "Partnership": obj({"id": S, "organizations": arr(S), "kind": S, "dominant": S, "trustLevel": S,
                         "ceiling": {"type": "string", "description": "Highest classification that may cross it; absent when none."},
                         "status": S, "createdAt": T, "updatedAt": T},
@@ -109,6 +110,19 @@ schemas = {
                          ["verdict"]),
     "Feedback": obj({"id": S, "releaseId": S, "organization": S, "member": S, "verdict": S, "note": S, "createdAt": T},
                     ["id", "releaseId", "organization", "verdict", "createdAt"]),
+    "BreachInput": obj({"against": S, "kind": {"type": "string", "enum": ["leak-traced", "refused-forward", "consent-violation"]}, "detail": S},
+                       ["against", "kind", "detail"]),
+    "Breach": obj({"id": S, "against": S, "kind": S, "detail": S, "response": {"type": "string", "enum": ["recommended", "applied"]},
+                   "trustLevel": S, "at": T}, ["id", "against", "kind", "detail", "response", "trustLevel", "at"]),
+    "TrustChange": obj({"changedBy": S, "organization": S, "fromTrust": S, "toTrust": S, "fromStatus": S, "toStatus": S, "reason": S, "at": T},
+                       ["changedBy", "fromTrust", "toTrust", "fromStatus", "toStatus", "reason", "at"]),
+    "PartnershipHistory": obj({"partnership": S, "trustLevel": S, "status": S, "trustChanges": arr(ref("TrustChange")), "breaches": arr(ref("Breach"))},
+                              ["partnership", "trustLevel", "status", "trustChanges", "breaches"]),
+    "BreachPolicy": obj({"response": {"type": "string", "enum": ["recommend", "automatic"]}}, ["response"]),
+    "BreachPolicyResult": obj({"organization": S, "response": S}, ["organization", "response"]),
+    "WhatIf": obj({"partner": S, "trustLevel": S, "releasesAffected": I, "portionsLost": I,
+                   "releases": arr(obj({"releaseId": S, "lostPortions": arr(I), "keptPortions": arr(I)}, ["releaseId", "lostPortions", "keptPortions"]))},
+                  ["partner", "trustLevel", "releasesAffected", "portionsLost", "releases"]),
     "Corroboration": obj({"independentOriginators": I, "originators": arr(S)}, ["independentOriginators", "originators"]),
     "CreateAccessRequest": obj({"handle": S, "justification": S}, ["handle", "justification"]),
     "AccessGrant": obj({"reports": arr(S)}),
@@ -366,6 +380,22 @@ paths = {
         "An originator's track record, overall and per topic: a Beta posterior (uniform prior; partly-confirmed counts half) "
         "with its 95% credible interval. For the organisation itself and its partners.",
         {"200": ok(ref("TrackRecordResult")), "403": E403, "404": E404}, params=ID, tag="feedback", op_id="trackRecord")},
+    "/v1/partnerships/{id}/history": {"get": op(
+        "Every change of the partnership's trust and status (who, when, why) and the breaches recorded against either side",
+        {"200": ok(ref("PartnershipHistory")), "403": E403, "404": E404}, params=ID, tag="partnerships", op_id="partnershipHistory")},
+    "/v1/partnerships/{id}/breaches": {"post": op(
+        "Record a breach against the other side (security or admin); the caller's breach policy recommends or applies a one-step downgrade",
+        {"201": ok(ref("Breach"), "Created"), "403": E403, "404": E404}, body_name="BreachInput", params=ID,
+        tag="partnerships", op_id="reportBreach")},
+    "/v1/partnerships/{id}/what-if": {"get": op(
+        "If trust with the partner fell to a level: which of the caller's releases, and how many portions, it would lose",
+        {"200": ok(ref("WhatIf")), "400": E400, "404": E404},
+        params=ID + [{"name": "trust", "in": "query", "required": True, "schema": {"type": "string", "enum": ["none", "minimal", "limited", "low", "high", "full"]},
+                      "description": "The trust level to test."}], tag="partnerships", op_id="whatIf")},
+    "/v1/organizations/{id}/breach-policy": {"put": op(
+        "How the organisation responds to breaches against it: recommend a downgrade, or apply it at once (its admins)",
+        {"200": ok(ref("BreachPolicyResult")), "403": E403, "404": E404}, body_name="BreachPolicy", params=ID,
+        tag="partnerships", op_id="setBreachPolicy")},
     "/v1/receipts/{holder}": {"get": op(
         "Access receipts for the caller's releases held by a partner: per member where the caller is the dominant side "
         "(security, or a liaison seconded there), counts per action for a peer",

@@ -32,6 +32,7 @@ public func buildRouter(service: TearlineService) -> Router<BasicRequestContext>
     EntityController(service: service, auth: auth).register(on: router)
     AccessRequestController(service: service, auth: auth).register(on: router)
     FeedbackController(service: service, auth: auth).register(on: router)
+    TrustController(service: service, auth: auth).register(on: router)
     return router
 }
 

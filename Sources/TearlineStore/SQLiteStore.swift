@@ -184,6 +184,9 @@ public final class SQLiteStore: TearlineStore {
         migrator.registerMigration("v4-feedback") { db in
             try MigrationV4.run(db)
         }
+        migrator.registerMigration("v5-trust-dynamics") { db in
+            try MigrationV5.run(db)
+        }
         return migrator
     }
 }

@@ -60,10 +60,13 @@ public struct CreatePartnershipRequest: StrictDecodable {
 public struct UpdatePartnershipRequest: StrictDecodable {
     public var status: String?
     public var trustLevel: String?
-    public static let schema = KeySchema.fields("status", "trustLevel")
-    public init(status: String? = nil, trustLevel: String? = nil) {
+    /// Why: kept in the partnership's trust history.
+    public var reason: String?
+    public static let schema = KeySchema.fields("status", "trustLevel", "reason")
+    public init(status: String? = nil, trustLevel: String? = nil, reason: String? = nil) {
         self.status = status
         self.trustLevel = trustLevel
+        self.reason = reason
     }
 }
 

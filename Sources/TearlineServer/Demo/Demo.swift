@@ -169,10 +169,19 @@ public struct Demo {
         expect(usaTrail.items.count == 1 && isrTrail.items.count == 1, "the attempt stands in both USA's and ISR's audit trails")
         expect(isrTrail.items.first?.actor == nil, "ISR's trail does not name the USA member (peer partnership)")
         let partnership = try await service.partnerships(for: who("isr-releaser")).first { $0.organizations == ["ISR", "USA"] }!
-        _ = try await service.updatePartnership(id: partnership.id, UpdatePartnershipRequest(trustLevel: "low"), by: who("isr-releaser"))
+        let breaches = try await service.partnershipHistory(id: partnership.id, by: who("isr-releaser")).breaches
+        expect(breaches.map(\.kind) == ["refused-forward"] && breaches.first?.against == "USA",
+               "the refused forward stands as a breach by USA; ISR's policy recommends trust \(breaches.first?.trustLevel ?? "?")")
+        let whatIf = try await service.whatIf(partnership: partnership.id, trustLevel: "low", by: who("isr-releaser"))
+        say("  What if ISR's trust in USA fell to low? USA would lose \(whatIf.portionsLost) portion(s) of \(whatIf.releasesAffected) release(s).")
+        _ = try await service.updatePartnership(id: partnership.id, UpdatePartnershipRequest(trustLevel: "low", reason: "USA tried to pass our report to RUS"),
+                                                by: who("isr-releaser"))
         let after = try await service.viewRelease(id: release.id, by: who("usa-senior"))
         say("  ISR lowers its trust in USA to low: USA now reads \(after.portions.count) of 2 portions.")
-        expect(after.portions.map(\.index) == [1], "lowering trust takes the SECRET portion away from USA at once")
+        expect(after.portions.map(\.index) == [1] && whatIf.releases.first?.lostPortions == [0],
+               "lowering trust takes away at once exactly what the what-if said")
+        let history = try await service.partnershipHistory(id: partnership.id, by: who("isr-releaser"))
+        expect(history.trustChanges.last?.reason == "USA tried to pass our report to RUS", "the change is recorded with who, when and why")
         say("")
     }
 }

@@ -32,6 +32,11 @@ extension TearlineService {
                 try s.insertConsentRequest(request)
                 try s.appendAudit(.by(caller, at: now, action: "release.forward", object: release.id, concerns: release.originator,
                                       decision: decision, detail: "target=\(input.recipient) consentRequest=\(consentId)"))
+                // why: an attempt to pass material on without consent is a breach of the partnership.
+                if let partnership = try s.partnership(between: release.originator, and: member.organization) {
+                    try self.recordBreach(s, partnership, against: member.organization, kind: .refusedForward,
+                                          detail: "release=\(release.id) target=\(input.recipient)", now: now)
+                }
                 var problem = Problem.forbidden(
                     "A release may not be passed on without the originator's consent. A consent request has gone to \(release.originator).",
                     reasons: decision.reasons)

@@ -64,9 +64,11 @@ extension TearlineService {
             }
             return t
         }
+        if let reason = input.reason { try Validate.text(reason, field: "reason", max: Self.reasonBytes) }
         let now = now()
         return try await transact { s in
             guard var p = try s.partnership(id: id) else { return .failure(.notFound("partnership")) }
+            let before = p
             if case .member(let m) = caller {
                 guard p.involves(m.organization) else { return .failure(.notFound("partnership")) }
                 let authorised = m.has(.admin) && m.status == .active
@@ -86,6 +88,12 @@ extension TearlineService {
             if let trust, trust != p.trust { changes.append("trust \(p.trust.name)->\(trust.name)"); p.trust = trust }
             p.updatedAt = now
             try s.updatePartnership(p)
+            if !changes.isEmpty {
+                // why: every change of trust is recorded with who changed it, when and why.
+                try s.insertTrustChange(TrustChangeRecord(
+                    id: Identifier.make("tcg"), partnership: id, changedBy: caller.actorId, organization: caller.organization,
+                    fromTrust: before.trust, toTrust: p.trust, fromStatus: before.status, toStatus: p.status, reason: input.reason ?? "", at: now))
+            }
             // why: the change is audited on both sides.
             let concerns = caller.organization.map { p.other(than: $0) } ?? p.second
             try s.appendAudit(.by(caller, at: now, action: "partnership.update", object: id, concerns: concerns, decision: .allow,

@@ -1,0 +1,31 @@
+import Hummingbird
+
+/// Trust dynamics: a partnership's history, breaches, the breach policy, and what-if.
+struct TrustController<Context: RequestContext>: Sendable {
+    let service: TearlineService
+    let auth: Authenticator
+
+    func register(on router: Router<Context>) {
+        router.get("/v1/partnerships/:id/history") { request, context in
+            let caller = try await auth.caller(request)
+            return try JSONResponse.make(try await service.partnershipHistory(id: try context.parameters.id(), by: caller))
+        }
+        router.post("/v1/partnerships/:id/breaches") { request, context in
+            var request = request
+            let caller = try await auth.caller(request)
+            let input = try await request.decode(BreachInput.self)
+            return try JSONResponse.make(try await service.reportBreach(partnership: try context.parameters.id(), input, by: caller), status: .created)
+        }
+        router.get("/v1/partnerships/:id/what-if") { request, context in
+            let caller = try await auth.caller(request)
+            guard let trust = request.uri.queryParameters.get("trust") else { throw Problem.badRequest("give trust: the level to test.") }
+            return try JSONResponse.make(try await service.whatIf(partnership: try context.parameters.id(), trustLevel: trust, by: caller))
+        }
+        router.put("/v1/organizations/:id/breach-policy") { request, context in
+            var request = request
+            let caller = try await auth.caller(request)
+            let input = try await request.decode(BreachPolicyInput.self)
+            return try JSONResponse.make(try await service.setBreachPolicy(organization: try context.parameters.id(), input, by: caller))
+        }
+    }
+}
