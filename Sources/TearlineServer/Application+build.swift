@@ -33,6 +33,7 @@ public func buildRouter(service: TearlineService) -> Router<BasicRequestContext>
     AccessRequestController(service: service, auth: auth).register(on: router)
     FeedbackController(service: service, auth: auth).register(on: router)
     TrustController(service: service, auth: auth).register(on: router)
+    LedgerController(service: service, auth: auth).register(on: router)
     return router
 }
 

@@ -30,11 +30,14 @@ public struct CurrentVerdict: Sendable, Hashable {
     public var releaseId: String
     public var verdict: FeedbackVerdict
     public var topics: [String]
+    /// The judging organisation.
+    public var organization: String
 
-    public init(releaseId: String, verdict: FeedbackVerdict, topics: [String]) {
+    public init(releaseId: String, verdict: FeedbackVerdict, topics: [String], organization: String) {
         self.releaseId = releaseId
         self.verdict = verdict
         self.topics = topics
+        self.organization = organization
     }
 }
 

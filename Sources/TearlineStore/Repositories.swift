@@ -15,7 +15,7 @@ public protocol TearlineStore: Sendable {
 
 public typealias StoreSession = OrganizationRepository & MemberRepository & PartnershipRepository
     & ReportRepository & ReleaseRepository & ConsentRepository & AuditRepository & AlertRepository
-    & EntityRepository & AccessRequestRepository & NotificationRepository & FeedbackRepository & TrustRepository
+    & EntityRepository & AccessRequestRepository & NotificationRepository & FeedbackRepository & TrustRepository & LedgerRepository
 
 public protocol OrganizationRepository {
     func insertOrganization(_ organization: OrganizationRecord) throws

@@ -29,13 +29,13 @@ extension SQLiteSession: FeedbackRepository {
     func currentVerdicts(originator: String) throws -> [CurrentVerdict] {
         // why the latest per release: a recipient may revise its judgement; the history stays, the last one counts.
         try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT f.releaseId, f.verdict, r.topics FROM feedback f
+            SELECT f.releaseId, f.verdict, r.topics, f.organization FROM feedback f
             JOIN release l ON l.id = f.releaseId JOIN report r ON r.id = l.reportId
             WHERE f.originator = ? AND NOT EXISTS (
                 SELECT 1 FROM feedback g WHERE g.releaseId = f.releaseId AND (g.createdAt > f.createdAt OR (g.createdAt = f.createdAt AND g.id > f.id)))
             """), arguments: [originator]).map { row in
             guard let verdict = FeedbackVerdict(rawValue: row[1]) else { throw StoreError.corruptRow("feedback.verdict") }
-            return CurrentVerdict(releaseId: row[0], verdict: verdict, topics: ListColumn.decode(row[2]))
+            return CurrentVerdict(releaseId: row[0], verdict: verdict, topics: ListColumn.decode(row[2]), organization: row[3])
         }
     }
 

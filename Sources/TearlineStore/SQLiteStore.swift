@@ -187,6 +187,9 @@ public final class SQLiteStore: TearlineStore {
         migrator.registerMigration("v5-trust-dynamics") { db in
             try MigrationV5.run(db)
         }
+        migrator.registerMigration("v6-exchange-ledger") { db in
+            try MigrationV6.run(db)
+        }
         return migrator
     }
 }

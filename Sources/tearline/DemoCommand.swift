@@ -4,7 +4,7 @@ import TearlineServer
 
 struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Play stories 1, 2, 4, 5, 6, 7 and 8 of the design in a fresh database and check every outcome.")
+        abstract: "Play stories 1 to 8 of the design in a fresh database and check every outcome.")
 
     @Option(help: "Where to build the demo database (must not exist; default: a new temporary file).")
     var db: String?

@@ -126,6 +126,12 @@ import Testing
             let usaBest = usa.object["best"] as? [String: Any]
             #expect(usaBest?["organization"] as? String == "GBR")
             #expect(usaBest?["member"] == nil)
+            // A leak traced with confidence to GBR's copy is a breach by GBR in the USA–GBR partnership.
+            let history = try await w.get("/v1/partnerships/\(w.partnership("USA", "GBR"))/history", as: "usa-security")
+            let breach = history.objects("breaches").first
+            #expect(breach?["kind"] as? String == "leak-traced")
+            #expect(breach?["against"] as? String == "GBR")
+            #expect(breach?["response"] as? String == "recommended")
 
             // FRA has nothing to do with it, and analysts do not trace.
             #expect((try await w.post("/v1/trace", as: "rus-security", json: ["text": someCopy])).object["best"] == nil)

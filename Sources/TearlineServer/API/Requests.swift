@@ -126,10 +126,13 @@ public struct CreateReleaseRequest: StrictDecodable {
     public var recipient: String
     /// The originator's explicit approval to include ORCON portions for this recipient.
     public var approveOrcon: Bool?
-    public static let schema = KeySchema.fields("recipient", "approveOrcon")
-    public init(recipient: String, approveOrcon: Bool? = nil) {
+    /// A concession asked in return (story 3), owed by the recipient.
+    public var terms: String?
+    public static let schema = KeySchema.fields("recipient", "approveOrcon", "terms")
+    public init(recipient: String, approveOrcon: Bool? = nil, terms: String? = nil) {
         self.recipient = recipient
         self.approveOrcon = approveOrcon
+        self.terms = terms
     }
 }
 

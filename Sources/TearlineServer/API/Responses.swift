@@ -211,6 +211,8 @@ public struct ReleaseResult: Codable, Sendable {
     public var signature: String
     public var createdAt: String
     public var consentRequestId: String?
+    /// Terms asked in return, when the release carries them.
+    public var terms: TermView?
 
     init(release: ReleaseRecord, withheld: [WithheldPortion]) {
         id = release.id

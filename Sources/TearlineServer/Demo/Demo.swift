@@ -2,7 +2,7 @@ import Foundation
 import TearlineCore
 import TearlineStore
 
-/// `tearline demo`: builds the world of stories 1, 2, 4, 5, 6, 7 and 8 of the design in a fresh database and
+/// `tearline demo`: builds the world of stories 1 to 8 of the design in a fresh database and
 /// plays them through the service layer that the HTTP API uses, checking every outcome.
 public struct Demo {
     let service: TearlineService
@@ -21,6 +21,7 @@ public struct Demo {
         try await buildWorld()
         try await storyOne()
         try await storyTwo()
+        try await storyThree()
         try await storyFour()
         try await storyFive()
         try await storySix()

@@ -8,6 +8,7 @@ extension TearlineService {
     /// the releaser cannot release what they cannot read themselves.
     public func release(reportId: String, _ input: CreateReleaseRequest, by caller: Caller) async throws -> ReleaseResult {
         try Validate.organizationId(input.recipient, field: "recipient")
+        if let terms = input.terms { try Validate.text(terms, field: "terms", max: Self.termBytes) }
         let now = now()
         let releaseId = Identifier.make("rel")
         return try await transact { s in
@@ -24,9 +25,16 @@ extension TearlineService {
                 return .failure(.badRequest("recipient \"\(input.recipient)\" is not an organisation on this node."))
             }
             let partnership = try s.partnership(between: member.organization, and: input.recipient)
-            return try self.makeRelease(
+            var made = try self.makeRelease(
                 s, id: releaseId, report: stored.report, releaserView: view, candidates: nil, to: input.recipient,
                 partnership: partnership?.terms, orconApproved: input.approveOrcon ?? false, by: caller, now: now, consentRequestId: nil)
+            // why: terms ride on the release they are asked for, and only on one that was made.
+            if case .success(var result) = made, let text = input.terms, let release = try s.release(id: result.id),
+               let term = try self.attachTerms(s, text, release: release, now: now) {
+                result.terms = Self.view(term)
+                made = .success(result)
+            }
+            return made
         }
     }
 
@@ -69,6 +77,7 @@ extension TearlineService {
             orconApproved: orconApproved, createdBy: caller.actorId, createdAt: now, signature: signature, consentRequestId: consentRequestId)
         try s.insertRelease(record, content: ReleaseContent(of: report, included: plan.included))
         try notifyCorrelations(s, newRelease: record, report: report, now: now)
+        try recordInLedger(s, release: record, report: report, now: now)
         try s.appendAudit(.by(caller, at: now, action: "release.create", object: id, concerns: recipient, decision: .allow,
                               detail: "report=\(report.id) recipient=\(recipient) portions=\(plan.includedPortions.count) withheld=\(plan.withheld.count)"))
         return .success(ReleaseResult(release: record, withheld: plan.withheld))

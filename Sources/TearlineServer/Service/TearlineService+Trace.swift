@@ -31,10 +31,13 @@ extension TearlineService {
     /// Traces a leaked text for a `security` member. Candidates are the copies served to the
     /// caller's own members, and copies of the caller's releases served to partners; a partner's
     /// member is named only where the caller is the dominant side of a hierarchical partnership.
+    /// A traced copy this unlikely to match by chance counts as a breach by the partner that held it.
+    public static let breachChance = 1e-6
+
     public func trace(text: String, by caller: Caller) async throws -> TraceResult {
         guard text.utf8.count <= 1 << 20 else { throw Problem.badRequest("text is longer than 1 MiB.") }
         let now = now()
-        return try await lookup { s in
+        let result: TraceResult = try await lookup { s in
             var scope: String?
             if case .member(let member) = caller {
                 guard member.has(.security) else {
@@ -52,6 +55,16 @@ extension TearlineService {
                                   detail: "observed=\(result.observed) scored=\(result.scored) score=\(result.best.map { String(format: "%.3f", $0.score) } ?? "-")"))
             return .success(result)
         }
+        // why: a leak traced with confidence to a partner's copy is a breach of that partnership.
+        if let organization = caller.organization, let best = result.best, best.organization != organization, best.chance <= Self.breachChance {
+            _ = try await transact { s -> Result<Bool, Problem> in
+                guard let partnership = try s.partnership(between: organization, and: best.organization) else { return .success(false) }
+                try self.recordBreach(s, partnership, against: best.organization, kind: .leakTraced,
+                                      detail: "document=\(best.document) matches=\(best.matches)/\(best.observed)", now: now)
+                return .success(true)
+            }
+        }
+        return result
     }
 
     /// Traces a leaked text across the whole node, for the operator's `tearline trace`.

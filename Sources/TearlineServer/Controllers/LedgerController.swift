@@ -1,0 +1,51 @@
+import Hummingbird
+
+/// Story 3 — bargaining: interests, terms, requests for information, the partners table.
+struct LedgerController<Context: RequestContext>: Sendable {
+    let service: TearlineService
+    let auth: Authenticator
+
+    func register(on router: Router<Context>) {
+        router.put("/v1/organizations/:id/interests") { request, context in
+            var request = request
+            let caller = try await auth.caller(request)
+            let input = try await request.decode(InterestsInput.self)
+            return try JSONResponse.make(try await service.setInterests(organization: try context.parameters.id(), input, by: caller))
+        }
+        router.patch("/v1/terms/:id") { request, context in
+            var request = request
+            let caller = try await auth.caller(request)
+            let input = try await request.decode(TermUpdateInput.self)
+            return try JSONResponse.make(try await service.updateTerm(id: try context.parameters.id(), input, by: caller))
+        }
+        router.post("/v1/rfis") { request, _ in
+            var request = request
+            let caller = try await auth.caller(request)
+            let input = try await request.decode(RFIInput.self)
+            return try JSONResponse.make(try await service.requestInformation(input, by: caller), status: .created)
+        }
+        router.get("/v1/rfis") { request, _ in
+            let caller = try await auth.caller(request)
+            return try JSONResponse.make(try await service.rfis(by: caller))
+        }
+        router.post("/v1/rfis/:id/answer") { request, context in
+            var request = request
+            let caller = try await auth.caller(request)
+            let input = try await request.decode(RFIAnswerInput.self)
+            return try JSONResponse.make(try await service.answerInformationRequest(id: try context.parameters.id(), input, by: caller))
+        }
+        router.get("/v1/partners") { request, _ in
+            let caller = try await auth.caller(request)
+            guard let organization = caller.organization else { throw Problem.badRequest("The partners table is an organisation's; use tearline partners --org.") }
+            return try JSONResponse.make(try await service.partners(of: organization, by: caller))
+        }
+        router.get("/v1/partners/:id/series") { request, context in
+            let caller = try await auth.caller(request)
+            return try JSONResponse.make(try await service.exchangeSeries(partner: try context.parameters.id(), by: caller))
+        }
+        router.get("/v1/partners/:id/suggestions") { request, context in
+            let caller = try await auth.caller(request)
+            return try JSONResponse.make(try await service.suggestions(partner: try context.parameters.id(), by: caller))
+        }
+    }
+}
