@@ -79,7 +79,6 @@ public protocol EntityRepository {
     /// The normalised entity behind a blind identifier, if any holding mentions it.
     func entity(id: UInt64) throws -> NormalizedEntity?
     func setDiscoverability(_ discoverability: Discoverability, report: String) throws
-    func discoverability(report: String) throws -> Discoverability?
     /// The reports a member holds an explicit need-to-know grant for.
     func grants(member: String) throws -> Set<String>
 }

@@ -46,11 +46,6 @@ extension SQLiteSession: EntityRepository {
         state.indexChanges.append(.discoverability(report, discoverability))
     }
 
-    public func discoverability(report: String) throws -> Discoverability? {
-        try String.fetchOne(db.cachedStatement(sql: "SELECT discoverability FROM report WHERE id = ?"), arguments: [report])
-            .flatMap(Discoverability.init(rawValue:))
-    }
-
     public func grants(member: String) throws -> Set<String> {
         Set(try String.fetchAll(db.cachedStatement(sql: "SELECT reportId FROM needToKnowGrant WHERE memberId = ?"), arguments: [member]))
     }

@@ -203,6 +203,29 @@ import Testing
         }
     }
 
+    @Test func onlyTheOriginatorsReleaserOrTheAuthorSetsDiscoverability() async throws {
+        try await withWorld { world in
+            let agencies = try await Self.agencies(world)
+            let id = try await agencies.fbiReport()  // written by fbi-analyst
+            let body: [String: Any] = ["discoverability": "none"]
+            #expect(try await agencies.send(.put, "/v1/reports/\(id)/discoverability", as: "fbi-other", json: body).code == 404,
+                    "a colleague who may not read the report does not learn it exists")
+            #expect(try await agencies.send(.put, "/v1/reports/\(id)/discoverability", as: "cia-releaser", json: body).code == 404)
+            #expect(try await agencies.send(.put, "/v1/reports/\(id)/discoverability", as: "fbi-security", json: body).code == 403,
+                    "neither releaser nor author")
+            #expect(try await agencies.send(.put, "/v1/reports/\(id)/discoverability", as: "fbi-analyst",
+                                            json: ["discoverability": "partners"]).code == 400, "partners needs discoverableTo")
+            // The refusals changed nothing: fbi-other (no need-to-know) still gets the own-organisation pointer.
+            #expect(try await agencies.search("vasily petrov", as: "fbi-other").objects("pointers").map { $0["holder"] as? String } == [Self.fbi])
+            let set = try await agencies.send(.put, "/v1/reports/\(id)/discoverability", as: "fbi-analyst", json: body)
+            #expect(set.code == 200, "\(set)")
+            #expect(try await agencies.search("vasily petrov", as: "fbi-other").objects("pointers").isEmpty, "the author's change takes effect")
+            let deep = try await agencies.send(.post, "/v1/entities/chains", as: "fbi-analyst", json: [
+                "from": ["kind": "person", "value": "a"], "to": ["kind": "person", "value": "b"], "maxDepth": 5])
+            #expect(deep.code == 400, "chains go 4 links deep at most")
+        }
+    }
+
     @Test func aDeniedRequestGivesNothingAndTheAskerIsTold() async throws {
         try await withWorld { world in
             let agencies = try await Self.agencies(world)
