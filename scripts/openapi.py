@@ -449,6 +449,76 @@ paths = {
         params=[path_param("holder", "The partner organisation.")], tag="audit", op_id="receipts")},
 }
 
+# TAXII 2.1 (OASIS): the server side of the specification, with its own media type and error
+# messages. Resource shapes are the specification's; each object served passes the decision rule.
+TAXII_MEDIA = "application/taxii+json;version=2.1"
+
+def taxii_ok(desc, paged=False):
+    r = {"description": desc, "content": {TAXII_MEDIA: {"schema": {"type": "object"}}}}
+    if paged:
+        r["headers"] = {"X-TAXII-Date-Added-First": {"schema": S, "description": "date_added of the first object in the page."},
+                        "X-TAXII-Date-Added-Last": {"schema": S, "description": "date_added of the last object in the page."}}
+    return r
+
+def taxii_error(desc):
+    return {"description": desc, "content": {TAXII_MEDIA: {"schema": {"type": "object", "properties": {
+        "title": S, "description": S, "http_status": S}, "required": ["title"]}}}}
+
+T400 = taxii_error("Bad filter, limit, next token or body.")
+T401 = taxii_error("Missing or invalid credentials (HTTP Basic or bearer token).")
+T403 = taxii_error("The collection may not be read, written or deleted from by the caller.")
+T404 = taxii_error("No such resource, or one the caller may not know exists.")
+T406 = taxii_error("The Accept header admits no TAXII 2.1 media type.")
+T413 = taxii_error("Body larger than the API root's max_content_length.")
+T415 = taxii_error("The body is not application/taxii+json;version=2.1.")
+T429 = taxii_error("The member is throttled for bulk access.")
+
+def taxii_op(summary, responses, op_id, params=(), body=False):
+    o = {"summary": summary, "operationId": op_id, "tags": ["taxii"], "security": [{"bearer": []}, {"basic": []}],
+         "responses": dict(responses, **{"401": T401, "406": T406, "429": T429})}
+    if params:
+        o["parameters"] = list(params)
+    if body:
+        o["requestBody"] = {"required": True, "content": {TAXII_MEDIA: {"schema": {"type": "object"}}}}
+        o["responses"].update({"400": T400, "413": T413, "415": T415})
+    return o
+
+ROOT = path_param("root", "API root name, e.g. tearline.")
+COLL = path_param("collection", "Collection id (a UUID).")
+OBJ = path_param("object", "STIX object id.")
+FILTERS = [query("added_after", "Only objects added after this timestamp."),
+           query("limit", "Page size (default 100, at most 1000).", {"type": "integer", "minimum": 1}),
+           query("next", "Opaque token from the previous page."),
+           query("match[id]", "Comma-separated object ids."), query("match[type]", "Comma-separated STIX types."),
+           query("match[version]", "first, last (default), all, or a timestamp; comma-separated."),
+           query("match[spec_version]", "Comma-separated STIX versions (2.1).")]
+
+paths.update({
+    "/taxii2": {"get": taxii_op("TAXII discovery: the API roots the caller has collections in", {"200": taxii_ok("Discovery")}, "taxiiDiscovery")},
+    "/{root}": {"get": taxii_op("TAXII API root information", {"200": taxii_ok("API root"), "404": T404}, "taxiiApiRoot", [ROOT])},
+    "/{root}/status/{status}": {"get": taxii_op("Status of a POST to a collection (for the member who made it)",
+        {"200": taxii_ok("Status"), "404": T404}, "taxiiStatus", [ROOT, path_param("status", "Status id.")])},
+    "/{root}/collections": {"get": taxii_op("Collections the caller may read or write", {"200": taxii_ok("Collections"), "404": T404}, "taxiiCollections", [ROOT])},
+    "/{root}/collections/{collection}": {"get": taxii_op("One collection", {"200": taxii_ok("Collection"), "404": T404}, "taxiiCollection", [ROOT, COLL])},
+    "/{root}/collections/{collection}/objects": {
+        "get": taxii_op("Objects of a collection the caller may read, one page (an envelope)",
+                        {"200": taxii_ok("Envelope", paged=True), "400": T400, "403": T403, "404": T404}, "taxiiGetObjects", [ROOT, COLL] + FILTERS),
+        "post": taxii_op("Add objects: each becomes a holding of the caller's organisation under its mapped marking",
+                         {"202": taxii_ok("Status"), "403": T403, "404": T404}, "taxiiAddObjects", [ROOT, COLL], body=True)},
+    "/{root}/collections/{collection}/objects/{object}": {
+        "get": taxii_op("One object's versions the caller may read (an envelope)",
+                        {"200": taxii_ok("Envelope", paged=True), "400": T400, "403": T403, "404": T404}, "taxiiGetObject",
+                        [ROOT, COLL, OBJ] + [f for f in FILTERS if f["name"] not in ("match[id]", "match[type]")]),
+        "delete": taxii_op("Delete an object the caller's organisation posted", {"200": taxii_ok("Deleted"), "400": T400, "403": T403, "404": T404},
+                           "taxiiDeleteObject", [ROOT, COLL, OBJ] + [f for f in FILTERS if f["name"] in ("match[version]", "match[spec_version]")])},
+    "/{root}/collections/{collection}/objects/{object}/versions": {"get": taxii_op(
+        "Versions of one object the caller may read", {"200": taxii_ok("Versions", paged=True), "400": T400, "403": T403, "404": T404},
+        "taxiiObjectVersions", [ROOT, COLL, OBJ] + [f for f in FILTERS if f["name"] in ("added_after", "limit", "next", "match[spec_version]")])},
+    "/{root}/collections/{collection}/manifest": {"get": taxii_op(
+        "Manifest of the objects the caller may read", {"200": taxii_ok("Manifest", paged=True), "400": T400, "403": T403, "404": T404},
+        "taxiiManifest", [ROOT, COLL] + FILTERS)},
+})
+
 # The grant body is optional: without it, every covered report is granted.
 paths["/v1/access-requests/{id}/grant"]["post"]["requestBody"]["required"] = False
 
@@ -461,7 +531,8 @@ document = {
     "security": [{"bearer": []}],
     "paths": paths,
     "components": {"schemas": schemas,
-                   "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "Member or node-admin API token."}}},
+                   "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "Member or node-admin API token."},
+                                       "basic": {"type": "http", "scheme": "basic", "description": "A member's login and password (TAXII clients)."}}},
 }
 
 out = pathlib.Path(__file__).resolve().parent.parent / "Sources/TearlineServer/Resources/openapi.json"

@@ -34,6 +34,7 @@ public func buildRouter(service: TearlineService) -> Router<BasicRequestContext>
     FeedbackController(service: service, auth: auth).register(on: router)
     TrustController(service: service, auth: auth).register(on: router)
     LedgerController(service: service, auth: auth).register(on: router)
+    TAXIIController(service: service, auth: auth).register(on: router)
     return router
 }
 

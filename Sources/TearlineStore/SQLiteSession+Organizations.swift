@@ -5,6 +5,7 @@ import TearlineCore
 extension SQLiteSession: OrganizationRepository {
     func insertOrganization(_ o: OrganizationRecord) throws {
         try db.cachedStatement(sql: "INSERT INTO organization (id, name, kind, publicKey, sealedPrivateKey, createdAt) VALUES (?, ?, ?, ?, ?, ?)").execute(arguments: [o.id, o.name, o.kind.rawValue, o.publicKey, o.sealedPrivateKey, o.createdAt])
+        try Self.insertOrganizationCollections(db, organization: o.id, now: o.createdAt)
     }
 
     func organization(id: String) throws -> OrganizationRecord? {

@@ -190,6 +190,9 @@ public final class SQLiteStore: TearlineStore {
         migrator.registerMigration("v6-exchange-ledger") { db in
             try MigrationV6.run(db)
         }
+        migrator.registerMigration("v7-taxii") { db in
+            try MigrationV7.run(db, now: Int64((Date().timeIntervalSince1970 * 1000).rounded()))
+        }
         return migrator
     }
 }

@@ -5,7 +5,8 @@ import TearlineServer
 struct Admin: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Bootstrap and manage organisations, members and partnerships, as the node administrator.",
-        subcommands: [Token.self, OrgCreate.self, MemberCreate.self, MemberSet.self, PartnershipCreate.self, PartnershipSet.self, PartnershipList.self])
+        subcommands: [Token.self, OrgCreate.self, MemberCreate.self, MemberSet.self, MemberPassword.self, PartnershipCreate.self, PartnershipSet.self,
+                      PartnershipList.self, CollectionCreate.self])
 
     struct Token: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -64,6 +65,46 @@ struct Admin: AsyncParsableCommand {
         func run() async throws {
             let service = try store.open()
             try printJSON(try await reportingProblems { try await service.updateMember(id: id, .init(status: status), by: .nodeAdmin) })
+        }
+    }
+
+    struct MemberPassword: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "member-password",
+            abstract: "Give a member a login and password for HTTP Basic (TAXII clients); the password is read from standard input.")
+        @OptionGroup var store: StoreOptions
+        @Option(help: "The member id.") var member: String
+        @Option(help: "The login, e.g. the user name a TAXII client sends.") var login: String
+
+        func run() async throws {
+            guard let line = readLine(strippingNewline: true), !line.isEmpty else {
+                throw ValidationError("give the password on standard input (one line)")
+            }
+            let service = try store.open()
+            try printJSON(try await reportingProblems { try await service.setPassword(member: member, login: login, password: line, by: .nodeAdmin) })
+        }
+    }
+
+    struct CollectionCreate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "collection-create",
+            abstract: "Create a TAXII community collection whose reader and writer organisations share STIX content through the decision rule.")
+        @OptionGroup var store: StoreOptions
+        @Option(help: "The collection's title.") var title: String
+        @Option(help: "A description.") var description: String?
+        @Option(help: "An alias.") var alias: String?
+        @Option(help: "Comma-separated organisations that read it.") var readers: String
+        @Option(help: "Comma-separated organisations that post to it.") var writers: String
+        @Option(help: "Comma-separated need-to-know topics; none: membership is the need to know.") var topics: String = ""
+        @Option(help: "The marking of posted objects that carry none.") var defaultMarking: String = "UNCLASSIFIED//TLP:AMBER"
+        @Option(help: "The API root.") var apiRoot: String?
+        @Option(help: "A UUID to keep (default: a new one).") var id: String?
+
+        func run() async throws {
+            let service = try store.open()
+            let input = CreateCollectionInput(id: id, apiRoot: apiRoot, title: title, description: description, alias: alias, readers: split(readers),
+                                              writers: split(writers), topics: split(topics), defaultMarking: defaultMarking)
+            try printJSON(try await reportingProblems { try await service.createCollection(input, by: .nodeAdmin) })
         }
     }
 

@@ -7,7 +7,7 @@ import Testing
 @Suite struct SQLiteStoreTests {
     static let tables: Set<String> = [
         "organization", "nodeCredential", "member", "partnership", "report", "portion",
-        "release", "needToKnowGrant", "consentRequest", "auditEvent", "entity", "mention", "accessRequest", "notification", "feedback", "trustChange", "breach", "ledgerEntry", "term", "rfi", "organizationInterest",
+        "release", "needToKnowGrant", "consentRequest", "auditEvent", "entity", "mention", "accessRequest", "notification", "feedback", "trustChange", "breach", "ledgerEntry", "term", "rfi", "organizationInterest", "taxiiApiRoot", "taxiiCollection", "taxiiObject", "taxiiStatus", "memberCredential",
     ]
 
     // MARK: - Opening
@@ -22,7 +22,7 @@ import Testing
             }
             #expect(journalMode == "wal")
             #expect(Self.tables.isSubset(of: tables), "missing: \(Self.tables.subtracting(tables))")
-            #expect(migrations == ["v1", "v2-sealed-text-and-audit-chain", "v3-entity-index", "v4-feedback", "v5-trust-dynamics", "v6-exchange-ledger"])
+            #expect(migrations == ["v1", "v2-sealed-text-and-audit-chain", "v3-entity-index", "v4-feedback", "v5-trust-dynamics", "v6-exchange-ledger", "v7-taxii"])
         }
     }
 
@@ -53,7 +53,7 @@ import Testing
             // A third open while the second is still open is just as harmless.
             _ = try SQLiteStore(path: path, masterKey: testMasterKey)
             let migrations = try withRawDatabase(path) { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") }
-            #expect(migrations == ["v1", "v2-sealed-text-and-audit-chain", "v3-entity-index", "v4-feedback", "v5-trust-dynamics", "v6-exchange-ledger"])
+            #expect(migrations == ["v1", "v2-sealed-text-and-audit-chain", "v3-entity-index", "v4-feedback", "v5-trust-dynamics", "v6-exchange-ledger", "v7-taxii"])
             try await reopened.write { s in try s.insertOrganization(Fixture.organization("ISR")) }
             #expect(try await reopened.read { s in try s.organization(id: "ISR") } != nil)
         }

@@ -8,6 +8,10 @@ struct JSONWriter {
         bytes.reserveCapacity(capacity)
     }
 
+    mutating func appendRaw(_ json: [UInt8]) {
+        bytes.append(contentsOf: json)
+    }
+
     mutating func raw(_ text: StaticString) {
         text.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }

@@ -16,6 +16,10 @@ public final class TearlineService: Sendable {
     let canaryKeyBytes: Data
     /// The key that seals pointer handles (see ``PointerHandle``), derived once.
     let pointerKeyBytes: Data
+    /// Recent successful HTTP Basic logins (see ``BasicLoginCache``).
+    let loginCache = BasicLoginCache()
+    /// Hands out strictly increasing TAXII `date_added` times.
+    let taxiiClock = TAXIIClock()
 
     public init(store: any TearlineStore, masterKey: MasterKey, limits: ThrottleLimits = .standard, clock: (@Sendable () -> Int64)? = nil) {
         self.store = store

@@ -1,0 +1,171 @@
+import Foundation
+import Hummingbird
+import HTTPTypes
+import NIOCore
+import TearlineCore
+import TearlineStore
+
+/// The TAXII 2.1 server: discovery, API roots, collections, objects, manifests, versions and
+/// status. Errors are TAXII error messages; members authenticate with a bearer token or HTTP Basic.
+struct TAXIIController<Context: RequestContext>: Sendable {
+    let service: TearlineService
+    let auth: Authenticator
+
+    func register(on router: Router<Context>) {
+        router.get("/taxii2/") { request, _ in
+            try await handle(request) { caller in
+                TAXIIMedia.response(try await service.taxiiDiscovery(by: caller, base: Self.base(request)))
+            }
+        }
+        router.get("/:root/") { request, context in
+            try await handle(request) { caller in
+                TAXIIMedia.response(try await service.taxiiApiRoot(try Self.root(context), by: caller))
+            }
+        }
+        router.get("/:root/status/:status/") { request, context in
+            try await handle(request) { caller in
+                TAXIIMedia.response(try await service.taxiiStatus(root: try Self.root(context), id: try Self.param(context, "status"), by: caller))
+            }
+        }
+        router.get("/:root/collections/") { request, context in
+            try await handle(request) { caller in
+                TAXIIMedia.response(try await service.taxiiCollections(root: try Self.root(context), by: caller))
+            }
+        }
+        router.get("/:root/collections/:collection/") { request, context in
+            try await handle(request) { caller in
+                TAXIIMedia.response(try await service.taxiiCollection(root: try Self.root(context), id: try Self.param(context, "collection"), by: caller))
+            }
+        }
+        router.get("/:root/collections/:collection/objects/") { request, context in
+            try await handle(request) { caller in
+                let filter = try TAXIIFilter(request.uri, allowed: Self.objectFilters)
+                let body = try await service.taxiiObjects(root: try Self.root(context), collection: try Self.param(context, "collection"), filter: filter, by: caller)
+                return Self.paged(body)
+            }
+        }
+        router.post("/:root/collections/:collection/objects/") { request, context in
+            try await handle(request) { caller in
+                guard TAXIIMedia.isTAXIIContent(request.headers[.contentType]) else {
+                    throw TAXIIError(status: 415, title: "Unsupported media type", description: "Send \(TAXIIMedia.taxii).")
+                }
+                var request = request
+                let buffer: ByteBuffer
+                do { buffer = try await request.collectBody(upTo: TAXIILimits.maxContentLength) } catch {
+                    throw TAXIIError(status: 413, title: "Request too large", description: "The body exceeds max_content_length (\(TAXIILimits.maxContentLength) bytes).")
+                }
+                let body = try await service.taxiiAdd(root: try Self.root(context), collection: try Self.param(context, "collection"),
+                                                      body: Array(buffer.readableBytesView), by: caller)
+                return TAXIIMedia.response(body, status: .accepted)
+            }
+        }
+        router.get("/:root/collections/:collection/objects/:object/") { request, context in
+            try await handle(request) { caller in
+                let filter = try TAXIIFilter(request.uri, allowed: Self.objectByIdFilters)
+                let body = try await service.taxiiObjects(root: try Self.root(context), collection: try Self.param(context, "collection"),
+                                                          objectId: try Self.objectId(context), filter: filter, by: caller)
+                return Self.paged(body)
+            }
+        }
+        router.delete("/:root/collections/:collection/objects/:object/") { request, context in
+            try await handle(request) { caller in
+                let filter = try TAXIIFilter(request.uri, allowed: ["match[version]", "match[spec_version]"])
+                try await service.taxiiDelete(root: try Self.root(context), collection: try Self.param(context, "collection"),
+                                              objectId: try Self.objectId(context), filter: filter, by: caller)
+                return Response(status: .ok, headers: [.contentType: TAXIIMedia.taxii])
+            }
+        }
+        router.get("/:root/collections/:collection/objects/:object/versions/") { request, context in
+            try await handle(request) { caller in
+                var filter = try TAXIIFilter(request.uri, allowed: ["added_after", "limit", "next", "match[spec_version]"])
+                filter.versions = [.all]
+                let body = try await service.taxiiManifest(root: try Self.root(context), collection: try Self.param(context, "collection"),
+                                                           versionsOf: try Self.objectId(context), filter: filter, by: caller)
+                return Self.paged(body)
+            }
+        }
+        router.get("/:root/collections/:collection/manifest/") { request, context in
+            try await handle(request) { caller in
+                let filter = try TAXIIFilter(request.uri, allowed: Self.objectFilters)
+                let body = try await service.taxiiManifest(root: try Self.root(context), collection: try Self.param(context, "collection"), filter: filter, by: caller)
+                return Self.paged(body)
+            }
+        }
+    }
+
+    static var objectFilters: Set<String> { TAXIIFilter.objectFilters }
+    static var objectByIdFilters: Set<String> { TAXIIFilter.objectByIdFilters }
+
+    /// Authenticates, negotiates the media type and turns every failure into a TAXII error message.
+    private func handle(_ request: Request, _ body: (Caller) async throws -> Response) async throws -> Response {
+        do {
+            let caller = try await taxiiCaller(request)
+            guard TAXIIMedia.accepts(request.headers[.accept]) else {
+                throw TAXIIError(status: 406, title: "Not acceptable", description: "This server answers with \(TAXIIMedia.taxii).")
+            }
+            return try await body(caller)
+        } catch let error as TAXIIError {
+            return error.response()
+        } catch let problem as Problem {
+            return TAXIIError(problem).response()
+        }
+    }
+
+    /// A bearer token, or HTTP Basic with a member's login and password.
+    private func taxiiCaller(_ request: Request) async throws -> Caller {
+        let path = request.uri.path
+        guard let header = request.headers[.authorization] else {
+            try await service.auditUnauthenticated(path: path)
+            throw TAXIIError(status: 401, title: "Unauthorized", description: "Authenticate with HTTP Basic or a bearer token.", authenticate: true)
+        }
+        if header.hasPrefix("Bearer ") {
+            return try await auth.caller(request)
+        }
+        guard header.hasPrefix("Basic "), let data = Data(base64Encoded: String(header.dropFirst("Basic ".count)).trimmingCharacters(in: .whitespaces)),
+              let text = String(data: data, encoding: .utf8), let colon = text.firstIndex(of: ":") else {
+            try await service.auditUnauthenticated(path: path)
+            throw TAXIIError(status: 401, title: "Unauthorized", description: "The Authorization header is not valid.", authenticate: true)
+        }
+        let login = String(text[..<colon])
+        let password = String(text[text.index(after: colon)...])
+        guard TearlineService.isValidLogin(login), password.utf8.count <= 1024,
+              let caller = try await service.authenticate(login: login, password: password, path: path) else {
+            if !TearlineService.isValidLogin(login) || password.utf8.count > 1024 { try await service.auditUnauthenticated(path: path) }
+            throw TAXIIError(status: 401, title: "Unauthorized", description: "The login or password is not valid.", authenticate: true)
+        }
+        return caller
+    }
+
+    private static func paged(_ body: TAXIIBody) -> Response {
+        var headers: HTTPFields = [:]
+        if let first = body.firstAdded, let last = body.lastAdded {
+            headers[HTTPField.Name("X-TAXII-Date-Added-First")!] = STIXTimestamp(microseconds: first).taxii
+            headers[HTTPField.Name("X-TAXII-Date-Added-Last")!] = STIXTimestamp(microseconds: last).taxii
+        }
+        return TAXIIMedia.response(body.bytes, headers: headers)
+    }
+
+    private static func root(_ context: Context) throws -> String {
+        let root = try param(context, "root")
+        guard !TAXIIRoots.reserved.contains(root) else { throw TAXIIError.notFound("API root") }
+        return root
+    }
+
+    private static func param(_ context: Context, _ name: String) throws -> String {
+        guard let value = context.parameters.get(name), !value.isEmpty, value.utf8.count <= 300 else { throw TAXIIError.notFound("resource") }
+        return value
+    }
+
+    private static func objectId(_ context: Context) throws -> String {
+        let id = try param(context, "object")
+        guard STIXObjectFacts.isIdentifier(id) else { throw TAXIIError.notFound("object") }
+        return id
+    }
+
+    /// The server's own address as the client reached it, for the absolute URLs discovery lists.
+    private static func base(_ request: Request) -> String {
+        let host = request.head.authority ?? "localhost"
+        let safe = host.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || [0x2E, 0x2D, 0x3A, 0x5B, 0x5D].contains($0) }
+        return "http://" + (safe && !host.isEmpty ? host : "localhost")
+    }
+}

@@ -1,0 +1,162 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import TearlineServer
+import Testing
+
+/// A medallion 3 memory-backend data file in miniature: two API roots, a readable collection with
+/// an object in two versions, an SCO and a TLP-marked object, and a write-only collection.
+let medallionData = """
+{
+  "/discovery": {"title": "Some TAXII Server", "description": "x", "default": "http://localhost:5000/trustgroup1/",
+                 "api_roots": ["http://localhost:5000/api1/", "http://localhost:5000/trustgroup1/"]},
+  "api1": {"information": {"title": "General STIX 2.1 Collections", "description": "empty root", "versions": ["application/taxii+json;version=2.1"],
+           "max_content_length": 9765625}, "status": [], "collections": []},
+  "trustgroup1": {
+    "information": {"title": "Malware Research Group", "description": "A trust group setup for malware researchers",
+                    "versions": ["application/taxii+json;version=2.1"], "max_content_length": 9765625},
+    "status": [],
+    "collections": [
+      {"id": "91a7b528-80eb-42ed-a74d-c6fbd5a26116", "title": "High Value Indicator Collection", "description": "high value IOCs",
+       "can_read": true, "can_write": true, "media_types": ["application/stix+json;version=2.1"],
+       "objects": [
+         {"type": "indicator", "spec_version": "2.1", "id": "indicator--6770298f-0fd8-471a-ab8c-1c658a46574e",
+          "created": "2016-11-03T12:30:59.000Z", "modified": "2016-11-03T12:30:59.000Z", "name": "Malicious site",
+          "pattern": "[domain-name:value = 'x.example']", "pattern_type": "stix", "valid_from": "2016-11-03T12:30:59.000Z"},
+         {"type": "indicator", "spec_version": "2.1", "id": "indicator--6770298f-0fd8-471a-ab8c-1c658a46574e",
+          "created": "2016-11-03T12:30:59.000Z", "modified": "2017-01-27T13:49:53.935Z", "name": "Malicious site (updated)",
+          "pattern": "[domain-name:value = 'x.example']", "pattern_type": "stix", "valid_from": "2016-11-03T12:30:59.000Z"},
+         {"type": "malware", "spec_version": "2.1", "id": "malware--c0931cc6-c75e-47e5-9036-78fabc95d4ec",
+          "created": "2017-01-27T13:49:53.997Z", "modified": "2017-01-27T13:49:53.997Z", "name": "Poison Ivy", "is_family": true,
+          "object_marking_refs": ["marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da"]},
+         {"type": "domain-name", "spec_version": "2.1", "id": "domain-name--3c10e93f-798e-5a26-a0c1-08156efab7f5", "value": "x.example",
+          "_date_added": "2017-01-27T13:49:59.000000Z"}
+       ],
+       "manifest": [
+         {"id": "indicator--6770298f-0fd8-471a-ab8c-1c658a46574e", "date_added": "2016-11-01T03:04:05.000000Z",
+          "version": "2016-11-03T12:30:59.000Z", "media_type": "application/stix+json;version=2.1"},
+         {"id": "indicator--6770298f-0fd8-471a-ab8c-1c658a46574e", "date_added": "2017-01-27T13:49:53.935000Z",
+          "version": "2017-01-27T13:49:53.935Z", "media_type": "application/stix+json;version=2.1"},
+         {"id": "malware--c0931cc6-c75e-47e5-9036-78fabc95d4ec", "date_added": "2017-01-27T13:49:59.997000Z",
+          "version": "2017-01-27T13:49:53.997Z", "media_type": "application/stix+json;version=2.1"},
+         {"id": "domain-name--3c10e93f-798e-5a26-a0c1-08156efab7f5", "date_added": "2017-01-27T13:49:59.000000Z",
+          "version": "2017-01-27T13:49:59.000000Z", "media_type": "application/stix+json;version=2.1"}
+       ]},
+      {"id": "472c94ae-3113-4e3e-a4dd-a9f4ac7471d4", "title": "Write-only drop box", "description": "x", "can_read": false, "can_write": true,
+       "media_types": ["application/stix+json;version=2.1"], "objects": [], "manifest": []}
+    ]
+  }
+}
+"""
+let medallionConfig = """
+{"backend": {"module_class": "MemoryBackend", "filename": "default_data.json"},
+ "users": {"admin": "Password0", "user1": "Password1"}, "taxii": {"max_page_size": 100}}
+"""
+
+@Suite("Imports: STIX bundles and medallion servers")
+struct TAXIIImportTests {
+    func importMedallion(_ w: World, data: String = medallionData, unmapped: String? = nil) async throws -> MedallionImportResult {
+        try await w.service.importMedallion(config: Array(medallionConfig.utf8), data: Array(data.utf8), organization: "GBR",
+                                            clearance: "UNCLASSIFIED", unmappedMarking: unmapped, by: .nodeAdmin)
+    }
+
+    @Test func aMedallionUserKeepsURLsCredentialsAndObjects() async throws {
+        try await withWorld { w in
+            let result = try await importMedallion(w)
+            #expect(result.apiRoots == ["api1", "trustgroup1"])
+            #expect(result.collections == 2)
+            #expect(result.objects == 4)
+            #expect(result.members.map(\.login) == ["admin", "user1"])
+            let admin = ("admin", "Password0")
+            let discovery = try await w.taxii("/taxii2/", as: nil, basic: admin)
+            #expect(discovery.strings("api_roots")?.contains { $0.hasSuffix("/trustgroup1/") } == true)
+            let root = try await w.taxii("/trustgroup1/", as: nil, basic: admin)
+            #expect(root.string("title") == "Malware Research Group")
+            let collections = try await w.taxii("/trustgroup1/collections/", as: nil, basic: admin).objects("collections")
+            #expect(collections.map { $0["id"] as? String } == ["91a7b528-80eb-42ed-a74d-c6fbd5a26116", "472c94ae-3113-4e3e-a4dd-a9f4ac7471d4"])
+            #expect(collections.map { $0["can_read"] as? Bool } == [true, false])
+            let base = "/trustgroup1/collections/91a7b528-80eb-42ed-a74d-c6fbd5a26116/"
+            let latest = try await w.taxii(base + "objects/", as: nil, basic: admin)
+            #expect(latest.objects("objects").count == 3)
+            #expect(latest.objects("objects").first { $0["type"] as? String == "indicator" }?["name"] as? String == "Malicious site (updated)")
+            // The hidden medallion field does not come back.
+            #expect(!latest.text.contains("_date_added"))
+            let versions = try await w.taxii(base + "objects/indicator--6770298f-0fd8-471a-ab8c-1c658a46574e/versions/", as: nil, basic: admin)
+            #expect(versions.strings("versions") == ["2016-11-03T12:30:59.000Z", "2017-01-27T13:49:53.935Z"])
+            // date_added is kept from medallion's manifest.
+            let manifest = try await w.taxii(base + "manifest/?match[version]=all", as: nil, basic: admin).objects("objects")
+            #expect(manifest.first?["date_added"] as? String == "2016-11-01T03:04:05.000000Z")
+            #expect(try await w.taxii(base + "objects/?added_after=2017-01-01T00:00:00Z", as: nil, basic: admin).objects("objects").count == 3)
+            #expect(try await w.taxii(base + "objects/?added_after=2017-01-27T13:49:59.500Z", as: nil, basic: admin).objects("objects").count == 1)
+            // A write-only collection takes objects but shows none.
+            let drop = "/trustgroup1/collections/472c94ae-3113-4e3e-a4dd-a9f4ac7471d4/objects/"
+            #expect(try await w.taxii(drop, as: nil, basic: admin).code == 403)
+            // The password is checked; other organisations' members do not see the imported root.
+            #expect(try await w.taxii("/trustgroup1/", as: nil, basic: ("admin", "wrong")).code == 401)
+            #expect(try await w.taxii("/trustgroup1/", as: "usa-analyst").code == 404)
+            #expect(try await w.taxii(base + "objects/", as: "usa-analyst").code == 404)
+        }
+    }
+
+    @Test func aMedallionImportIsAllOrNothing() async throws {
+        try await withWorld { w in
+            let bad = medallionData.replacingOccurrences(of: "marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da",
+                                                         with: "marking-definition--99999999-9999-4999-8999-999999999999")
+            await #expect(throws: Problem.self) { _ = try await importMedallion(w, data: bad) }
+            #expect(try await w.taxii("/trustgroup1/", as: nil, basic: ("admin", "Password0")).code == 401)
+            // With a marking for what cannot be mapped, it goes in, kept inside the organisation.
+            let result = try await importMedallion(w, data: bad, unmapped: "UNCLASSIFIED//TLP:RED")
+            #expect(result.objects == 4)
+            // Importing the same server twice is refused.
+            await #expect(throws: Problem.self) { _ = try await importMedallion(w) }
+        }
+    }
+
+    @Test func aSTIXBundleBecomesHoldingsOrNothing() async throws {
+        try await withWorld { w in
+            let bundle: [String: Any] = ["type": "bundle", "id": "bundle--44af6c39-c09b-49c5-9de2-394224b04982",
+                                         "objects": [indicator(1, tlp: "GREEN"), indicator(2, tlp: "RED")]]
+            let bytes = Array(try JSONSerialization.data(withJSONObject: bundle))
+            let result = try await w.service.importSTIX(bytes, organization: "USA", collection: nil, by: .nodeAdmin)
+            #expect(result.stored == 2)
+            let holdings = try await w.collectionId("Holdings of USA", as: "usa-analyst")
+            let listed = try await w.taxii("/tearline/collections/\(holdings)/objects/?match[type]=indicator", as: "usa-analyst")
+            #expect(listed.objects("objects").count == 2)
+            // Holdings stay inside the organisation.
+            #expect(try await w.taxii("/tearline/collections/\(holdings)/objects/", as: "gbr-analyst-secret").code == 404)
+            // A bundle with one object whose marking cannot be mapped stores nothing.
+            let bad: [String: Any] = ["type": "bundle", "id": "bundle--44af6c39-c09b-49c5-9de2-394224b04983",
+                                      "objects": [indicator(3, tlp: "GREEN"),
+                                                  indicator(4, tlp: nil, extra: ["object_marking_refs": ["marking-definition--99999999-9999-4999-8999-999999999999"]])]]
+            await #expect(throws: Problem.self) {
+                _ = try await w.service.importSTIX(Array(try JSONSerialization.data(withJSONObject: bad)), organization: "USA", collection: nil, by: .nodeAdmin)
+            }
+            #expect(try await w.taxii("/tearline/collections/\(holdings)/objects/?match[type]=indicator", as: "usa-analyst").objects("objects").count == 2)
+            await #expect(throws: Problem.self) {
+                _ = try await w.service.importSTIX(Array(#"{"objects": 3}"#.utf8), organization: "USA", collection: nil, by: .nodeAdmin)
+            }
+        }
+    }
+
+    /// medallion's own shipped data file and configuration, as a user moving off medallion has them.
+    @Test func medallionsShippedDefaultDataImports() async throws {
+        try await withWorld { w in
+            let directory = try #require(Bundle.module.url(forResource: "Fixtures", withExtension: nil)).appendingPathComponent("medallion")
+            let config = try Data(contentsOf: directory.appendingPathComponent("config.json"))
+            let data = try Data(contentsOf: directory.appendingPathComponent("default_data.json"))
+            let result = try await w.service.importMedallion(config: Array(config), data: Array(data), organization: "GBR", clearance: "UNCLASSIFIED",
+                                                             unmappedMarking: nil, by: .nodeAdmin)
+            #expect(result.apiRoots == ["api1", "api2", "trustgroup1"])
+            #expect(result.members.map(\.login) == ["admin", "user1", "user2"])
+            let user = ("user1", "Password1")
+            let collections = try await w.taxii("/trustgroup1/collections/", as: nil, basic: user).objects("collections")
+            // medallion lists a collection with neither permission too; here it does not exist for the users.
+            #expect(collections.compactMap { $0["id"] as? String } == ["472c94ae-3113-4e3e-a4dd-a9f4ac7471d4", "365fed99-08fa-fdcd-a1b3-fb247eb41d01",
+                                                                       "91a7b528-80eb-42ed-a74d-c6fbd5a26116", "52892447-4d7e-4f70-b94d-d7f22742ff63"])
+            let objects = try await w.taxii("/trustgroup1/collections/91a7b528-80eb-42ed-a74d-c6fbd5a26116/objects/?match[version]=all", as: nil, basic: user)
+            #expect(objects.code == 200)
+            #expect(objects.objects("objects").count == result.objects)
+        }
+    }
+}

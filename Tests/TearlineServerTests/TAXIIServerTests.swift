@@ -1,0 +1,287 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import TearlineServer
+import Testing
+
+let taxiiType = "application/taxii+json;version=2.1"
+let tlpIds = [
+    "CLEAR": "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487",
+    "GREEN": "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb",
+    "AMBER": "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421",
+    "RED": "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1",
+]
+
+extension World {
+    /// A TAXII request with the TAXII media type, as a bearer-token member (or `basic` credentials).
+    func taxii(_ uri: String, as who: String?, basic: (String, String)? = nil, accept: String = taxiiType) async throws -> Reply {
+        try await taxii(.get, uri, as: who, basic: basic, accept: accept)
+    }
+
+    func taxii(_ method: HTTPRequest.Method, _ uri: String, as who: String?, objects: [[String: Any]]? = nil,
+               basic: (String, String)? = nil, accept: String = taxiiType, contentType: String = taxiiType) async throws -> Reply {
+        var headers: HTTPFields = [.accept: accept]
+        if let basic { headers[.authorization] = "Basic " + Data("\(basic.0):\(basic.1)".utf8).base64EncodedString() }
+        if let objects {
+            headers[.contentType] = contentType
+            return try await send(method, uri, as: who, json: ["objects": objects], headers: headers, contentType: contentType)
+        }
+        return try await send(method, uri, as: who, headers: headers)
+    }
+
+    /// The id of the collection titled `title` that `who` sees in the default API root.
+    func collectionId(_ title: String, as who: String) async throws -> String {
+        let reply = try await taxii("/tearline/collections/", as: who)
+        let found = reply.objects("collections").first { ($0["title"] as? String) == title }
+        return try #require(found?["id"] as? String, "no collection \(title) for \(who): \(reply)")
+    }
+
+    func createCommunity(readers: [String], writers: [String], topics: [String] = [], title: String = "CTI sharing") async throws -> String {
+        let input = CreateCollectionInput(id: nil, apiRoot: nil, title: title, description: "community", alias: nil, readers: readers, writers: writers,
+                                          topics: topics, defaultMarking: "UNCLASSIFIED//TLP:AMBER")
+        return try await service.createCollection(input, by: .nodeAdmin).id
+    }
+}
+
+func indicator(_ n: Int, tlp: String?, modified: String = "2026-01-01T00:00:00.000Z", extra: [String: Any] = [:]) -> [String: Any] {
+    var o: [String: Any] = [
+        "type": "indicator", "spec_version": "2.1", "id": String(format: "indicator--00000000-0000-4000-8000-%012d", n),
+        "created": "2026-01-01T00:00:00.000Z", "modified": modified, "name": "indicator \(n)",
+        "pattern": "[ipv4-addr:value = '198.51.100.\(n % 250)']", "pattern_type": "stix", "valid_from": "2026-01-01T00:00:00Z",
+    ]
+    if let tlp { o["object_marking_refs"] = [tlpIds[tlp]!] }
+    for (k, v) in extra { o[k] = v }
+    return o
+}
+
+@Suite("TAXII 2.1 server")
+struct TAXIIServerTests {
+    @Test func discoveryNeedsAuthenticationAndListsTheDefaultRoot() async throws {
+        try await withWorld { w in
+            let anonymous = try await w.taxii("/taxii2/", as: nil)
+            #expect(anonymous.code == 401)
+            #expect(anonymous.contentType == taxiiType)
+            #expect(anonymous.headers[.wwwAuthenticate]?.hasPrefix("Basic") == true)
+            #expect(anonymous.string("http_status") == "401")
+            let reply = try await w.taxii("/taxii2/", as: "usa-analyst")
+            #expect(reply.code == 200)
+            #expect(reply.contentType == taxiiType)
+            #expect(reply.strings("api_roots")?.contains { $0.hasSuffix("/tearline/") } == true)
+            #expect(reply.string("default")?.hasSuffix("/tearline/") == true)
+            let root = try await w.taxii("/tearline/", as: "usa-analyst")
+            #expect(root.strings("versions") == [taxiiType])
+            #expect(root.int("max_content_length") == 10 * 1024 * 1024)
+            #expect(try await w.taxii("/nowhere/", as: "usa-analyst").code == 404)
+        }
+    }
+
+    @Test func mediaTypesAreNegotiated() async throws {
+        try await withWorld { w in
+            #expect(try await w.taxii("/taxii2/", as: "usa-analyst", accept: "application/json").code == 406)
+            #expect(try await w.taxii("/taxii2/", as: "usa-analyst", accept: "application/taxii+json;version=2.0").code == 406)
+            #expect(try await w.taxii("/taxii2/", as: "usa-analyst", accept: "application/taxii+json").code == 200)
+            #expect(try await w.taxii("/taxii2/", as: "usa-analyst", accept: "*/*").code == 200)
+            let id = try await w.createCommunity(readers: ["USA"], writers: ["USA"])
+            let wrong = try await w.taxii(.post, "/tearline/collections/\(id)/objects/", as: "usa-analyst", objects: [indicator(1, tlp: "GREEN")],
+                                          contentType: "application/json")
+            #expect(wrong.code == 415)
+            #expect(wrong.contentType == taxiiType)
+        }
+    }
+
+    @Test func membersSeeOnlyTheirCollections() async throws {
+        try await withWorld { w in
+            let community = try await w.createCommunity(readers: ["USA", "GBR"], writers: ["USA"])
+            let usa = try await w.taxii("/tearline/collections/", as: "usa-analyst")
+            let titles = Set(usa.objects("collections").compactMap { $0["title"] as? String })
+            #expect(titles == ["Holdings of USA", "Releases received by USA", "CTI sharing"])
+            let gbr = try await w.taxii("/tearline/collections/", as: "gbr-analyst-secret")
+            let gbrCollections = gbr.objects("collections")
+            #expect(Set(gbrCollections.compactMap { $0["title"] as? String }) == ["Holdings of GBR", "Releases received by GBR", "CTI sharing"])
+            #expect(gbrCollections.first { $0["id"] as? String == community }?["can_write"] as? Bool == false)
+            // Another organisation's collections do not exist for a member: 404, not 403.
+            let usaHoldings = try await w.collectionId("Holdings of USA", as: "usa-analyst")
+            #expect(try await w.taxii("/tearline/collections/\(usaHoldings)/", as: "gbr-analyst-secret").code == 404)
+            #expect(try await w.taxii("/tearline/collections/\(usaHoldings)/objects/", as: "gbr-analyst-secret").code == 404)
+            #expect(try await w.taxii("/tearline/collections/\(community)/", as: "fra-releaser").code == 404)
+            // A reader that may not write is refused a POST.
+            let post = try await w.taxii(.post, "/tearline/collections/\(community)/objects/", as: "gbr-analyst-secret", objects: [indicator(1, tlp: "GREEN")])
+            #expect(post.code == 403)
+        }
+    }
+
+    @Test func postedObjectsAreSharedByTheirTLP() async throws {
+        try await withWorld { w in
+            let id = try await w.createCommunity(readers: ["USA", "GBR", "FRA"], writers: ["USA", "GBR"])
+            let objects = [indicator(1, tlp: "CLEAR"), indicator(2, tlp: "GREEN"), indicator(3, tlp: "AMBER"), indicator(4, tlp: "RED"),
+                           indicator(5, tlp: nil),
+                           indicator(6, tlp: nil, extra: ["object_marking_refs": ["marking-definition--11111111-1111-4111-8111-111111111111"]])]
+            let status = try await w.taxii(.post, "/tearline/collections/\(id)/objects/", as: "usa-analyst", objects: objects)
+            #expect(status.code == 202)
+            #expect(status.string("status") == "complete")
+            #expect(status.int("total_count") == 6)
+            #expect(status.int("success_count") == 5)
+            #expect(status.int("failure_count") == 1)
+            #expect(status.objects("failures").first?["id"] as? String == (objects[5]["id"] as! String))
+            // The status belongs to whoever posted.
+            let statusId = try #require(status.string("id"))
+            #expect(try await w.taxii("/tearline/status/\(statusId)/", as: "usa-analyst").int("success_count") == 5)
+            #expect(try await w.taxii("/tearline/status/\(statusId)/", as: "gbr-analyst-secret").code == 404)
+
+            func ids(_ who: String) async throws -> Set<String> {
+                let reply = try await w.taxii("/tearline/collections/\(id)/objects/", as: who)
+                #expect(reply.code == 200, "\(who): \(reply)")
+                return Set(reply.objects("objects").compactMap { $0["id"] as? String })
+            }
+            let all = Set(objects.prefix(5).map { $0["id"] as! String })
+            let red = objects[3]["id"] as! String
+            #expect(try await ids("usa-analyst") == all)
+            // GBR reads the TLP:CLEAR/GREEN/AMBER and unmarked (collection default TLP:AMBER) objects, never TLP:RED.
+            #expect(try await ids("gbr-analyst-secret") == all.subtracting([red]))
+            #expect(try await w.taxii("/tearline/collections/\(id)/objects/\(red)/", as: "gbr-analyst-secret").code == 404)
+            #expect(try await w.taxii("/tearline/collections/\(id)/objects/\(red)/", as: "usa-analyst").code == 200)
+            // The manifest lists no more than the objects endpoint.
+            let manifest = try await w.taxii("/tearline/collections/\(id)/manifest/", as: "gbr-analyst-secret")
+            #expect(Set(manifest.objects("objects").compactMap { $0["id"] as? String }) == all.subtracting([red]))
+            #expect(manifest.objects("objects").allSatisfy { $0["media_type"] as? String == "application/stix+json;version=2.1" })
+            // Every withheld object is audited as such, with the rule's count.
+            let audit = try await w.audit(as: "gbr-security", "?action=taxii.objects.list")
+            #expect(audit.contains { ($0["detail"] as? String)?.contains("withheld=1") == true })
+        }
+    }
+
+    @Test func statementMarkingsInTheEnvelopeAreHonoured() async throws {
+        try await withWorld { w in
+            let id = try await w.createCommunity(readers: ["GBR", "USA"], writers: ["GBR"])
+            let definition: [String: Any] = [
+                "type": "marking-definition", "spec_version": "2.1", "id": "marking-definition--22222222-2222-4222-8222-222222222222",
+                "created": "2026-01-01T00:00:00.000Z", "definition_type": "statement", "definition": ["statement": "Copyright GBR"],
+            ]
+            let reply = try await w.taxii(.post, "/tearline/collections/\(id)/objects/", as: "gbr-analyst-confidential", objects: [
+                definition, indicator(7, tlp: nil, extra: ["object_marking_refs": [definition["id"]!, tlpIds["GREEN"]!]]),
+            ])
+            #expect(reply.int("success_count") == 2, "\(reply)")
+        }
+    }
+
+    @Test func pagingFiltersAndHeaders() async throws {
+        try await withWorld { w in
+            let id = try await w.createCommunity(readers: ["USA"], writers: ["USA"])
+            var objects = (1...9).map { indicator($0, tlp: "GREEN") }
+            objects.append(indicator(1, tlp: "GREEN", modified: "2026-02-01T00:00:00.000Z"))
+            objects.append(["type": "malware", "spec_version": "2.1", "id": "malware--00000000-0000-4000-8000-000000000001",
+                            "created": "2026-01-01T00:00:00.000Z", "modified": "2026-01-01T00:00:00.000Z", "name": "x", "is_family": false])
+            #expect(try await w.taxii(.post, "/tearline/collections/\(id)/objects/", as: "usa-analyst", objects: objects).int("success_count") == 11)
+            let base = "/tearline/collections/\(id)/objects/"
+            // Pages of 4 cover the 10 distinct objects (last versions) once each, in date-added order.
+            var seen: [String] = []
+            var next: String?
+            var pages = 0
+            repeat {
+                let reply = try await w.taxii(base + "?limit=4" + (next.map { "&next=\($0)" } ?? ""), as: "usa-analyst")
+                #expect(reply.code == 200)
+                #expect(reply.headers[HTTPField.Name("X-TAXII-Date-Added-First")!] != nil)
+                #expect(reply.headers[HTTPField.Name("X-TAXII-Date-Added-Last")!] != nil)
+                seen += reply.objects("objects").compactMap { $0["id"] as? String }
+                next = (reply.object["more"] as? Bool) == true ? reply.string("next") : nil
+                pages += 1
+            } while next != nil && pages < 10
+            #expect(pages == 3)
+            #expect(seen.count == 10 && Set(seen).count == 10)
+            let first = indicator(1, tlp: nil)["id"] as! String
+            let versions = try await w.taxii(base + "\(first)/versions/", as: "usa-analyst")
+            #expect(versions.strings("versions") == ["2026-01-01T00:00:00.000Z", "2026-02-01T00:00:00.000Z"])
+            func count(_ query: String) async throws -> Int {
+                let reply = try await w.taxii(base + "?" + query, as: "usa-analyst")
+                #expect(reply.code == 200, "\(query): \(reply)")
+                return reply.objects("objects").count
+            }
+            #expect(try await count("match[type]=malware") == 1)
+            #expect(try await count("match[type]=malware,indicator") == 10)
+            #expect(try await count("match[id]=\(first)&match[version]=all") == 2)
+            #expect(try await count("match[id]=\(first)&match[version]=first") == 1)
+            #expect(try await count("match[id]=\(first)&match[version]=2026-02-01T00:00:00.000Z") == 1)
+            #expect(try await count("match[id]=\(first)&match[version]=2025-02-01T00:00:00.000Z") == 0)
+            #expect(try await count("match[spec_version]=2.1") == 10)
+            #expect(try await count("match[spec_version]=2.0") == 0)
+            #expect(try await count("added_after=2099-01-01T00:00:00Z") == 0)
+            #expect(try await count("added_after=2000-01-01T00:00:00Z") == 10)
+            #expect(try await w.taxii(base + "?match[version]=newest", as: "usa-analyst").code == 400)
+            #expect(try await w.taxii(base + "?limit=0", as: "usa-analyst").code == 400)
+            #expect(try await w.taxii(base + "?next=forged", as: "usa-analyst").code == 400)
+            #expect(try await w.taxii(base + "?colour=red", as: "usa-analyst").code == 400)
+        }
+    }
+
+    @Test func onlyThePostingOrganisationDeletes() async throws {
+        try await withWorld { w in
+            let id = try await w.createCommunity(readers: ["USA", "GBR"], writers: ["USA", "GBR"])
+            let object = indicator(3, tlp: "GREEN")
+            _ = try await w.taxii(.post, "/tearline/collections/\(id)/objects/", as: "usa-analyst", objects: [object])
+            let url = "/tearline/collections/\(id)/objects/\(object["id"] as! String)/"
+            #expect(try await w.taxii(.delete, url, as: "gbr-analyst-secret").code == 403)
+            #expect(try await w.taxii(url, as: "gbr-analyst-secret").code == 200)
+            #expect(try await w.taxii(.delete, url, as: "usa-analyst").code == 200)
+            #expect(try await w.taxii(url, as: "usa-analyst").code == 404)
+            #expect(try await w.taxii(.delete, url, as: "usa-analyst").code == 404)
+        }
+    }
+
+    @Test func basicAuthenticationWithASlowHashedPassword() async throws {
+        try await withWorld { w in
+            _ = try await w.service.setPassword(member: w.id("gbr-analyst-secret"), login: "gbr.analyst", password: "correct horse battery", by: .nodeAdmin)
+            #expect(try await w.taxii("/taxii2/", as: nil, basic: ("gbr.analyst", "correct horse battery")).code == 200)
+            // The cached login is used again, and a wrong password never matches the cache.
+            #expect(try await w.taxii("/taxii2/", as: nil, basic: ("gbr.analyst", "correct horse battery")).code == 200)
+            #expect(try await w.taxii("/taxii2/", as: nil, basic: ("gbr.analyst", "wrong horse battery")).code == 401)
+            #expect(try await w.taxii("/taxii2/", as: nil, basic: ("nobody", "correct horse battery")).code == 401)
+            // Taken logins and short passwords are refused; an organisation admin may not set another organisation's.
+            await #expect(throws: Problem.self) {
+                _ = try await w.service.setPassword(member: w.id("usa-analyst"), login: "gbr.analyst", password: "long enough pw", by: .nodeAdmin)
+            }
+            await #expect(throws: Problem.self) {
+                _ = try await w.service.setPassword(member: w.id("usa-analyst"), login: "usa", password: "short", by: .nodeAdmin)
+            }
+            let deuAdmin = try #require(try await w.service.authenticate(token: w.token("deu-admin")))
+            await #expect(throws: Problem.self) {
+                _ = try await w.service.setPassword(member: w.id("usa-analyst"), login: "usa.analyst", password: "long enough pw", by: deuAdmin)
+            }
+        }
+    }
+
+    @Test func releasesAppearAsSTIXReportsThroughTheRule() async throws {
+        try await withWorld { w in
+            let report = try await w.createReport(reportBody(portions: [
+                portion("(S//REL TO USA, GBR)", "The courier crossed at Checkpoint Charlie."),
+                portion("(S//NF)", "Our agent in the ministry confirmed it."),
+            ]))
+            _ = try await w.releaseId(report, to: "GBR")
+            let received = try await w.collectionId("Releases received by GBR", as: "gbr-analyst-secret")
+            let reply = try await w.taxii("/tearline/collections/\(received)/objects/", as: "gbr-analyst-secret")
+            #expect(reply.code == 200)
+            let objects = reply.objects("objects")
+            let reports = objects.filter { $0["type"] as? String == "report" }
+            #expect(reports.count == 1)
+            let description = try #require(reports.first?["description"] as? String)
+            #expect(description.contains("(S//REL TO USA, GBR)"))
+            #expect(description.contains("Checkpoint Charlie"))
+            #expect(!reply.text.contains("ministry"))
+            #expect(objects.contains { $0["type"] as? String == "identity" })
+            #expect(objects.contains { $0["type"] as? String == "marking-definition" })
+            // A GBR member without SECRET clearance gets nothing of it.
+            let low = try await w.taxii("/tearline/collections/\(received)/objects/", as: "gbr-analyst-confidential")
+            #expect(low.objects("objects").filter { $0["type"] as? String == "report" }.isEmpty)
+            // The originator's analyst sees the whole report in USA's holdings.
+            let holdings = try await w.collectionId("Holdings of USA", as: "usa-releaser")
+            let own = try await w.taxii("/tearline/collections/\(holdings)/objects/?match[type]=report", as: "usa-releaser")
+            #expect(own.text.contains("ministry"))
+            // Reading through TAXII is audited as reading the release.
+            let audit = try await w.audit(as: "gbr-security", "?action=release.read")
+            #expect(!audit.isEmpty)
+            // Generated objects are not deleted over TAXII.
+            let reportId = try #require(reports.first?["id"] as? String)
+            #expect(try await w.taxii(.delete, "/tearline/collections/\(received)/objects/\(reportId)/", as: "gbr-analyst-secret").code == 403)
+        }
+    }
+}
