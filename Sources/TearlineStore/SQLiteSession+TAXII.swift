@@ -9,12 +9,12 @@ extension SQLiteSession: TAXIIRepository {
             VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, '', ?, ?)
             """)
         try insert.execute(arguments: [
-            UUID().uuidString.lowercased(), MigrationV7.defaultRoot, TAXIICollectionKind.holdings.rawValue, organization,
+            TAXIICollectionKind.holdings.collectionId(organization: organization), MigrationV7.defaultRoot, TAXIICollectionKind.holdings.rawValue, organization,
             "Holdings of \(organization)", "The reports of \(organization) and the STIX objects its members posted, as each reader may read them.",
             organization, organization, "UNCLASSIFIED//TLP:AMBER+STRICT", now,
         ])
         try insert.execute(arguments: [
-            UUID().uuidString.lowercased(), MigrationV7.defaultRoot, TAXIICollectionKind.received.rawValue, organization,
+            TAXIICollectionKind.received.collectionId(organization: organization), MigrationV7.defaultRoot, TAXIICollectionKind.received.rawValue, organization,
             "Releases received by \(organization)", "The releases partners made to \(organization), as each reader may read them.",
             organization, "", "UNCLASSIFIED//TLP:AMBER+STRICT", now,
         ])

@@ -1,4 +1,5 @@
 import Foundation
+import TearlineCore
 
 /// A TAXII API root.
 public struct TAXIIApiRootRecord: Sendable, Hashable {
@@ -25,6 +26,12 @@ public enum TAXIICollectionKind: String, Sendable, Hashable {
     case holdings
     /// The releases an organisation received, as STIX.
     case received
+
+    /// The id of an organisation's holdings or received collection: a UUIDv5 of the kind and the
+    /// organisation, so that a partner's node can name the collection without asking.
+    public func collectionId(organization: String) -> String {
+        STIXIdentifier.uuid5(namespace: STIXIdentifier.tearlineNamespace, name: "\(rawValue):\(organization)")
+    }
 }
 
 /// A TAXII collection. Holdings and received collections belong to one organisation; community

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import TearlineCore
 import TearlineServer
 import Testing
 
@@ -218,12 +219,18 @@ struct TAXIIServerTests {
         try await withWorld { w in
             let id = try await w.createCommunity(readers: ["USA", "GBR"], writers: ["USA", "GBR"])
             let object = indicator(3, tlp: "GREEN")
-            _ = try await w.taxii(.post, "/tearline/collections/\(id)/objects/", as: "usa-analyst", objects: [object])
+            let newer = indicator(3, tlp: "GREEN", modified: "2026-03-01T00:00:00.000Z")
+            _ = try await w.taxii(.post, "/tearline/collections/\(id)/objects/", as: "usa-analyst", objects: [object, newer])
             let url = "/tearline/collections/\(id)/objects/\(object["id"] as! String)/"
             #expect(try await w.taxii(.delete, url, as: "gbr-analyst-secret").code == 403)
             #expect(try await w.taxii(url, as: "gbr-analyst-secret").code == 200)
+            // match[version] deletes just those versions; without it, every version goes.
+            #expect(try await w.taxii(.delete, url + "?match[version]=first", as: "usa-analyst").code == 200)
+            #expect(try await w.taxii(url + "versions/", as: "usa-analyst").strings("versions") == ["2026-03-01T00:00:00.000Z"])
+            _ = try await w.taxii(.post, "/tearline/collections/\(id)/objects/", as: "usa-analyst", objects: [object])
             #expect(try await w.taxii(.delete, url, as: "usa-analyst").code == 200)
             #expect(try await w.taxii(url, as: "usa-analyst").code == 404)
+            #expect(try await w.taxii(url + "versions/", as: "usa-analyst").code == 404)
             #expect(try await w.taxii(.delete, url, as: "usa-analyst").code == 404)
         }
     }
@@ -282,6 +289,36 @@ struct TAXIIServerTests {
             // Generated objects are not deleted over TAXII.
             let reportId = try #require(reports.first?["id"] as? String)
             #expect(try await w.taxii(.delete, "/tearline/collections/\(received)/objects/\(reportId)/", as: "gbr-analyst-secret").code == 403)
+        }
+    }
+
+    /// Objects marked with Tearline's marking extension carry classification and REL TO across.
+    @Test func classifiedObjectsCrossOnlyWhereTheRuleLetsThem() async throws {
+        try await withWorld { w in
+            let id = try await w.createCommunity(readers: ["USA", "GBR", "DEU", "FRA"], writers: ["USA", "GBR"])
+            let secret = try Marking.parse("SECRET//REL TO USA, GBR")
+            let definition = try #require(try JSONSerialization.jsonObject(with: Data(JSONValue.object(STIXMarkings.definition(for: secret)).serialized().utf8)) as? [String: Any])
+            let object = indicator(11, tlp: nil, extra: ["object_marking_refs": [STIXMarkings.definitionID(for: secret)]])
+            let status = try await w.taxii(.post, "/tearline/collections/\(id)/objects/", as: "usa-analyst", objects: [definition, object])
+            #expect(status.int("success_count") == 2, "\(status)")
+            let url = "/tearline/collections/\(id)/objects/\(object["id"] as! String)/"
+            #expect(try await w.taxii(url, as: "usa-analyst").code == 200)
+            #expect(try await w.taxii(url, as: "gbr-analyst-secret").code == 200)
+            // Below the clearance, outside REL TO (DEU), or without a partnership (FRA): it does not exist.
+            #expect(try await w.taxii(url, as: "gbr-analyst-confidential").code == 404)
+            #expect(try await w.taxii(url, as: "deu-analyst").code == 404)
+            #expect(try await w.taxii(url, as: "fra-releaser").code == 404)
+            // Lowering trust below SECRET hides it at once.
+            try await w.setPartnership("USA", "GBR", ["trustLevel": "low"], as: "usa-senior")
+            #expect(try await w.taxii(url, as: "gbr-analyst-secret").code == 404)
+            // Nobody posts above their own clearance.
+            let high = indicator(12, tlp: nil, extra: ["object_marking_refs": [STIXMarkings.definitionID(for: secret)]])
+            let refused = try await w.taxii(.post, "/tearline/collections/\(id)/objects/", as: "gbr-analyst-confidential", objects: [definition, high])
+            #expect(refused.int("failure_count") == 1)
+            #expect((refused.objects("failures").first?["message"] as? String)?.contains("above what you may read") == true)
+            // A Tearline marking whose definition is not in the envelope is refused: the node cannot read it.
+            let orphan = indicator(13, tlp: nil, extra: ["object_marking_refs": [STIXMarkings.definitionID(for: secret)]])
+            #expect(try await w.taxii(.post, "/tearline/collections/\(id)/objects/", as: "usa-analyst", objects: [orphan]).int("failure_count") == 1)
         }
     }
 }

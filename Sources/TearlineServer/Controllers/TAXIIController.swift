@@ -69,7 +69,11 @@ struct TAXIIController<Context: RequestContext>: Sendable {
         }
         router.delete("/:root/collections/:collection/objects/:object/") { request, context in
             try await handle(request) { caller in
-                let filter = try TAXIIFilter(request.uri, allowed: ["match[version]", "match[spec_version]"])
+                var filter = try TAXIIFilter(request.uri, allowed: ["match[version]", "match[spec_version]"])
+                // why: a DELETE without match[version] removes every version (TAXII 2.1 §5.7).
+                if !request.uri.queryParameters.contains(where: { ($0.key.removingPercentEncoding ?? String($0.key)) == "match[version]" }) {
+                    filter.versions = [.all]
+                }
                 try await service.taxiiDelete(root: try Self.root(context), collection: try Self.param(context, "collection"),
                                               objectId: try Self.objectId(context), filter: filter, by: caller)
                 return Response(status: .ok, headers: [.contentType: TAXIIMedia.taxii])
