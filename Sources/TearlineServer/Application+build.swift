@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdTLS
 import Logging
 
 /// Where the committed OpenAPI document is served from.
@@ -38,10 +39,14 @@ public func buildRouter(service: TearlineService) -> Router<BasicRequestContext>
     return router
 }
 
-/// Builds the Hummingbird application on the given host and port.
-public func buildApplication(service: TearlineService, host: String, port: Int, logger: Logger) -> some ApplicationProtocol {
+/// Builds the Hummingbird application on the given host and port; with `tls`, it serves HTTPS
+/// (see `NodeTLS.serverConfiguration`), otherwise plain HTTP.
+public func buildApplication(
+    service: TearlineService, host: String, port: Int, logger: Logger, tls: TLSChannelConfiguration? = nil
+) throws -> some ApplicationProtocol {
     Application(
         router: buildRouter(service: service),
+        server: try tls.map { try .tls(.http1(), configuration: $0) } ?? .http1(),
         configuration: .init(address: .hostname(host, port: port), serverName: "Tearline"),
         logger: logger)
 }

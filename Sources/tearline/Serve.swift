@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Hummingbird
+import HummingbirdTLS
 import Logging
 import TearlineCore
 import TearlineServer
@@ -32,11 +33,40 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The throttle window, in seconds.")
     var throttleWindow: Int = Int(ThrottleLimits.standard.window / 1000)
 
+    @Option(help: "Serve HTTPS with this PEM certificate (chain), e.g. from `tearline pki node`.")
+    var tlsCert: String?
+
+    @Option(help: "The PEM private key of --tls-cert (mode 0600).")
+    var tlsKey: String?
+
+    @Option(help: "Require client certificates that chain to this PEM CA (mutual TLS).")
+    var tlsClientCa: String?
+
+    @Option(help: "Admit only client certificates with this key pin (sha256/…, from `tearline pki pin`); repeatable.")
+    var peerPin: [String] = []
+
     func validate() throws {
         for (name, value) in [("--throttle-reads", throttleReads), ("--throttle-search-results", throttleSearchResults),
                               ("--throttle-exports", throttleExports), ("--throttle-denials", throttleDenials),
                               ("--throttle-window", throttleWindow)] where value < 1 {
             throw ValidationError("\(name) must be at least 1.")
+        }
+        if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together.") }
+        if tlsClientCa != nil, tlsCert == nil { throw ValidationError("--tls-client-ca needs --tls-cert and --tls-key.") }
+        if !peerPin.isEmpty, tlsClientCa == nil { throw ValidationError("--peer-pin needs --tls-client-ca.") }
+        for pin in peerPin {
+            do { _ = try SPKIPin(pin) } catch { throw ValidationError("\(error)") }
+        }
+    }
+
+    /// The TLS configuration the options ask for, or nil for plain HTTP.
+    func tlsConfiguration(logger: Logger) throws -> TLSChannelConfiguration? {
+        guard let tlsCert, let tlsKey else { return nil }
+        do {
+            return try NodeTLS.serverConfiguration(
+                certificatePath: tlsCert, keyPath: tlsKey, clientCAPath: tlsClientCa, peerPins: try peerPin.map { try SPKIPin($0) }, logger: logger)
+        } catch {
+            throw ValidationError("\(error)")
         }
     }
 
@@ -46,6 +76,7 @@ struct Serve: AsyncParsableCommand {
         let limits = ThrottleLimits(
             distinctReads: throttleReads, searchResults: throttleSearchResults, exports: throttleExports,
             deniedReads: throttleDenials, window: Int64(throttleWindow) * 1000)
+        let tls = try tlsConfiguration(logger: logger)
         let service = try store.open(limits: limits)
         // why: the node-admin credential is shown once, through a file only the operator can read.
         let path = store.adminTokenPath
@@ -57,7 +88,11 @@ struct Serve: AsyncParsableCommand {
         if created != nil {
             logger.notice("node-admin credential created; read it once with `tearline admin token --db \(store.db)`")
         }
-        let app = buildApplication(service: service, host: host, port: port, logger: logger)
+        if tls != nil {
+            let clients = tlsClientCa == nil ? "none" : "required, \(peerPin.isEmpty ? "any from the CA" : "\(peerPin.count) pinned")"
+            logger.notice("serving HTTPS; client certificates: \(clients)")
+        }
+        let app = try buildApplication(service: service, host: host, port: port, logger: logger, tls: tls)
         try await app.runService()
     }
 }
