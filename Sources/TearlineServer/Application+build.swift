@@ -11,8 +11,9 @@ public enum OpenAPIDocument {
     }
 }
 
-/// Builds the router with every route of the API.
-public func buildRouter(service: TearlineService) -> Router<BasicRequestContext> {
+/// Builds the router with every route of the API. `scheme` is how clients reach the server
+/// (`https` behind TLS): TAXII discovery lists absolute URLs.
+public func buildRouter(service: TearlineService, scheme: String = "http") -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
     router.add(middleware: ProblemMiddleware())
     let auth = Authenticator(service: service)
@@ -35,7 +36,7 @@ public func buildRouter(service: TearlineService) -> Router<BasicRequestContext>
     FeedbackController(service: service, auth: auth).register(on: router)
     TrustController(service: service, auth: auth).register(on: router)
     LedgerController(service: service, auth: auth).register(on: router)
-    TAXIIController(service: service, auth: auth).register(on: router)
+    TAXIIController(service: service, auth: auth, scheme: scheme).register(on: router)
     return router
 }
 
@@ -45,7 +46,7 @@ public func buildApplication(
     service: TearlineService, host: String, port: Int, logger: Logger, tls: TLSChannelConfiguration? = nil
 ) throws -> some ApplicationProtocol {
     Application(
-        router: buildRouter(service: service),
+        router: buildRouter(service: service, scheme: tls == nil ? "http" : "https"),
         server: try tls.map { try .tls(.http1(), configuration: $0) } ?? .http1(),
         configuration: .init(address: .hostname(host, port: port), serverName: "Tearline"),
         logger: logger)

@@ -10,11 +10,13 @@ import TearlineStore
 struct TAXIIController<Context: RequestContext>: Sendable {
     let service: TearlineService
     let auth: Authenticator
+    /// `http`, or `https` when the server runs TLS.
+    let scheme: String
 
     func register(on router: Router<Context>) {
         router.get("/taxii2/") { request, _ in
             try await handle(request) { caller in
-                TAXIIMedia.response(try await service.taxiiDiscovery(by: caller, base: Self.base(request)))
+                TAXIIMedia.response(try await service.taxiiDiscovery(by: caller, base: Self.base(request, scheme: scheme)))
             }
         }
         router.get("/:root/") { request, context in
@@ -167,9 +169,9 @@ struct TAXIIController<Context: RequestContext>: Sendable {
     }
 
     /// The server's own address as the client reached it, for the absolute URLs discovery lists.
-    private static func base(_ request: Request) -> String {
+    private static func base(_ request: Request, scheme: String) -> String {
         let host = request.head.authority ?? "localhost"
         let safe = host.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || [0x2E, 0x2D, 0x3A, 0x5B, 0x5D].contains($0) }
-        return "http://" + (safe && !host.isEmpty ? host : "localhost")
+        return scheme + "://" + (safe && !host.isEmpty ? host : "localhost")
     }
 }
