@@ -321,4 +321,50 @@ struct TAXIIServerTests {
             #expect(try await w.taxii(.post, "/tearline/collections/\(id)/objects/", as: "usa-analyst", objects: [orphan]).int("failure_count") == 1)
         }
     }
+
+    /// TAXII listings count towards the listing throttle: the crossing request gets a TAXII 429 with no objects.
+    @Test func bulkListingOverTAXIIIsThrottled() async throws {
+        let limits = ThrottleLimits(distinctReads: 300, searchResults: 5, exports: 50, deniedReads: 30, window: 3_600_000)
+        try await withWorld(limits: limits) { w in
+            let id = try await w.createCommunity(readers: ["USA"], writers: ["USA"])
+            _ = try await w.taxii(.post, "/tearline/collections/\(id)/objects/", as: "usa-analyst", objects: (1...4).map { indicator($0, tlp: "GREEN") })
+            let base = "/tearline/collections/\(id)/objects/"
+            #expect(try await w.taxii(base, as: "usa-analyst").objects("objects").count == 4)
+            let refused = try await w.taxii(base, as: "usa-analyst")
+            #expect(refused.code == 429)
+            #expect(refused.contentType == taxiiType)
+            #expect(refused.headers[.retryAfter] != nil)
+            #expect(!refused.text.contains("indicator--"))
+            // Once throttled, even a manifest or a single object is refused.
+            #expect(try await w.taxii("/tearline/collections/\(id)/manifest/", as: "usa-analyst").code == 429)
+            #expect(try await w.taxii(base + "\(indicator(1, tlp: nil)["id"] as! String)/", as: "usa-analyst").code == 429)
+        }
+    }
+
+    /// A suspended member posts nothing, and reads nothing, over TAXII.
+    @Test func suspendedMembersNeitherPostNorRead() async throws {
+        try await withWorld { w in
+            let id = try await w.createCommunity(readers: ["USA"], writers: ["USA"])
+            _ = try await w.taxii(.post, "/tearline/collections/\(id)/objects/", as: "usa-releaser", objects: [indicator(1, tlp: "GREEN")])
+            _ = try await w.service.updateMember(id: w.id("usa-analyst"), .init(status: "suspended"), by: .nodeAdmin)
+            #expect(try await w.taxii(.post, "/tearline/collections/\(id)/objects/", as: "usa-analyst", objects: [indicator(2, tlp: "GREEN")]).code == 403)
+            let listed = try await w.taxii("/tearline/collections/\(id)/objects/", as: "usa-analyst")
+            #expect(listed.objects("objects").isEmpty, "\(listed)")
+        }
+    }
+
+    @Test func anOversizedOrMalformedBodyIsRefusedWithoutWriting() async throws {
+        try await withWorld { w in
+            let id = try await w.createCommunity(readers: ["USA"], writers: ["USA"])
+            let url = "/tearline/collections/\(id)/objects/"
+            let big = String(repeating: "x", count: 10 * 1024 * 1024 + 1)
+            var headers: HTTPFields = [.accept: taxiiType, .contentType: taxiiType]
+            headers[.authorization] = "Bearer \(w.token("usa-analyst"))"
+            #expect(try await w.send(.post, url, as: nil, raw: big, headers: headers, contentType: taxiiType).code == 413)
+            let malformed = try await w.send(.post, url, as: nil, raw: "{\"objects\": [", headers: headers, contentType: taxiiType)
+            #expect(malformed.code == 400)
+            #expect(malformed.contentType == taxiiType)
+            #expect(try await w.taxii(url, as: "usa-analyst").objects("objects").isEmpty)
+        }
+    }
 }

@@ -25,10 +25,7 @@ extension TearlineService {
             switch try self.readableCollection(s, root: root, id: id, caller: caller, now: now, action: action) {
             case .failure(let p): return .failure(p)
             case .success(let (c, access, member)):
-                let decider = SharedReadDecider(session: s, member: member, collection: c, access: access)
-                let generated = try self.generatedItems(s, collection: c, member: member, filter: filter)
-                let pager = TAXIIPager(session: s, decider: decider, filter: filter, generated: generated, includeStored: c.kind != .received)
-                var (items, more) = try pager.page(limit: filter.limit)
+                var (items, more, withheld) = try self.readablePage(s, collection: c, access: access, member: member, filter: filter)
                 if let objectId, items.isEmpty {
                     try s.appendAudit(.by(caller, at: now, action: action, object: objectId, concerns: c.id, decision: .deny(.noAccessPath)))
                     if let refusal = try self.countDenial(s, member, caller: caller, now: now, action: action, object: objectId) { return .failure(refusal) }
@@ -41,7 +38,7 @@ extension TearlineService {
                 }
                 if let problem = try self.renderGenerated(s, &items, kind: c.kind, member: member, caller: caller, now: now) { return .failure(problem) }
                 try s.appendAudit(.by(caller, at: now, action: action, object: objectId ?? c.id, concerns: objectId == nil ? nil : c.id, decision: .allow,
-                                      detail: "collection=\(c.id) results=\(items.count) withheld=\(decider.withheld)"))
+                                      detail: "collection=\(c.id) results=\(items.count) withheld=\(withheld)"))
                 var w = JSONWriter(capacity: 256 + items.reduce(0) { $0 + ($1.body?.count ?? 0) })
                 w.raw("{")
                 w.key("more", first: true); w.bool(more)
@@ -71,10 +68,7 @@ extension TearlineService {
             switch try self.readableCollection(s, root: root, id: id, caller: caller, now: now, action: action) {
             case .failure(let p): return .failure(p)
             case .success(let (c, access, member)):
-                let decider = SharedReadDecider(session: s, member: member, collection: c, access: access)
-                let generated = try self.generatedItems(s, collection: c, member: member, filter: filter)
-                let pager = TAXIIPager(session: s, decider: decider, filter: filter, generated: generated, includeStored: c.kind != .received)
-                let (items, more) = try pager.page(limit: filter.limit)
+                let (items, more, withheld) = try self.readablePage(s, collection: c, access: access, member: member, filter: filter)
                 if let objectId, items.isEmpty {
                     try s.appendAudit(.by(caller, at: now, action: action, object: objectId, concerns: c.id, decision: .deny(.noAccessPath)))
                     return .failure(.notFound("object"))
@@ -83,7 +77,7 @@ extension TearlineService {
                     return .failure(try self.refuseCrossing(kind, s, member, caller: caller, now: now, action: action, object: c.id))
                 }
                 try s.appendAudit(.by(caller, at: now, action: action, object: objectId ?? c.id, decision: .allow,
-                                      detail: "collection=\(c.id) results=\(items.count) withheld=\(decider.withheld)"))
+                                      detail: "collection=\(c.id) results=\(items.count) withheld=\(withheld)"))
                 var w = JSONWriter(capacity: 128 + items.count * 160)
                 w.raw("{")
                 w.key("more", first: true); w.bool(more)
@@ -108,6 +102,18 @@ extension TearlineService {
                 return .success(TAXIIBody(bytes: w.bytes, firstAdded: items.first?.descriptor.dateAdded, lastAdded: items.last?.descriptor.dateAdded))
             }
         }
+    }
+
+    /// One page of what the member may read of a collection: stored and generated objects in
+    /// collection order, and how many stored objects the rule withheld on the way.
+    func readablePage(
+        _ s: any StoreSession, collection c: TAXIICollectionRecord, access: TAXIIAccess, member: MemberRecord, filter: TAXIIFilter
+    ) throws -> (items: [TAXIIItem], more: Bool, withheld: Int) {
+        let decider = SharedReadDecider(session: s, member: member, collection: c, access: access)
+        let generated = try generatedItems(s, collection: c, member: member, filter: filter)
+        let pager = TAXIIPager(session: s, decider: decider, filter: filter, generated: generated, includeStored: c.kind != .received)
+        let (items, more) = try pager.page(limit: filter.limit)
+        return (items, more, decider.withheld)
     }
 
     /// Loads a collection the caller may read: 404 when it may not see it, 403 when it may only write.
@@ -137,10 +143,7 @@ extension TearlineService {
                 var all = filter
                 all.ids = [objectId]
                 all.limit = TAXIIFilter.maxLimit
-                let decider = SharedReadDecider(session: s, member: member, collection: c, access: access)
-                let generated = try self.generatedItems(s, collection: c, member: member, filter: all)
-                let pager = TAXIIPager(session: s, decider: decider, filter: all, generated: generated, includeStored: c.kind != .received)
-                let (items, _) = try pager.page(limit: all.limit)
+                let (items, _, _) = try self.readablePage(s, collection: c, access: access, member: member, filter: all)
                 guard !items.isEmpty else {
                     try s.appendAudit(.by(caller, at: now, action: action, object: objectId, concerns: c.id, decision: .deny(.noAccessPath)))
                     return .failure(.notFound("object"))
