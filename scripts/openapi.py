@@ -37,7 +37,7 @@ schemas = {
         "no-access-path", "release-revoked", "partnership-suspended", "portion-not-released", "trust-ceiling",
         "clearance", "compartments", "need-to-know", "member-throttled", "member-suspended", "no-partnership",
         "sources-and-methods", "noforn", "not-rel-to", "orcon-not-approved", "tlp-red", "self-release",
-        "third-party-rule", "role-required", "marking-above-author"]},
+        "third-party-rule", "role-required", "marking-above-author", "bad-signature"]},
     "Withheld": obj({"index": I, "reasons": arr(ref("DenialReason"))}, ["index", "reasons"]),
     "CreateOrganization": obj({"id": {"type": "string", "pattern": "^[A-Z][A-Z0-9-]{0,15}$"}, "name": S,
                                "kind": {"type": "string", "enum": ["state", "agency", "international"]}},
@@ -207,6 +207,23 @@ schemas = {
     "TraceResult": obj({"observed": I, "scored": I, "best": ref("TraceCandidate"), "runnerUp": ref("TraceCandidate")},
                        ["observed", "scored"]),
     "Health": obj({"status": S}, ["status"]),
+    "FederationExchange": obj({
+        "organization": {"type": "string", "description": "The organisation the calling node acts for; its node key must be pinned for it here."},
+        "receipts": arr(obj({"seq": I, "at": I, "actor": S, "action": {"type": "string", "description": "A release.* action."},
+                             "release": S, "decision": {"type": "string", "enum": ["allow", "deny"]}, "reasons": arr(S), "detail": S},
+                            ["seq", "at", "action", "release", "decision", "reasons"])),
+        "feedback": arr(obj({"id": S, "release": S, "verdict": {"type": "string", "enum": ["confirmed", "partly-confirmed", "refuted", "cannot-judge"]},
+                             "note": S, "at": I}, ["id", "release", "verdict", "at"])),
+        "consentRequests": arr(obj({"id": S, "release": S, "target": S, "requestedBy": S, "at": I}, ["id", "release", "target", "requestedBy", "at"])),
+        "refused": arr(obj({"release": S, "reason": S}, ["release", "reason"])),
+    }, ["organization", "receipts", "feedback", "consentRequests", "refused"]),
+    "FederationExchangeReply": obj({
+        "partnerships": arr(obj({"originator": S, "status": {"type": "string", "enum": ["active", "suspended"]}, "trust": S},
+                                ["originator", "status", "trust"])),
+        "revoked": arr(obj({"release": S, "at": I}, ["release", "at"])),
+        "consentDecisions": arr(obj({"id": S, "status": {"type": "string", "enum": ["granted", "denied"]}, "resultingRelease": S, "at": I},
+                                    ["id", "status"])),
+    }, ["partnerships", "revoked", "consentDecisions"]),
 }
 
 def problem(desc):
@@ -519,6 +536,19 @@ paths.update({
         "taxiiManifest", [ROOT, COLL] + FILTERS)},
 })
 
+paths["/federation/v1/exchange"] = {"post": {
+    "summary": "A partner node sends back access receipts, feedback, consent requests and refused releases for its organisation, "
+               "and gets the originators' partnership status, revocations and consent decisions. All items are applied, or none.",
+    "operationId": "federationExchange", "tags": ["federation"], "security": [{"node": []}],
+    "requestBody": body("FederationExchange"),
+    "responses": {"200": ok(ref("FederationExchangeReply")), "400": E400, "401": problem("Not over mutual TLS with a node certificate."),
+                  "404": problem("The presented node key is not pinned for that organisation."), "409": E409, "413": E413, "415": E415}}}
+paths["/{root}/collections/{collection}/objects"]["get"]["description"] = (
+    "A partner node that presents, over mutual TLS and without an Authorization header, a node key pinned for organisation X "
+    "may read X's `Releases received by X` collection: releases from organisations hosted here, oldest first, each a STIX report "
+    "whose Tearline extension carries the originator-signed canonical content (`release.content`, base64) and its Ed25519 `signature`. "
+    "It pages with `limit` and `next` only.")
+
 # The grant body is optional: without it, every covered report is granted.
 paths["/v1/access-requests/{id}/grant"]["post"]["requestBody"]["required"] = False
 
@@ -532,7 +562,8 @@ document = {
     "paths": paths,
     "components": {"schemas": schemas,
                    "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "Member or node-admin API token."},
-                                       "basic": {"type": "http", "scheme": "basic", "description": "A member's login and password (TAXII clients)."}}},
+                                       "basic": {"type": "http", "scheme": "basic", "description": "A member's login and password (TAXII clients)."},
+                                       "node": {"type": "mutualTLS", "description": "A partner node's certificate, chained to its CA and pinned for its organisation."}}},
 }
 
 out = pathlib.Path(__file__).resolve().parent.parent / "Sources/TearlineServer/Resources/openapi.json"

@@ -49,6 +49,10 @@ public struct DenialReasons: OptionSet, Sendable, Hashable {
     /// The member may not author a portion above their own clearance or compartments.
     public static let markingAboveAuthor = DenialReasons(rawValue: 1 << 19)
 
+    // Federation.
+    /// A release from a partner node whose originator's signature does not verify.
+    public static let badSignature = DenialReasons(rawValue: 1 << 20)
+
     /// Every reason with its stable code, in a fixed order.
     public static let catalogue: [(DenialReasons, String)] = [
         (.noAccessPath, "no-access-path"),
@@ -71,6 +75,7 @@ public struct DenialReasons: OptionSet, Sendable, Hashable {
         (.thirdPartyRule, "third-party-rule"),
         (.roleRequired, "role-required"),
         (.markingAboveAuthor, "marking-above-author"),
+        (.badSignature, "bad-signature"),
     ]
 
     /// The stable codes of the reasons in this set.

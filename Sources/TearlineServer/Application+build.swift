@@ -13,8 +13,8 @@ public enum OpenAPIDocument {
 
 /// Builds the router with every route of the API. `scheme` is how clients reach the server
 /// (`https` behind TLS): TAXII discovery lists absolute URLs.
-public func buildRouter(service: TearlineService, scheme: String = "http") -> Router<BasicRequestContext> {
-    let router = Router(context: BasicRequestContext.self)
+public func buildRouter(service: TearlineService, scheme: String = "http") -> Router<TearlineRequestContext> {
+    let router = Router(context: TearlineRequestContext.self)
     router.add(middleware: ProblemMiddleware())
     let auth = Authenticator(service: service)
     let openAPI = OpenAPIDocument.data() ?? Data("{}".utf8)
@@ -37,6 +37,7 @@ public func buildRouter(service: TearlineService, scheme: String = "http") -> Ro
     TrustController(service: service, auth: auth).register(on: router)
     LedgerController(service: service, auth: auth).register(on: router)
     TAXIIController(service: service, auth: auth, scheme: scheme).register(on: router)
+    FederationController(service: service).register(on: router)
     return router
 }
 

@@ -40,14 +40,14 @@ enum ListColumn {
 }
 
 /// An opaque pagination cursor over (createdAt, id), newest first.
-enum Cursor {
-    static func encode(createdAt: Int64, id: String) -> String {
+public enum Cursor {
+    public static func encode(createdAt: Int64, id: String) -> String {
         Data("\(createdAt):\(id)".utf8).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")
     }
 
-    static func decode(_ cursor: String) throws -> (createdAt: Int64, id: String) {
+    public static func decode(_ cursor: String) throws -> (createdAt: Int64, id: String) {
         var base64 = cursor.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         while base64.count % 4 != 0 { base64 += "=" }
         guard let data = Data(base64Encoded: base64), let text = String(data: data, encoding: .utf8),

@@ -193,6 +193,9 @@ public final class SQLiteStore: TearlineStore {
         migrator.registerMigration("v7-taxii") { db in
             try MigrationV7.run(db, now: Int64((Date().timeIntervalSince1970 * 1000).rounded()))
         }
+        migrator.registerMigration("v8-federation") { db in
+            try MigrationV8.run(db)
+        }
         return migrator
     }
 }

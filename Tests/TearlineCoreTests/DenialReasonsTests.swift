@@ -8,7 +8,7 @@ struct DenialReasonsTests {
             "no-access-path", "release-revoked", "partnership-suspended", "portion-not-released", "trust-ceiling",
             "clearance", "compartments", "need-to-know", "member-throttled", "member-suspended",
             "no-partnership", "sources-and-methods", "noforn", "not-rel-to", "orcon-not-approved", "tlp-red",
-            "self-release", "third-party-rule", "role-required", "marking-above-author",
+            "self-release", "third-party-rule", "role-required", "marking-above-author", "bad-signature",
         ])
     }
 

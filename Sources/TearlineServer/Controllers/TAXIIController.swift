@@ -7,7 +7,7 @@ import TearlineStore
 
 /// The TAXII 2.1 server: discovery, API roots, collections, objects, manifests, versions and
 /// status. Errors are TAXII error messages; members authenticate with a bearer token or HTTP Basic.
-struct TAXIIController<Context: RequestContext>: Sendable {
+struct TAXIIController<Context: PeerAwareRequestContext>: Sendable {
     let service: TearlineService
     let auth: Authenticator
     /// `http`, or `https` when the server runs TLS.
@@ -40,7 +40,8 @@ struct TAXIIController<Context: RequestContext>: Sendable {
             }
         }
         router.get("/:root/collections/:collection/objects/") { request, context in
-            try await handle(request) { caller in
+            if request.headers[.authorization] == nil, let response = try await peerObjects(request, context) { return response }
+            return try await handle(request) { caller in
                 let filter = try TAXIIFilter(request.uri, allowed: Self.objectFilters)
                 let body = try await service.taxiiObjects(root: try Self.root(context), collection: try Self.param(context, "collection"), filter: filter, by: caller)
                 return Self.paged(body)
@@ -96,6 +97,39 @@ struct TAXIIController<Context: RequestContext>: Sendable {
                 let body = try await service.taxiiManifest(root: try Self.root(context), collection: try Self.param(context, "collection"), filter: filter, by: caller)
                 return Self.paged(body)
             }
+        }
+    }
+
+    /// A partner node pulling the releases made to its organisation: no Authorization header, a
+    /// client certificate pinned for the organisation whose `Releases received by` collection it
+    /// reads. Anything else is nil, and the request is handled like any other (401).
+    private func peerObjects(_ request: Request, _ context: Context) async throws -> Response? {
+        guard let pin = await context.clientPin(),
+              let peer = try await service.federationPeer(root: try Self.root(context), collection: try Self.param(context, "collection"), pin: pin) else {
+            return nil
+        }
+        do {
+            guard TAXIIMedia.accepts(request.headers[.accept]) else {
+                throw TAXIIError(status: 406, title: "Not acceptable", description: "This server answers with \(TAXIIMedia.taxii).")
+            }
+            var limit = TearlineService.federationMaxLimit
+            var next: String?
+            for (rawKey, rawValue) in request.uri.queryParameters {
+                let key = String(rawKey).removingPercentEncoding ?? String(rawKey)
+                let value = String(rawValue).removingPercentEncoding ?? String(rawValue)
+                switch key {
+                case "limit":
+                    guard let n = Int(value), n > 0 else { throw TAXIIError(status: 400, title: "Bad request", description: "limit must be a positive integer.") }
+                    limit = n
+                case "next": next = value
+                default: throw TAXIIError(status: 400, title: "Bad request", description: "A partner node pages with limit and next only.")
+                }
+            }
+            return Self.paged(try await service.federationObjects(peer: peer, next: next, limit: limit))
+        } catch let error as TAXIIError {
+            return error.response()
+        } catch let problem as Problem {
+            return TAXIIError(problem).response()
         }
     }
 

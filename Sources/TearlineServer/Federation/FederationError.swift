@@ -17,6 +17,8 @@ public enum FederationError: Error, CustomStringConvertible, Equatable {
     case incompleteResponse
     case responseTooLarge(limit: Int)
     case peerRejected(String)
+    case noURL(String)
+    case partnerAnswered(Int, String)
 
     public var description: String {
         switch self {
@@ -37,6 +39,8 @@ public enum FederationError: Error, CustomStringConvertible, Equatable {
         case .incompleteResponse: "the partner closed the connection, or the request timed out, before the response ended"
         case .responseTooLarge(let limit): "the partner's response exceeded \(limit) bytes"
         case .peerRejected(let reason): "the partner's certificate was refused: \(reason)"
+        case .noURL(let organization): "no URL is registered for \(organization)'s node: tearline federation peer --url"
+        case .partnerAnswered(let status, let text): "the partner's node answered \(status): \(text)"
         }
     }
 }

@@ -23,7 +23,10 @@ extension TearlineService {
                 guard input.recipient != member.organization else {
                     return .badRequest("recipient is the caller's own organisation.")
                 }
-                guard try s.organization(id: input.recipient) != nil else {
+                // why: for a partner hosted on another node, the originator's node judges the third party; it may know it when we do not.
+                let remote = try s.organization(id: release.originator)?.isRemote ?? false
+                let targetKnown = try s.organization(id: input.recipient) != nil
+                guard remote || targetKnown else {
                     return .badRequest("recipient \"\(input.recipient)\" is not an organisation on this node.")
                 }
                 let request = ConsentRequestRecord(
@@ -38,7 +41,8 @@ extension TearlineService {
                                           detail: "release=\(release.id) target=\(input.recipient)", now: now)
                 }
                 var problem = Problem.forbidden(
-                    "A release may not be passed on without the originator's consent. A consent request has gone to \(release.originator).",
+                    "A release may not be passed on without the originator's consent. A consent request has gone to \(release.originator)"
+                        + (remote ? ", by its node on the next exchange." : "."),
                     reasons: decision.reasons)
                 problem.type = "third-party-rule"
                 problem.extra = ["consentRequestId": consentId]

@@ -72,7 +72,11 @@ extension TearlineService {
             case .nodeAdmin: true
             case .member(let m): m.organization == organization && m.has(.admin) && m.status == .active
             }
-            guard try s.organization(id: organization) != nil else { return .failure(.notFound("organisation")) }
+            guard let org = try s.organization(id: organization) else { return .failure(.notFound("organisation")) }
+            // why: a partner hosted on another node has its members there; here it has none who could act for it.
+            guard !org.isRemote else {
+                return .failure(.conflict("\(organization) is hosted on a partner node; its members are created there.", type: "remote-organization"))
+            }
             guard allowed else {
                 try s.appendAudit(.by(caller, at: now, action: "member.create", object: organization, decision: .deny(.roleRequired)))
                 return .failure(.forbidden("Only the node administrator or an admin of \(organization) creates its members.", reasons: .roleRequired))

@@ -202,7 +202,10 @@ extension TearlineService {
             return VerificationResult(id: release.id, kind: "release", originator: release.originator, valid: false, algorithm: "Ed25519",
                                       publicKey: key.base64EncodedString(), signature: release.signature.base64EncodedString(), contentDigest: "")
         }
-        let content = CanonicalContent.release(id: release.id, of: stored.report, to: release.recipient, included: release.portions,
+        // why: a copy received from a partner node may be held under a derived report id; the originator signed its own.
+        var report = stored.report
+        report.id = originatorReportId(report.id)
+        let content = CanonicalContent.release(id: release.id, of: report, to: release.recipient, included: release.portions,
                                                createdAt: release.createdAt)
         return VerificationResult(
             id: release.id, kind: "release", originator: release.originator,

@@ -1,0 +1,124 @@
+import Foundation
+
+/// A partner organisation hosted on another node, as the node administrator registers it.
+public struct PeerInput: Codable, Sendable {
+    public var organization: String
+    public var name: String
+    public var kind: String
+    /// The organisation's Ed25519 public key, base64 (its originator signatures are checked with it).
+    public var publicKey: String
+    /// `https://host:port` of its node; empty when this node only answers it.
+    public var url: String
+    /// `sha256/…` pins of the node's certificate keys.
+    public var pins: [String]
+
+    public init(organization: String, name: String, kind: String, publicKey: String, url: String, pins: [String]) {
+        self.organization = organization
+        self.name = name
+        self.kind = kind
+        self.publicKey = publicKey
+        self.url = url
+        self.pins = pins
+    }
+}
+
+public struct PeerResponse: Codable, Sendable {
+    public var organization: String
+    public var name: String
+    public var url: String
+    public var pins: [String]
+    public var publicKey: String
+}
+
+/// What a recipient node sends back to an originating node: access receipts, feedback, consent
+/// requests and refused releases, for one of its organisations.
+public struct FederationExchangeRequest: StrictDecodable, Encodable {
+    public var organization: String
+    public var receipts: [FederationReceipt]
+    public var feedback: [FederationFeedback]
+    public var consentRequests: [FederationConsentRequest]
+    public var refused: [FederationRefusal]
+
+    public static let schema = KeySchema.object([
+        "organization": .value,
+        "receipts": .array(.fields("seq", "at", "actor", "action", "release", "decision", "reasons", "detail")),
+        "feedback": .array(.fields("id", "release", "verdict", "note", "at")),
+        "consentRequests": .array(.fields("id", "release", "target", "requestedBy", "at")),
+        "refused": .array(.fields("release", "reason")),
+    ])
+}
+
+/// One access event at the recipient node about the originator's release.
+public struct FederationReceipt: Codable, Sendable, Hashable {
+    public var seq: Int64
+    public var at: Int64
+    public var actor: String?
+    public var action: String
+    public var release: String
+    public var decision: String
+    public var reasons: [String]
+    public var detail: String?
+}
+
+public struct FederationFeedback: Codable, Sendable, Hashable {
+    public var id: String
+    public var release: String
+    public var verdict: String
+    public var note: String?
+    public var at: Int64
+}
+
+public struct FederationConsentRequest: Codable, Sendable, Hashable {
+    public var id: String
+    public var release: String
+    public var target: String
+    public var requestedBy: String
+    public var at: Int64
+}
+
+/// A release the recipient node refused on arrival, and why.
+public struct FederationRefusal: Codable, Sendable, Hashable {
+    public var release: String
+    public var reason: String
+}
+
+/// The originating node's answer: the partnerships as it holds them, its revocations and its
+/// consent decisions.
+public struct FederationExchangeReply: Codable, Sendable {
+    public var partnerships: [FederationPartnership]
+    public var revoked: [FederationRevocation]
+    public var consentDecisions: [FederationConsentDecision]
+}
+
+public struct FederationPartnership: Codable, Sendable, Hashable {
+    public var originator: String
+    public var status: String
+    public var trust: String
+}
+
+public struct FederationRevocation: Codable, Sendable, Hashable {
+    public var release: String
+    public var at: Int64
+}
+
+public struct FederationConsentDecision: Codable, Sendable, Hashable {
+    public var id: String
+    public var status: String
+    public var resultingRelease: String?
+    public var at: Int64?
+}
+
+/// What one pull from a partner node did.
+public struct FederationPullSummary: Codable, Sendable, Hashable {
+    public var peer: String
+    public var organization: String
+    public var received: Int = 0
+    public var alreadyHeld: Int = 0
+    public var refused: [FederationRefusal] = []
+    public var revoked: Int = 0
+    public var receiptsSent: Int = 0
+    public var feedbackSent: Int = 0
+    public var consentRequestsSent: Int = 0
+    public var consentDecisions: Int = 0
+    public var partnershipStatus: String?
+}

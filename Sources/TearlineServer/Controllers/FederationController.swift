@@ -1,0 +1,21 @@
+import Foundation
+import Hummingbird
+
+/// `/federation/v1/exchange`: a partner node, identified by the pinned certificate it presented
+/// over mutual TLS, sends back receipts, feedback, consent requests and refusals for its
+/// organisation, and gets revocations, partnership status and consent decisions.
+struct FederationController<Context: PeerAwareRequestContext>: Sendable {
+    let service: TearlineService
+
+    func register(on router: Router<Context>) {
+        router.post("/federation/v1/exchange") { request, context in
+            var request = request
+            guard let pin = await context.clientPin() else {
+                try await service.auditUnauthenticated(path: request.uri.path)
+                throw Problem.unauthorized("Partner nodes call over mutual TLS with a pinned node certificate.")
+            }
+            let input = try await request.decode(FederationExchangeRequest.self)
+            return try JSONResponse.make(try await service.federationExchange(input, pin: pin))
+        }
+    }
+}

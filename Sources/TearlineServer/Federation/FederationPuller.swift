@@ -1,0 +1,70 @@
+import Foundation
+import NIOHTTP1
+import TearlineCore
+import TearlineStore
+
+/// Pulls, from a partner's node, the releases its organisations made to ours (over TAXII, mutual
+/// TLS, the partner's server key pinned), then sends back what is owed to the originator and
+/// applies what the originator's node answers.
+public struct FederationPuller: Sendable {
+    let service: TearlineService
+    let identity: NodeIdentity
+    /// The partner's CA certificate(s), PEM.
+    let trustRoots: String
+
+    public init(service: TearlineService, identity: NodeIdentity, trustRoots: String) {
+        self.service = service
+        self.identity = identity
+        self.trustRoots = trustRoots
+    }
+
+    /// One round with `peer`: for every organisation here that has a partnership with it, pull
+    /// every release not yet pulled, then exchange.
+    public func pull(peer organization: String) async throws -> [FederationPullSummary] {
+        let (peer, cursors) = try await service.federationTargets(peer: organization)
+        guard !peer.url.isEmpty else { throw FederationError.noURL(organization) }
+        let client = try NodeClient(identity: identity, trustRoots: trustRoots, pins: peer.pins)
+        var summaries: [FederationPullSummary] = []
+        for cursor in cursors {
+            var summary = FederationPullSummary(peer: organization, organization: cursor.organization)
+            var next = cursor.pulledAfter
+            var pages = 0
+            repeat {
+                let collection = TAXIICollectionKind.received.collectionId(organization: cursor.organization)
+                var url = "\(peer.url)/\(TAXIIRoots.defaultRoot)/collections/\(collection)/objects/?limit=\(TearlineService.federationMaxLimit)"
+                if !next.isEmpty { url += "&next=" + next }
+                let response = try await client.get(url, headers: ["Accept": TAXIIMedia.taxii])
+                guard response.status == 200 else { throw FederationError.partnerAnswered(response.status, Self.text(response.body)) }
+                guard case .object(let envelope)? = try? JSONValue.parse(response.body) else {
+                    throw FederationError.partnerAnswered(response.status, "not a TAXII envelope")
+                }
+                let objects = envelope["objects"]?.arrayValue ?? []
+                let page = try await service.receiveFederationPage(peer: organization, organization: cursor.organization, objects: objects)
+                summary.received += page.received
+                summary.alreadyHeld += page.alreadyHeld
+                summary.refused += page.refused
+                let more = envelope["more"]?.boolValue ?? false
+                let moved = try await service.federationTargets(peer: organization).1.first { $0.organization == cursor.organization }?.pulledAfter ?? next
+                // why: stop when the partner says it is done, or when a page moved us nowhere (a partner that loops).
+                if !more || moved == next { break }
+                next = moved
+                pages += 1
+            } while pages < 10_000
+            let outbox = try await service.federationOutbox(peer: organization, organization: cursor.organization, refused: summary.refused)
+            let body = try JSONEncoder().encode(outbox)
+            let response = try await client.post("\(peer.url)/federation/v1/exchange", headers: ["Content-Type": "application/json"], body: Array(body))
+            guard response.status == 200 else { throw FederationError.partnerAnswered(response.status, Self.text(response.body)) }
+            let reply: FederationExchangeReply
+            do { reply = try JSONDecoder().decode(FederationExchangeReply.self, from: Data(response.body)) } catch {
+                throw FederationError.partnerAnswered(response.status, "not an exchange reply")
+            }
+            try await service.applyFederationReply(peer: organization, organization: cursor.organization, sent: outbox, reply: reply, summary: &summary)
+            summaries.append(summary)
+        }
+        return summaries
+    }
+
+    private static func text(_ body: [UInt8]) -> String {
+        String(decoding: body.prefix(500), as: UTF8.self)
+    }
+}

@@ -1,0 +1,206 @@
+import Foundation
+import TearlineCore
+import TearlineStore
+
+/// The recipient node's side of federation: releases pulled from a partner's node are verified,
+/// checked against the release rule again and stored as the partner's releases; receipts,
+/// feedback, consent requests and refusals go back.
+extension TearlineService {
+    /// A received copy's report id: the originator's report id, or, when a copy of that report is
+    /// already held through another release, the report id and the release id joined by `~`.
+    static func receivedReportId(_ reportId: String, release: String, taken: Bool) -> String {
+        taken ? reportId + "~" + release : reportId
+    }
+
+    /// The originator's report id behind a received copy's report id.
+    static func originatorReportId(_ id: String) -> String {
+        id.split(separator: "~", maxSplits: 1).first.map(String.init) ?? id
+    }
+
+    /// An audit record of something a partner's node did to `organization`'s holdings here: in
+    /// `organization`'s trail (its security members see it), concerning the partner.
+    /// why not `release.*`: those events go back to the originator as receipts; these came from it.
+    static func nodeAudit(from peer: String, at organization: String, time: Int64, action: String, object: String?, decision: Decision, detail: String? = nil) -> AuditRecord {
+        AuditRecord(at: time, actor: "node:" + peer, organization: organization, concerns: peer, action: action, object: object,
+                    decision: decision.isAllowed ? "allow" : "deny", reasons: decision.reasons.codes, detail: detail)
+    }
+
+    /// The peer record and the organisations hosted here that have a partnership with it.
+    public func federationTargets(peer organization: String) async throws -> (PeerRecord, [FederationCursor]) {
+        try await store.read { s in
+            guard let peer = try s.peer(organization: organization) else { throw Problem.notFound("partner node") }
+            var cursors: [FederationCursor] = []
+            for p in try s.partnerships(involving: organization) {
+                let local = p.other(than: organization)
+                guard let o = try s.organization(id: local), !o.isRemote else { continue }
+                cursors.append(try s.federationCursor(peer: organization, organization: local))
+            }
+            return (peer, cursors)
+        }
+    }
+
+    /// Stores one page of releases pulled from `peer` for `organization`, in one transaction, and
+    /// moves the pull cursor past it. Each release must carry content in canonical form, be
+    /// addressed from `peer` to `organization`, verify under `peer`'s public key, and pass the
+    /// release rule here too; any other is refused, audited, alerted and reported back.
+    public func receiveFederationPage(peer: String, organization: String, objects: [JSONValue]) async throws -> FederationPullSummary {
+        let now = now()
+        defer { trackRecords.removeAll() }
+        return try await store.write { s in
+            var summary = FederationPullSummary(peer: peer, organization: organization)
+            guard let originator = try s.organization(id: peer), originator.isRemote else { throw Problem.notFound("partner node") }
+            var cursor = try s.federationCursor(peer: peer, organization: organization)
+            for object in objects {
+                let (position, outcome) = try self.receive(s, object, from: originator, for: organization, now: now)
+                if let position { cursor.pulledAfter = position }
+                switch outcome {
+                case .received: summary.received += 1
+                case .alreadyHeld: summary.alreadyHeld += 1
+                case .refused(let refusal): summary.refused.append(refusal)
+                }
+            }
+            try s.saveFederationCursor(cursor)
+            return summary
+        }
+    }
+
+    private enum Arrival {
+        case received, alreadyHeld
+        case refused(FederationRefusal)
+    }
+
+    private func receive(
+        _ s: any StoreSession, _ object: JSONValue, from originator: OrganizationRecord, for organization: String, now: Int64
+    ) throws -> (String?, Arrival) {
+        let block = object.objectValue?["extensions"]?.objectValue?[STIXTearline.extensionID]?.objectValue?["release"]?.objectValue
+        let releaseId = block?["id"]?.stringValue ?? "(none)"
+        let created = object.objectValue?["created"]?.stringValue.flatMap(STIXTimestamp.init(parsing:))
+        let position = created.map { Cursor.encode(createdAt: $0.microseconds / 1000, id: releaseId) }
+        func refuse(_ reason: String) throws -> (String?, Arrival) {
+            // why: a release that fails on arrival is never stored; the refusal is audited, our
+            // security members are alerted, and the originator hears of it on the next exchange.
+            try s.appendAudit(Self.nodeAudit(from: originator.id, at: organization, time: now, action: "federation.receive", object: releaseId,
+                                             decision: .deny(.badSignature), detail: "reason=\(reason)"))
+            try s.insertAlert(AlertRecord(id: Identifier.make("alr"), organization: organization, subject: Self.remoteMemberId(originator.id),
+                                          kind: "federation-refused",
+                                          detail: "Release \(releaseId) from \(originator.id)'s node was refused: \(reason)", createdAt: now))
+            return (position, .refused(FederationRefusal(release: releaseId, reason: reason)))
+        }
+        guard let block, let contentText = block["content"]?.stringValue, let content = Data(base64Encoded: contentText),
+              let signatureText = block["signature"]?.stringValue, let signature = Data(base64Encoded: signatureText), releaseId.utf8.count <= 128 else {
+            return try refuse("malformed federation object")
+        }
+        let signed: SignedRelease
+        do { signed = try CanonicalContent.parseRelease(Array(content)) } catch { return try refuse(error.description) }
+        guard signed.id == releaseId, signed.originator == originator.id, signed.recipient == organization else {
+            return try refuse("content addressed from \(signed.originator) to \(signed.recipient), not from \(originator.id) to \(organization)")
+        }
+        guard ContentSignature.verify(signature, of: signed.canonical, publicKey: originator.publicKey) else {
+            return try refuse("signature does not verify under \(originator.id)'s public key")
+        }
+        if try s.release(id: signed.id) != nil { return (position, .alreadyHeld) }
+        // why: the receiving side enforces the release rule as well; a portion it would never let in is refused.
+        let partnership = try s.partnership(between: originator.id, and: organization)
+        let plan = ReleasePlan.make(signed.report(createdBy: ""), to: organization, partnership: partnership?.terms, orconApproved: true)
+        if let w = plan.withheld.first {
+            return try refuse("portion \(w.index) may not come to \(organization) under the rule here (\(w.reasons.codes.joined(separator: ", ")))")
+        }
+        guard let banner = signed.banner, !signed.portions.isEmpty else { return try refuse("the release carries no portion") }
+        let reportId = Self.receivedReportId(signed.reportId, release: signed.id, taken: try s.report(id: signed.reportId) != nil)
+        var report = signed.report(createdBy: Self.remoteMemberId(originator.id))
+        report.id = reportId
+        try s.insertReport(StoredReport(report: report, signature: signature), discoverability: .none)
+        let record = ReleaseRecord(
+            id: signed.id, reportId: reportId, originator: originator.id, recipient: organization, portions: signed.included, banner: banner,
+            orconApproved: signed.portions.contains { $0.marking.orcon }, createdBy: Self.remoteMemberId(originator.id), createdAt: signed.createdAt,
+            signature: signature, consentRequestId: nil)
+        try s.insertRelease(record, content: ReleaseContent(of: report, included: signed.included))
+        try notifyCorrelations(s, newRelease: record, report: report, now: now)
+        try recordInLedger(s, release: record, report: report, now: now)
+        try s.appendAudit(Self.nodeAudit(from: originator.id, at: organization, time: now, action: "federation.receive", object: signed.id,
+                                         decision: .allow, detail: "verified=Ed25519"))
+        return (position, .received)
+    }
+
+    /// What goes back to `peer` for `organization`: receipts of access to its releases since the
+    /// last exchange, feedback, pending consent requests, and the refusals of this pull.
+    public func federationOutbox(peer: String, organization: String, refused: [FederationRefusal]) async throws -> FederationExchangeRequest {
+        try await store.read { s in
+            let cursor = try s.federationCursor(peer: peer, organization: organization)
+            var query = AuditQuery(limit: 5000)
+            query.actorOrganization = organization
+            query.concerns = peer
+            query.actionPrefix = "release."
+            query.afterSeq = cursor.pushedAuditSeq
+            var receipts: [FederationReceipt] = []
+            for event in try s.auditEvents(query) {
+                guard let seq = event.seq, let object = event.object, let release = try s.release(id: object),
+                      release.originator == peer, release.recipient == organization else { continue }
+                receipts.append(FederationReceipt(seq: seq, at: event.at, actor: event.actor, action: event.action, release: object,
+                                                  decision: event.decision, reasons: event.reasons, detail: event.detail))
+            }
+            let feedback = try s.feedbackReceived(originator: peer, limit: 1000)
+                .filter { $0.organization == organization && $0.createdAt >= cursor.pushedFeedbackAt }
+                .map { FederationFeedback(id: $0.id, release: $0.releaseId, verdict: $0.verdict.rawValue, note: $0.note, at: $0.createdAt) }
+            let consent = try s.consentRequests(involving: organization)
+                .filter { $0.originator == peer && $0.holder == organization && $0.status == .pending }
+                .map { FederationConsentRequest(id: $0.id, release: $0.releaseId, target: $0.target, requestedBy: $0.requestedBy, at: $0.createdAt) }
+            return FederationExchangeRequest(organization: organization, receipts: receipts, feedback: feedback, consentRequests: consent, refused: refused)
+        }
+    }
+
+    /// Applies the originating node's answer: its revocations destroy our copies, its suspension of
+    /// the partnership holds here at once, and its consent decisions reach the requests they answer.
+    public func applyFederationReply(peer: String, organization: String, sent: FederationExchangeRequest, reply: FederationExchangeReply,
+                                     summary: inout FederationPullSummary) async throws {
+        let now = now()
+        let counted = try await store.write { s -> (Int, Int, String?) in
+            var cursor = try s.federationCursor(peer: peer, organization: organization)
+            cursor.pushedAuditSeq = max(cursor.pushedAuditSeq, sent.receipts.map(\.seq).max() ?? 0)
+            cursor.pushedFeedbackAt = max(cursor.pushedFeedbackAt, sent.feedback.map(\.at).max() ?? 0)
+            try s.saveFederationCursor(cursor)
+            var status: String?
+            // why: for its own material the originator's side of the partnership decides; "withdrawing support" reaches every copy.
+            if let terms = reply.partnerships.first(where: { $0.originator == peer }), let wanted = PartnershipStatus(rawValue: terms.status),
+               var local = try s.partnership(between: peer, and: organization) {
+                status = wanted.rawValue
+                if local.status != wanted {
+                    local.status = wanted
+                    local.updatedAt = now
+                    try s.updatePartnership(local)
+                    try s.appendAudit(Self.nodeAudit(from: peer, at: organization, time: now, action: "federation.partnership", object: local.id,
+                                                     decision: .allow, detail: "status=\(wanted.rawValue)"))
+                }
+            }
+            var revoked = 0
+            for r in reply.revoked {
+                guard var release = try s.release(id: r.release), release.originator == peer, release.recipient == organization, !release.isRevoked else { continue }
+                release.revokedAt = r.at
+                release.revokedBy = Self.remoteMemberId(peer)
+                try s.updateRelease(release)
+                try s.appendAudit(Self.nodeAudit(from: peer, at: organization, time: now, action: "federation.revoke", object: release.id, decision: .allow))
+                revoked += 1
+            }
+            var decided = 0
+            for d in reply.consentDecisions {
+                guard var request = try s.consentRequest(id: d.id), request.originator == peer, request.holder == organization,
+                      request.status == .pending, let status = ConsentStatus(rawValue: d.status), status != .pending else { continue }
+                request.status = status
+                request.decidedAt = d.at ?? now
+                request.decidedBy = "node:" + peer
+                request.resultingReleaseId = d.resultingRelease
+                try s.updateConsentRequest(request)
+                try s.appendAudit(Self.nodeAudit(from: peer, at: organization, time: now, action: "federation.consent", object: request.id, decision: .allow,
+                                                 detail: "decision=\(status.rawValue) target=\(request.target)"))
+                decided += 1
+            }
+            return (revoked, decided, status)
+        }
+        summary.revoked = counted.0
+        summary.consentDecisions = counted.1
+        summary.partnershipStatus = counted.2
+        summary.receiptsSent = sent.receipts.count
+        summary.feedbackSent = sent.feedback.count
+        summary.consentRequestsSent = sent.consentRequests.count
+    }
+}
