@@ -55,6 +55,17 @@ report=$(a -d '{"title":"Courier network in the Gulf","titleMarking":"(U)","sour
   "https://127.0.0.1:$port_a/v1/reports" | json 'd["id"]')
 release=$(a -d '{"recipient":"GBR"}' "https://127.0.0.1:$port_a/v1/reports/$report/releases" | json 'd["id"]')
 
+# What A serves B's node: each object a STIX 2.1 report that stix2-validator accepts in strict mode.
+collection=$("$py" -c 'import uuid; print(uuid.uuid5(uuid.UUID("03e5b136-61a4-4038-b4ca-4a38a9259499"), "received:GBR"))')
+curl -sf --cacert "$work/pki-a/ca.pem" --cert "$work/pki-b/b.pem" --key "$work/pki-b/b.key.pem" -H 'Accept: application/taxii+json;version=2.1' \
+  "https://127.0.0.1:$port_a/tearline/collections/$collection/objects/" | "$py" -c '
+import json, sys, uuid
+from stix2validator import ValidationOptions, validate_instance
+envelope = json.load(sys.stdin)
+assert len(envelope["objects"]) == 1 and envelope["more"] is False, envelope
+bundle = {"type": "bundle", "id": "bundle--" + str(uuid.uuid4()), "objects": envelope["objects"]}
+result = validate_instance(bundle, ValidationOptions(strict=True))
+assert result.is_valid, [str(e) for e in result.errors] + [str(w) for w in result.warnings]'
 pull() { "$bin" federation pull --db "$B" --peer USA --tls-cert "$work/pki-b/b.pem" --tls-key "$work/pki-b/b.key.pem" --peer-ca "$work/pki-a/ca.pem"; }
 pull | json 'd[0]["received"]' | grep -qx 1
 b "$gbr_s" "http://127.0.0.1:$port_b/v1/releases/$release" | "$py" -c '

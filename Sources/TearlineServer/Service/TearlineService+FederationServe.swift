@@ -152,8 +152,9 @@ extension TearlineService {
                 try s.insertConsentRequest(ConsentRequestRecord(
                     id: c.id, releaseId: release.id, reportId: release.reportId, originator: release.originator, holder: p, target: c.target,
                     requestedBy: "\(p)/\(c.requestedBy)", createdAt: c.at))
-                // why: the attempt stands in both trails, and is a breach of the partnership, as on one node.
-                try s.appendAudit(Self.peerAudit(p, at: now, action: "release.forward", object: release.id, concerns: release.originator,
+                // why: the attempt is a breach of the partnership, as on one node. The refused forward itself
+                // reaches this trail as a receipt (release.forward, deny); this records the request it opened.
+                try s.appendAudit(Self.peerAudit(p, at: now, action: "consent.request", object: release.id, concerns: release.originator,
                                                  decision: .deny(.thirdPartyRule), detail: "via=node target=\(c.target) consentRequest=\(c.id)"))
                 if let partnership = try s.partnership(between: release.originator, and: p) {
                     _ = try self.recordBreach(s, partnership, against: p, kind: .refusedForward, detail: "release=\(release.id) target=\(c.target)", now: now)
