@@ -86,4 +86,21 @@ code=$(curl -s -o /dev/null -w '%{http_code}' --cacert "$work/pki-a/ca.pem" --ce
   -H 'Content-Type: application/json' -d '{"organization":"GBR","receipts":[],"feedback":[],"consentRequests":[],"refused":[]}' \
   "https://127.0.0.1:$port_a/federation/v1/exchange")
 test "$code" = 404
+# Node B pulls by itself: restarted as `serve --pull-from USA`, it picks up USA's next release within seconds.
+kill "$server_b"; wait "$server_b" 2>/dev/null || true
+"$bin" serve --db "$B" --port "$port_b" --tls-cert "$work/pki-b/b.pem" --tls-key "$work/pki-b/b.key.pem" \
+  --pull-from USA --pull-ca "$work/pki-a/ca.pem" --pull-interval 1 >"$work/b.log" 2>&1 &
+server_b=$!
+trap 'kill $server_a $server_b 2>/dev/null || true' EXIT
+second=$(a -d '{"recipient":"GBR"}' "https://127.0.0.1:$port_a/v1/reports/$report/releases" | json 'd["id"]')
+for _ in $(seq 1 100); do
+  code=$(curl -s -o /dev/null -w '%{http_code}' --cacert "$work/pki-b/ca.pem" -H "Authorization: Bearer $gbr_s" "https://127.0.0.1:$port_b/v1/releases/$second" || true)
+  test "$code" = 200 && break
+  sleep 0.2
+done
+test "$code" = 200
+grep -q "pulled from USA for GBR: received 1" "$work/b.log"
+if grep -q "exchange houses" "$work/a.log" "$work/b.log"; then
+  echo "report text found in a server log" >&2; exit 1
+fi
 echo "federation story 1 passed"

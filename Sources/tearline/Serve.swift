@@ -45,6 +45,15 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Admit only client certificates with this key pin (sha256/…, from `tearline pki pin`); repeatable.")
     var peerPin: [String] = []
 
+    @Option(help: "Pull, in the background, from this partner organisation's node (registered with `tearline federation peer --url`); repeatable. Presents --tls-cert as our node certificate.")
+    var pullFrom: [String] = []
+
+    @Option(help: "The partner nodes' CA certificate(s), PEM, for --pull-from.")
+    var pullCa: String?
+
+    @Option(help: "Seconds between pulls.")
+    var pullInterval: Int = 60
+
     func validate() throws {
         for (name, value) in [("--throttle-reads", throttleReads), ("--throttle-search-results", throttleSearchResults),
                               ("--throttle-exports", throttleExports), ("--throttle-denials", throttleDenials),
@@ -54,6 +63,10 @@ struct Serve: AsyncParsableCommand {
         if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together.") }
         if tlsClientCa != nil, tlsCert == nil { throw ValidationError("--tls-client-ca needs --tls-cert and --tls-key.") }
         if !peerPin.isEmpty, tlsClientCa == nil { throw ValidationError("--peer-pin needs --tls-client-ca.") }
+        if !pullFrom.isEmpty {
+            guard tlsCert != nil, pullCa != nil else { throw ValidationError("--pull-from needs --tls-cert, --tls-key (our node certificate) and --pull-ca.") }
+            guard pullInterval >= 1 else { throw ValidationError("--pull-interval must be at least 1.") }
+        }
         for pin in peerPin {
             do { _ = try SPKIPin(pin) } catch { throw ValidationError("\(error)") }
         }
@@ -93,6 +106,24 @@ struct Serve: AsyncParsableCommand {
             logger.notice("serving HTTPS; client certificates: \(clients)")
         }
         let app = try buildApplication(service: service, host: host, port: port, logger: logger, tls: tls)
+        guard !pullFrom.isEmpty, let tlsCert, let tlsKey, let pullCa else {
+            try await app.runService()
+            return
+        }
+        let puller: FederationPuller
+        do {
+            puller = FederationPuller(service: service, identity: try NodeIdentity(certificatePath: tlsCert, keyPath: tlsKey),
+                                      trustRoots: try String(contentsOfFile: pullCa, encoding: .utf8))
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        let peers = pullFrom
+        let interval = Duration.seconds(pullInterval)
+        logger.notice("pulling from \(peers.joined(separator: ", ")) every \(pullInterval) s")
+        let pullLogger = logger
+        let pulling = Task { await puller.run(peers: peers, interval: interval, logger: pullLogger) }
+        // why: when the server stops (SIGTERM), the puller stops with it.
+        defer { pulling.cancel() }
         try await app.runService()
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import NIOHTTP1
 import TearlineCore
 import TearlineStore
@@ -62,6 +63,27 @@ public struct FederationPuller: Sendable {
             summaries.append(summary)
         }
         return summaries
+    }
+
+    /// Pulls from every partner in `peers`, then waits `interval` seconds, until cancelled. A
+    /// failing partner is logged and tried again next round; a refused release is logged as an error.
+    /// Logs carry counts, ids and reasons, never report text.
+    public func run(peers: [String], interval: Duration, logger: Logger) async {
+        while !Task.isCancelled {
+            for peer in peers {
+                do {
+                    for s in try await pull(peer: peer) {
+                        if s.received + s.revoked + s.consentDecisions + s.refused.count > 0 {
+                            logger.notice("pulled from \(peer) for \(s.organization): received \(s.received), revoked \(s.revoked), consent decisions \(s.consentDecisions), refused \(s.refused.count)")
+                        }
+                        for r in s.refused { logger.error("refused release \(r.release) from \(peer): \(r.reason)") }
+                    }
+                } catch {
+                    logger.warning("pull from \(peer) failed: \(error)")
+                }
+            }
+            try? await Task.sleep(for: interval)
+        }
     }
 
     private static func text(_ body: [UInt8]) -> String {
