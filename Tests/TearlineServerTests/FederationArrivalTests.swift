@@ -105,6 +105,28 @@ import Testing
         }
     }
 
+    @Test func aReceivedCopyIsFoundBySearchAndServedInTheTAXIICollectionThroughTheRule() async throws {
+        try await withTwoNodes { nodes in
+            let report = try await nodes.a.createReport(reportBody(title: "Calls", portions: [
+                portion("(S//REL TO USA, GBR)", "The courier called 0044 (20) 7946-0958 twice."),
+                portion("(C//REL TO USA, GBR)", "The calls were short."),
+            ]))
+            _ = try await nodes.a.releaseId(report, to: "GBR")
+            _ = try await nodes.pull()
+            let search = ["kind": "phone", "value": "+44 20 7946 0958"]
+            let hit = try await nodes.b.post("/v1/entities/search", as: "gbr-analyst-secret", json: search)
+            #expect(hit.code == 200 && hit.int("hitCount") == 1, "\(hit)")
+            #expect(hit.text.contains("courier called"))
+            // The CONFIDENTIAL analyst may not read the portion that mentions the number: no hit, no text.
+            let lower = try await nodes.b.post("/v1/entities/search", as: "gbr-analyst-confidential", json: search)
+            #expect(lower.int("hitCount") == 0 && !lower.text.contains("courier"), "\(lower)")
+            let collection = "/tearline/collections/\(TAXIICollectionKind.received.collectionId(organization: "GBR"))/objects/"
+            let taxii = try await nodes.b.send(.get, collection, as: "gbr-analyst-confidential", headers: [.accept: "application/taxii+json;version=2.1"])
+            #expect(taxii.code == 200)
+            #expect(taxii.text.contains("The calls were short.") && !taxii.text.contains("courier called"), "the rule, portion by portion")
+        }
+    }
+
     @Test func consentGrantedOnTheOriginatorsNodeMakesItsOwnReleaseToTheThirdParty() async throws {
         try await withTwoNodes { nodes in
             try await nodes.a.createPartnership("USA", "FRA", trust: "high")

@@ -109,8 +109,10 @@ private func populate(_ world: World, organizations: [(String, String)], people 
             "name": person.name, "roles": person.roles, "clearance": person.clearance, "compartments": person.compartments, "topics": person.topics,
         ])
         try #require(reply.code == 201, "creating \(person.name) failed: \(reply)")
-        tokens[person.name] = try #require(reply.string("token"))
-        ids[person.name] = try #require((reply.object["member"] as? [String: Any])?["id"] as? String)
+        let token: String = try #require(reply.string("token"))
+        let id: String = try #require((reply.object["member"] as? [String: Any])?["id"] as? String)
+        tokens[person.name] = token
+        ids[person.name] = id
     }
     return World(client: world.client, service: world.service, databasePath: world.databasePath, adminToken: world.adminToken,
                   tokens: tokens, memberIds: ids, partnershipIds: [:])
