@@ -29,13 +29,19 @@ public struct FederationCursor: Sendable, Hashable {
     public var pushedAuditSeq: Int64
     /// Feedback at or after this time (ms) is sent again on the next exchange; the peer ignores repeats.
     public var pushedFeedbackAt: Int64
+    /// The partnership status the originator's node reported last (`active`, `suspended`), or empty.
+    public var originatorStatus: String
 
-    public init(peer: String, organization: String, pulledAfter: String = "", pushedAuditSeq: Int64 = 0, pushedFeedbackAt: Int64 = 0) {
+    public init(
+        peer: String, organization: String, pulledAfter: String = "", pushedAuditSeq: Int64 = 0, pushedFeedbackAt: Int64 = 0,
+        originatorStatus: String = ""
+    ) {
         self.peer = peer
         self.organization = organization
         self.pulledAfter = pulledAfter
         self.pushedAuditSeq = pushedAuditSeq
         self.pushedFeedbackAt = pushedFeedbackAt
+        self.originatorStatus = originatorStatus
     }
 }
 

@@ -20,6 +20,7 @@ enum MigrationV8 {
                 pulledAfter TEXT NOT NULL DEFAULT '',
                 pushedAuditSeq INTEGER NOT NULL DEFAULT 0,
                 pushedFeedbackAt INTEGER NOT NULL DEFAULT 0,
+                originatorStatus TEXT NOT NULL DEFAULT '',
                 PRIMARY KEY (peer, organization)
             ) WITHOUT ROWID;
             """)

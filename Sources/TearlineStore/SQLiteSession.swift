@@ -39,19 +39,36 @@ enum ListColumn {
     }
 }
 
-/// An opaque pagination cursor over (createdAt, id), newest first.
-public enum Cursor {
-    public static func encode(createdAt: Int64, id: String) -> String {
-        Data("\(createdAt):\(id)".utf8).base64EncodedString()
+/// URL-safe base64 without padding (RFC 4648 §5): the text of every opaque token (cursors,
+/// TAXII `next`, pointer handles).
+public enum Base64URL {
+    public static func encode(_ data: Data) -> String {
+        data.base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")
     }
 
-    public static func decode(_ cursor: String) throws -> (createdAt: Int64, id: String) {
-        var base64 = cursor.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+    public static func decode(_ token: String) -> Data? {
+        var base64 = token.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         while base64.count % 4 != 0 { base64 += "=" }
-        guard let data = Data(base64Encoded: base64), let text = String(data: data, encoding: .utf8),
-              let colon = text.firstIndex(of: ":"), let createdAt = Int64(text[..<colon]) else {
+        return Data(base64Encoded: base64)
+    }
+
+    public static func encode(text: String) -> String { encode(Data(text.utf8)) }
+
+    public static func decodeText(_ token: String) -> String? {
+        decode(token).flatMap { String(data: $0, encoding: .utf8) }
+    }
+}
+
+/// An opaque pagination cursor over (createdAt, id).
+public enum Cursor {
+    public static func encode(createdAt: Int64, id: String) -> String {
+        Base64URL.encode(text: "\(createdAt):\(id)")
+    }
+
+    public static func decode(_ cursor: String) throws -> (createdAt: Int64, id: String) {
+        guard let text = Base64URL.decodeText(cursor), let colon = text.firstIndex(of: ":"), let createdAt = Int64(text[..<colon]) else {
             throw StoreError.invalidCursor
         }
         return (createdAt, String(text[text.index(after: colon)...]))

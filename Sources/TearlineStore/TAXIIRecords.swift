@@ -17,16 +17,10 @@ public struct TAXIIApiRootRecord: Sendable, Hashable {
     }
 }
 
-/// What a TAXII collection is a view of.
-public enum TAXIICollectionKind: String, Sendable, Hashable {
-    /// Members of the reader and writer organisations post and read STIX content, each object
-    /// through the decision rule.
-    case community
-    /// An organisation's own holdings: its reports as STIX, and the STIX objects its members posted.
-    case holdings
-    /// The releases an organisation received, as STIX.
-    case received
+/// What a TAXII collection is a view of (the kinds are defined in the core, with who may use them).
+public typealias TAXIICollectionKind = CollectionKind
 
+extension CollectionKind {
     /// The id of an organisation's holdings or received collection: a UUIDv5 of the kind and the
     /// organisation, so that a partner's node can name the collection without asking.
     public func collectionId(organization: String) -> String {

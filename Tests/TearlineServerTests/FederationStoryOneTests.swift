@@ -128,6 +128,19 @@ import Testing
         }
     }
 
+    @Test func aSuspensionDecidedOnTheRecipientsNodeIsNotUndoneByTheOriginatorsNode() async throws {
+        try await withTwoNodes { nodes in
+            let releaseId = try await Self.releaseCourierReport(nodes)
+            _ = try await nodes.pull()
+            let partnership = "/v1/partnerships/\(nodes.b.partnership("USA", "GBR"))"
+            #expect(try await nodes.b.patch(partnership, as: "admin", json: ["status": "suspended"]).code == 200)
+            #expect(try await nodes.pull().partnershipStatus == "active", "A still reports its side active")
+            #expect(try await nodes.b.get("/v1/releases/\(releaseId)", as: "gbr-analyst-secret").code == 404, "GBR's own suspension holds on B")
+            #expect(try await nodes.b.patch(partnership, as: "admin", json: ["status": "active"]).code == 200)
+            #expect(try await nodes.b.get("/v1/releases/\(releaseId)", as: "gbr-analyst-secret").code == 200)
+        }
+    }
+
     @Test func aReleaseWhoseSignatureDoesNotVerifyIsRefusedAuditedAlertedAndReported() async throws {
         try await withTwoNodes(usaKeyOnB: Curve25519Key.random()) { nodes in
             let releaseId = try await Self.releaseCourierReport(nodes)

@@ -108,6 +108,13 @@ public struct FederationConsentDecision: Codable, Sendable, Hashable {
     public var at: Int64?
 }
 
+/// An exchange to send, and how far the audit trail was read for its receipts (the cursor
+/// moves there once the partner has answered).
+public struct FederationOutbox: Sendable {
+    public var request: FederationExchangeRequest
+    public var auditScannedTo: Int64
+}
+
 /// What one pull from a partner node did.
 public struct FederationPullSummary: Codable, Sendable, Hashable {
     public var peer: String

@@ -52,7 +52,7 @@ public struct FederationPuller: Sendable {
                 pages += 1
             } while pages < 10_000
             let outbox = try await service.federationOutbox(peer: organization, organization: cursor.organization, refused: summary.refused)
-            let body = try JSONEncoder().encode(outbox)
+            let body = try JSONEncoder().encode(outbox.request)
             let response = try await client.post("\(peer.url)/federation/v1/exchange", headers: ["Content-Type": "application/json"], body: Array(body))
             guard response.status == 200 else { throw FederationError.partnerAnswered(response.status, Self.text(response.body)) }
             let reply: FederationExchangeReply

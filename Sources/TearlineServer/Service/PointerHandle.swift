@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import TearlineStore
 
 /// The handle a pointer carries: which holder, which entity, issued to which organisation, when.
 /// Sealed with AES-GCM under a key derived from the node master key, so it reveals nothing,
@@ -26,18 +27,5 @@ struct PointerHandle: Codable, Hashable {
               let handle = try? JSONDecoder().decode(PointerHandle.self, from: plain) else { return nil }
         guard handle.asker == asker, now - handle.issuedAt <= lifetime, handle.issuedAt <= now + 60_000 else { return nil }
         return handle
-    }
-}
-
-enum Base64URL {
-    static func encode(_ data: Data) -> String {
-        data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
-
-    static func decode(_ text: String) -> Data? {
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while base64.count % 4 != 0 { base64 += "=" }
-        return Data(base64Encoded: base64)
     }
 }

@@ -122,56 +122,75 @@ extension TearlineService {
         return (position, .received)
     }
 
+    /// At most this many items of each kind go back in one exchange, so that an exchange stays well
+    /// under the request body limit; the rest follow in the next.
+    static let exchangeReceipts = 2000
+    static let exchangeFeedback = 200
+    static let exchangeConsentRequests = 500
+    static let exchangeRefusals = 1000
+
     /// What goes back to `peer` for `organization`: receipts of access to its releases since the
-    /// last exchange, feedback, pending consent requests, and the refusals of this pull.
-    public func federationOutbox(peer: String, organization: String, refused: [FederationRefusal]) async throws -> FederationExchangeRequest {
+    /// last exchange, feedback, pending consent requests, and the refusals of this pull; and how far
+    /// the audit trail was read for it.
+    public func federationOutbox(peer: String, organization: String, refused: [FederationRefusal]) async throws -> FederationOutbox {
         try await store.read { s in
             let cursor = try s.federationCursor(peer: peer, organization: organization)
-            var query = AuditQuery(limit: 5000)
+            var query = AuditQuery(limit: Self.exchangeReceipts)
             query.actorOrganization = organization
             query.concerns = peer
             query.actionPrefix = "release."
             query.afterSeq = cursor.pushedAuditSeq
             var receipts: [FederationReceipt] = []
+            var scanned = cursor.pushedAuditSeq
             for event in try s.auditEvents(query) {
-                guard let seq = event.seq, let object = event.object, let release = try s.release(id: object),
+                guard let seq = event.seq else { continue }
+                scanned = max(scanned, seq)
+                guard let object = event.object, let release = try s.release(id: object),
                       release.originator == peer, release.recipient == organization else { continue }
                 receipts.append(FederationReceipt(seq: seq, at: event.at, actor: event.actor, action: event.action, release: object,
                                                   decision: event.decision, reasons: event.reasons, detail: event.detail))
             }
-            let feedback = try s.feedbackReceived(originator: peer, limit: 1000)
+            let feedback = try s.feedbackReceived(originator: peer, limit: 10_000)
                 .filter { $0.organization == organization && $0.createdAt >= cursor.pushedFeedbackAt }
+                .sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
+                .prefix(Self.exchangeFeedback)
                 .map { FederationFeedback(id: $0.id, release: $0.releaseId, verdict: $0.verdict.rawValue, note: $0.note, at: $0.createdAt) }
             let consent = try s.consentRequests(involving: organization)
                 .filter { $0.originator == peer && $0.holder == organization && $0.status == .pending }
+                .prefix(Self.exchangeConsentRequests)
                 .map { FederationConsentRequest(id: $0.id, release: $0.releaseId, target: $0.target, requestedBy: $0.requestedBy, at: $0.createdAt) }
-            return FederationExchangeRequest(organization: organization, receipts: receipts, feedback: feedback, consentRequests: consent, refused: refused)
+            let request = FederationExchangeRequest(organization: organization, receipts: receipts, feedback: Array(feedback),
+                                                    consentRequests: Array(consent), refused: Array(refused.prefix(Self.exchangeRefusals)))
+            return FederationOutbox(request: request, auditScannedTo: scanned)
         }
     }
 
     /// Applies the originating node's answer: its revocations destroy our copies, its suspension of
     /// the partnership holds here at once, and its consent decisions reach the requests they answer.
-    public func applyFederationReply(peer: String, organization: String, sent: FederationExchangeRequest, reply: FederationExchangeReply,
+    public func applyFederationReply(peer: String, organization: String, sent outbox: FederationOutbox, reply: FederationExchangeReply,
                                      summary: inout FederationPullSummary) async throws {
+        let sent = outbox.request
         let now = now()
         let counted = try await store.write { s -> (Int, Int, String?) in
             var cursor = try s.federationCursor(peer: peer, organization: organization)
-            cursor.pushedAuditSeq = max(cursor.pushedAuditSeq, sent.receipts.map(\.seq).max() ?? 0)
+            cursor.pushedAuditSeq = max(cursor.pushedAuditSeq, outbox.auditScannedTo)
             cursor.pushedFeedbackAt = max(cursor.pushedFeedbackAt, sent.feedback.map(\.at).max() ?? 0)
-            try s.saveFederationCursor(cursor)
             var status: String?
-            // why: for its own material the originator's side of the partnership decides; "withdrawing support" reaches every copy.
-            if let terms = reply.partnerships.first(where: { $0.originator == peer }), let wanted = PartnershipStatus(rawValue: terms.status),
-               var local = try s.partnership(between: peer, and: organization) {
+            // why: "withdrawing support" reaches every copy at once: a change of status on the originator's
+            // node is applied here. Only a change: a suspension decided here is not undone by a partner that stays active.
+            if let terms = reply.partnerships.first(where: { $0.originator == peer }), let wanted = PartnershipStatus(rawValue: terms.status) {
                 status = wanted.rawValue
-                if local.status != wanted {
+                let previous = cursor.originatorStatus.isEmpty ? PartnershipStatus.active.rawValue : cursor.originatorStatus
+                if wanted.rawValue != previous, var local = try s.partnership(between: peer, and: organization), local.status != wanted {
                     local.status = wanted
                     local.updatedAt = now
                     try s.updatePartnership(local)
                     try s.appendAudit(Self.nodeAudit(from: peer, at: organization, time: now, action: "federation.partnership", object: local.id,
                                                      decision: .allow, detail: "status=\(wanted.rawValue)"))
                 }
+                cursor.originatorStatus = wanted.rawValue
             }
+            try s.saveFederationCursor(cursor)
             var revoked = 0
             for r in reply.revoked {
                 guard var release = try s.release(id: r.release), release.originator == peer, release.recipient == organization, !release.isRevoked else { continue }

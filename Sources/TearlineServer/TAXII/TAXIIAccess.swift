@@ -2,33 +2,13 @@ import Foundation
 import TearlineCore
 import TearlineStore
 
-/// What a member may do with a collection. A collection it may neither read nor write does not
-/// exist for it (404).
-struct TAXIIAccess: Sendable, Hashable {
-    var canRead: Bool
-    var canWrite: Bool
-    var isVisible: Bool { canRead || canWrite }
+/// What a member may do with a collection: ``CollectionRule`` applied to a stored collection.
+typealias TAXIIAccess = CollectionAccess
 
-    init(canRead: Bool, canWrite: Bool) {
-        self.canRead = canRead
-        self.canWrite = canWrite
-    }
-
+extension CollectionAccess {
     init(_ c: TAXIICollectionRecord, member: MemberRecord) {
-        let org = member.organization
-        switch c.kind {
-        case .community:
-            canRead = c.readers.contains(org)
-            canWrite = c.writers.contains(org)
-        case .holdings:
-            canRead = c.organization == org
-            canWrite = c.organization == org
-        case .received:
-            canRead = c.organization == org
-            canWrite = false
-        }
-        // why: a suspended member keeps seeing that a collection exists, but posts nothing.
-        if member.status == .suspended { canWrite = false }
+        self = CollectionRule.access(kind: c.kind, owner: c.organization, readers: c.readers, writers: c.writers,
+                                     organization: member.organization, memberSuspended: member.status == .suspended)
     }
 }
 

@@ -71,15 +71,12 @@ struct TAXIIFilter: Sendable, Hashable {
 
     /// `next` tokens are opaque to clients: the position of the last object of the page.
     static func encode(next p: TAXIIPosition) -> String {
-        Data("\(p.dateAdded):\(p.version):\(p.stixId)".utf8).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        Base64URL.encode(text: "\(p.dateAdded):\(p.version):\(p.stixId)")
     }
 
     static func decode(next token: String) -> TAXIIPosition? {
         guard token.utf8.count <= 512 else { return nil }
-        var base64 = token.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while base64.count % 4 != 0 { base64 += "=" }
-        guard let data = Data(base64Encoded: base64), let text = String(data: data, encoding: .utf8) else { return nil }
+        guard let text = Base64URL.decodeText(token) else { return nil }
         let parts = text.split(separator: ":", maxSplits: 2).map(String.init)
         guard parts.count == 3, let added = Int64(parts[0]), let version = Int64(parts[1]), STIXObjectFacts.isIdentifier(parts[2]) else { return nil }
         return TAXIIPosition(dateAdded: added, stixId: parts[2], version: version)

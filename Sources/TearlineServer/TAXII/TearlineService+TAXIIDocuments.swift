@@ -123,14 +123,16 @@ extension TearlineService {
             case .failure(let problem): return problem
             case .success(let v): view = v
             }
-            guard let report = view.kind == "release" ? try s.release(id: id).flatMap({ try s.report(id: $0.reportId)?.report }) : try s.report(id: id)?.report else { continue }
+            // why one lookup: the release record gives both the report behind it and the release's own date.
+            let release = view.kind == "release" ? try s.release(id: id) : nil
+            guard let report = try release.map({ try s.report(id: $0.reportId)?.report }) ?? s.report(id: id)?.report else { continue }
             let portions = try view.portions.map { p in
                 Portion(index: p.index, marking: try Marking.parse(p.marking), sourcesAndMethods: p.sourcesAndMethods, text: p.text)
             }
             let input = try mappingInput(
                 s, id: id, kind: view.kind == "release" ? .release : .report, report: report, recipient: view.recipient, title: view.title,
                 banner: try Marking.parse(view.banner), portions: portions, entities: view.entities.map { ($0.type, $0.value, $0.portion) },
-                createdAt: view.kind == "release" ? (try s.release(id: id)?.createdAt ?? report.createdAt) : report.createdAt, names: &names)
+                createdAt: release?.createdAt ?? report.createdAt, names: &names)
             let objects = STIXDocumentMapping.objects(for: input)
             for object in [objects.report] + objects.related {
                 guard let oid = object["id"]?.stringValue, bodies[oid] == nil else { continue }

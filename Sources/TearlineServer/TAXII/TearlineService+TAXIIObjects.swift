@@ -157,7 +157,7 @@ extension TearlineService {
                 // why: only the organisation whose holding it is may delete it; readers of others' objects may not.
                 let stored = try s.objects(TAXIIObjectQuery(collection: c.id, ids: [objectId], specVersions: filter.specVersions,
                                                             versions: filter.versions, limit: TAXIIFilter.maxLimit))
-                guard stored.allSatisfy({ $0.owner == member.organization }) else {
+                guard stored.allSatisfy({ CollectionRule.mayDelete(postedBy: $0.owner, organization: member.organization) }) else {
                     try s.appendAudit(.by(caller, at: now, action: action, object: objectId, concerns: c.id, decision: .deny(.thirdPartyRule)))
                     return .failure(.forbidden("Only the organisation that posted an object deletes it.", reasons: .thirdPartyRule))
                 }
