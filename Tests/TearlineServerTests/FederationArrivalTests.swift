@@ -127,6 +127,22 @@ import Testing
         }
     }
 
+    @Test func aPullPagesThroughEverythingOnceInOrder() async throws {
+        try await withTwoNodes { nodes in
+            let report = try await nodes.a.createReport(StoryOneTests.courierReport)
+            var ids: [String] = []
+            for _ in 0..<(TearlineService.federationMaxLimit + 30) { ids.append(try await nodes.a.releaseId(report, to: "GBR")) }
+            let summary = try await nodes.pull()
+            #expect(summary.received == ids.count && summary.refused.isEmpty, "two pages in one pull")
+            let more = try await nodes.a.releaseId(report, to: "GBR")
+            let next = try await nodes.pull()
+            #expect(next.received == 1 && next.alreadyHeld == 0, "only what is new")
+            for id in [ids.first!, ids.last!, more] {
+                #expect(try await nodes.b.get("/v1/releases/\(id)", as: "gbr-analyst-secret").code == 200)
+            }
+        }
+    }
+
     @Test func consentGrantedOnTheOriginatorsNodeMakesItsOwnReleaseToTheThirdParty() async throws {
         try await withTwoNodes { nodes in
             try await nodes.a.createPartnership("USA", "FRA", trust: "high")

@@ -40,11 +40,12 @@ public struct FederationPuller: Sendable {
                     throw FederationError.partnerAnswered(response.status, "not a TAXII envelope")
                 }
                 let objects = envelope["objects"]?.arrayValue ?? []
-                let page = try await service.receiveFederationPage(peer: organization, organization: cursor.organization, objects: objects)
+                let more = envelope["more"]?.boolValue ?? false
+                let page = try await service.receiveFederationPage(peer: organization, organization: cursor.organization, objects: objects,
+                                                                   next: more ? envelope["next"]?.stringValue : nil)
                 summary.received += page.received
                 summary.alreadyHeld += page.alreadyHeld
                 summary.refused += page.refused
-                let more = envelope["more"]?.boolValue ?? false
                 let moved = try await service.federationTargets(peer: organization).1.first { $0.organization == cursor.organization }?.pulledAfter ?? next
                 // why: stop when the partner says it is done, or when a page moved us nowhere (a partner that loops).
                 if !more || moved == next { break }

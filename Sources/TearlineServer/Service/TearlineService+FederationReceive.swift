@@ -43,7 +43,8 @@ extension TearlineService {
     /// moves the pull cursor past it. Each release must carry content in canonical form, be
     /// addressed from `peer` to `organization`, verify under `peer`'s public key, and pass the
     /// release rule here too; any other is refused, audited, alerted and reported back.
-    public func receiveFederationPage(peer: String, organization: String, objects: [JSONValue]) async throws -> FederationPullSummary {
+    /// `next` is the originating node's position after this page, when it said there is more.
+    public func receiveFederationPage(peer: String, organization: String, objects: [JSONValue], next: String? = nil) async throws -> FederationPullSummary {
         let now = now()
         defer { trackRecords.removeAll() }
         return try await store.write { s in
@@ -59,6 +60,7 @@ extension TearlineService {
                 case .refused(let refusal): summary.refused.append(refusal)
                 }
             }
+            if let next, next.utf8.count <= 512 { cursor.pulledAfter = next }
             try s.saveFederationCursor(cursor)
             return summary
         }

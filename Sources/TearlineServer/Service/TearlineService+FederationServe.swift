@@ -6,6 +6,8 @@ import TearlineStore
 /// organisation over TAXII, and sends back receipts, feedback, consent requests and refusals.
 extension TearlineService {
     static let federationMaxLimit = 100
+    /// A page of federation objects stops growing past this many bytes (at least one object goes).
+    static let federationPageBytes = 4 * 1024 * 1024
 
     /// The partner organisation whose `Releases received by` collection `collection` is, when the
     /// node that called presented a key pinned for it; otherwise nil (the caller is then treated
@@ -33,20 +35,29 @@ extension TearlineService {
                 guard p.status == .active else { return false }
                 return try s.organization(id: p.other(than: peer.organization)).map { !$0.isRemote } ?? false
             }.map { $0.other(than: peer.organization) }
-            var releases = try s.releases(recipient: peer.organization, originators: originators, after: after, limit: limit + 1)
-            let more = releases.count > limit
-            if more { releases.removeLast() }
+            let candidates = try s.releases(recipient: peer.organization, originators: originators, after: after, limit: limit + 1)
+            var releases: [ReleaseRecord] = []
             var objects: [JSONValue] = []
-            for release in releases {
+            var bytes = 0
+            var processed = 0
+            var last: ReleaseRecord?
+            for release in candidates.prefix(limit) {
+                // why: a page stays far below what the partner's client accepts (16 MiB), however long the reports.
+                if bytes > Self.federationPageBytes { break }
+                processed += 1
+                last = release
                 guard let stored = try s.report(id: release.reportId), let content = try s.releaseContent(id: release.id) else { continue }
                 let copy = content.applied(to: stored.report)
                 let canonical = CanonicalContent.release(id: release.id, of: copy, to: release.recipient, included: release.portions, createdAt: release.createdAt)
+                bytes += canonical.bytes.count * 4 / 3 + 1024
+                releases.append(release)
                 objects.append(Self.federationObject(release, canonical: canonical))
                 try s.appendAudit(Self.peerAudit(peer.organization, at: now, action: "federation.pull", object: release.id,
                                                  concerns: release.originator, decision: .allow, detail: "recipient=\(release.recipient)"))
             }
+            let more = candidates.count > processed
             var envelope: JSONObject = ["more": .bool(more)]
-            if more, let last = releases.last { envelope["next"] = .string(Cursor.encode(createdAt: last.createdAt, id: last.id)) }
+            if more, let last { envelope["next"] = .string(Cursor.encode(createdAt: last.createdAt, id: last.id)) }
             envelope["objects"] = .array(objects)
             return TAXIIBody(bytes: Array(envelope.serialized().utf8),
                              firstAdded: releases.first.map { $0.createdAt * 1000 }, lastAdded: releases.last.map { $0.createdAt * 1000 })
