@@ -85,6 +85,21 @@ if withHTTP {
                                   connections: connections, everything: true)
 }
 
+if let count = arguments.firstIndex(of: "--federation").flatMap({ Int(arguments[$0 + 1]) }) {
+    let binary = URL(fileURLWithPath: arguments[0]).deletingLastPathComponent().path + "/tearline"
+    guard FileManager.default.isExecutableFile(atPath: binary) else {
+        print("error: \(binary) not found; run `swift build -c release` first")
+        exit(1)
+    }
+    let f = try await FederationBenchmark.run(binary: binary, directory: work, releases: count, port: 18_091)
+    print(String(format: "federation serving (node A alone: pages of 100 over mutual TLS, fetched and dropped): %d releases in %.2f s = %.0f releases/s",
+                 f.releases, f.servingSeconds, Double(f.releases) / f.servingSeconds))
+    print(String(format: "federation pull (node A: tearline serve, mutual TLS; node B: this process): %d releases in %.2f s = %.0f releases/s (TAXII pages, signature verified, release rule, sealed, indexed, audited)",
+                 f.releases, f.pullSeconds, Double(f.releases) / f.pullSeconds))
+    print(String(format: "federation idle round (nothing new; one page and one exchange): %.1f ms", f.idleRoundMilliseconds))
+    print(String(format: "federation receipts: %d access receipts back to the originator in one round of %.2f s", f.receipts, f.receiptsSeconds))
+}
+
 if !arguments.contains("--no-index") {
     let indexReports = arguments.firstIndex(of: "--index-reports").flatMap { Int(arguments[$0 + 1]) } ?? 1_000_000
     let memory = IndexBenchmark.inMemory(reports: indexReports)

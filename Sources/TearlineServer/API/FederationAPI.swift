@@ -113,6 +113,8 @@ public struct FederationConsentDecision: Codable, Sendable, Hashable {
 public struct FederationOutbox: Sendable {
     public var request: FederationExchangeRequest
     public var auditScannedTo: Int64
+    /// Whether a kind of item reached its cap, so that more may be owed.
+    public var isFull: Bool
 }
 
 /// What one pull from a partner node did.

@@ -52,15 +52,21 @@ public struct FederationPuller: Sendable {
                 next = moved
                 pages += 1
             } while pages < 10_000
-            let outbox = try await service.federationOutbox(peer: organization, organization: cursor.organization, refused: summary.refused)
-            let body = try JSONEncoder().encode(outbox.request)
-            let response = try await client.post("\(peer.url)/federation/v1/exchange", headers: ["Content-Type": "application/json"], body: Array(body))
-            guard response.status == 200 else { throw FederationError.partnerAnswered(response.status, Self.text(response.body)) }
-            let reply: FederationExchangeReply
-            do { reply = try JSONDecoder().decode(FederationExchangeReply.self, from: Data(response.body)) } catch {
-                throw FederationError.partnerAnswered(response.status, "not an exchange reply")
+            // Exchanges until everything owed has gone back (each is capped in size); refusals go in the first.
+            var refusals = summary.refused
+            for _ in 0..<100 {
+                let outbox = try await service.federationOutbox(peer: organization, organization: cursor.organization, refused: refusals)
+                let body = try JSONEncoder().encode(outbox.request)
+                let response = try await client.post("\(peer.url)/federation/v1/exchange", headers: ["Content-Type": "application/json"], body: Array(body))
+                guard response.status == 200 else { throw FederationError.partnerAnswered(response.status, Self.text(response.body)) }
+                let reply: FederationExchangeReply
+                do { reply = try JSONDecoder().decode(FederationExchangeReply.self, from: Data(response.body)) } catch {
+                    throw FederationError.partnerAnswered(response.status, "not an exchange reply")
+                }
+                try await service.applyFederationReply(peer: organization, organization: cursor.organization, sent: outbox, reply: reply, summary: &summary)
+                refusals = []
+                if !outbox.isFull { break }
             }
-            try await service.applyFederationReply(peer: organization, organization: cursor.organization, sent: outbox, reply: reply, summary: &summary)
             summaries.append(summary)
         }
         return summaries

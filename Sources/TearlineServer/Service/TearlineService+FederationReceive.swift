@@ -144,7 +144,9 @@ extension TearlineService {
             query.afterSeq = cursor.pushedAuditSeq
             var receipts: [FederationReceipt] = []
             var scanned = cursor.pushedAuditSeq
-            for event in try s.auditEvents(query) {
+            let events = try s.auditEvents(query)
+            let scannedCount = events.count
+            for event in events {
                 guard let seq = event.seq else { continue }
                 scanned = max(scanned, seq)
                 guard let object = event.object, let release = try s.release(id: object),
@@ -163,7 +165,9 @@ extension TearlineService {
                 .map { FederationConsentRequest(id: $0.id, release: $0.releaseId, target: $0.target, requestedBy: $0.requestedBy, at: $0.createdAt) }
             let request = FederationExchangeRequest(organization: organization, receipts: receipts, feedback: Array(feedback),
                                                     consentRequests: Array(consent), refused: Array(refused.prefix(Self.exchangeRefusals)))
-            return FederationOutbox(request: request, auditScannedTo: scanned)
+            // why not consent requests: pending ones are sent again until decided, so a full list does not mean more is owed.
+            let full = scannedCount == Self.exchangeReceipts || feedback.count == Self.exchangeFeedback
+            return FederationOutbox(request: request, auditScannedTo: scanned, isFull: full)
         }
     }
 
@@ -217,11 +221,11 @@ extension TearlineService {
             }
             return (revoked, decided, status)
         }
-        summary.revoked = counted.0
-        summary.consentDecisions = counted.1
+        summary.revoked += counted.0
+        summary.consentDecisions += counted.1
         summary.partnershipStatus = counted.2
-        summary.receiptsSent = sent.receipts.count
-        summary.feedbackSent = sent.feedback.count
-        summary.consentRequestsSent = sent.consentRequests.count
+        summary.receiptsSent += sent.receipts.count
+        summary.feedbackSent += sent.feedback.count
+        summary.consentRequestsSent += sent.consentRequests.count
     }
 }
