@@ -193,6 +193,13 @@ import Testing
             #expect(refused.status == 400)
             let feedback = try await nodes.a.get("/v1/feedback", as: "usa-releaser")
             #expect(!feedback.text.contains("fbk_ok") && !feedback.text.contains("refuted"), "all or nothing: \(feedback)")
+            // Oversized fields are refused whole.
+            let longReason = String(repeating: "x", count: 65)
+            let oversized = """
+                {"organization":"GBR","feedback":[],"consentRequests":[],"refused":[],
+                 "receipts":[{"seq":1,"at":1,"actor":"m","action":"release.read","release":"\(releaseId)","decision":"allow","reasons":["\(longReason)"]}]}
+                """
+            #expect(try await client.post(nodes.urlA + "/federation/v1/exchange", headers: ["Content-Type": "application/json"], body: Array(oversized.utf8)).status == 400)
             // Unknown members of the body are refused like everywhere else.
             let typo = #"{"organization":"GBR","receipts":[],"feedback":[],"consentRequests":[],"refused":[],"revoke":[]}"#
             #expect(try await client.post(nodes.urlA + "/federation/v1/exchange", headers: ["Content-Type": "application/json"], body: Array(typo.utf8)).status == 400)

@@ -114,6 +114,10 @@ extension TearlineService {
                 throw Problem.badRequest("receipt \(r.seq): only release events, allowed or denied, are receipts.")
             }
             if let detail = r.detail, !detail.isEmpty { try Validate.text(detail, field: "receipt detail", max: 500) }
+            if let actor = r.actor { try Validate.text(actor, field: "receipt actor", max: 128) }
+            guard r.reasons.count <= 32, r.reasons.allSatisfy({ !$0.isEmpty && $0.utf8.count <= 64 }) else {
+                throw Problem.badRequest("receipt \(r.seq): at most 32 reasons of at most 64 bytes each.")
+            }
         }
         for r in input.refused { try Validate.text(r.reason, field: "refusal reason", max: 500) }
         let now = now()
@@ -137,10 +141,11 @@ extension TearlineService {
                 guard let r = try s.release(id: id), r.recipient == p, let o = try s.organization(id: r.originator), !o.isRemote else { return nil }
                 return r
             }
+            // why min(at, now) below: a partner's clock may run ahead; nothing it sends is dated after its arrival here.
             var cursor = try s.federationCursor(peer: p, organization: p)
             for r in input.receipts.sorted(by: { $0.seq < $1.seq }) where r.seq > cursor.pushedAuditSeq {
                 guard let release = try ownRelease(r.release) else { throw Problem.badRequest("receipt \(r.seq): release \(r.release) was not made to \(p) here.") }
-                try s.appendAudit(AuditRecord(at: r.at, actor: r.actor.map { "\(p)/\($0)" }, organization: p, concerns: release.originator, action: r.action,
+                try s.appendAudit(AuditRecord(at: min(r.at, now), actor: r.actor.map { "\(p)/\($0)" }, organization: p, concerns: release.originator, action: r.action,
                                               object: release.id, decision: r.decision, reasons: r.reasons,
                                               detail: "via=node seq=\(r.seq)" + (r.detail.map { " " + $0 } ?? "")))
                 cursor.pushedAuditSeq = r.seq
@@ -150,7 +155,7 @@ extension TearlineService {
                 guard let release = try ownRelease(f.release) else { throw Problem.badRequest("feedback \(f.id): release \(f.release) was not made to \(p) here.") }
                 if try s.feedback(release: release.id).contains(where: { $0.id == f.id }) { continue }
                 try s.insertFeedback(FeedbackRecord(id: f.id, releaseId: release.id, organization: p, member: Self.remoteMemberId(p),
-                                                    verdict: FeedbackVerdict(rawValue: f.verdict)!, note: f.note, createdAt: f.at))
+                                                    verdict: FeedbackVerdict(rawValue: f.verdict)!, note: f.note, createdAt: min(f.at, now)))
                 try s.appendAudit(Self.peerAudit(p, at: now, action: "release.feedback", object: release.id, concerns: release.originator,
                                                  decision: .allow, detail: "via=node verdict=\(f.verdict)"))
             }
@@ -162,8 +167,8 @@ extension TearlineService {
                 }
                 try s.insertConsentRequest(ConsentRequestRecord(
                     id: c.id, releaseId: release.id, reportId: release.reportId, originator: release.originator, holder: p, target: c.target,
-                    requestedBy: "\(p)/\(c.requestedBy)", createdAt: c.at))
-                // why: the attempt is a breach of the partnership, as on one node. The refused forward itself
+                    requestedBy: "\(p)/\(c.requestedBy)", createdAt: min(c.at, now)))
+            // why: the attempt is a breach of the partnership, as on one node. The refused forward itself
                 // reaches this trail as a receipt (release.forward, deny); this records the request it opened.
                 try s.appendAudit(Self.peerAudit(p, at: now, action: "consent.request", object: release.id, concerns: release.originator,
                                                  decision: .deny(.thirdPartyRule), detail: "via=node target=\(c.target) consentRequest=\(c.id)"))
