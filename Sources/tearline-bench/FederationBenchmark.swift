@@ -43,14 +43,7 @@ enum FederationBenchmark {
         guard let releaserCaller = try await nodeA.authenticate(token: releaser.token),
               let readerCaller = try await nodeB.authenticate(token: reader.token) else { throw BenchError("seed") }
         for i in 0..<count {
-            let view = try await nodeA.createReport(.init(
-                title: "Report \(i)", titleMarking: "(U)", sourceGrade: "B2", topics: ["counter-terrorism"],
-                portions: [
-                    .init(marking: "(S//REL TO USA, GBR)", text: "Secret portion \(i): the courier met the financier at the port."),
-                    .init(marking: "(C//REL TO USA, GBR)", text: "Confidential portion \(i): two shipments left on Tuesday."),
-                    .init(marking: "(U)", text: "Unclassified portion \(i): open sources report a new warehouse."),
-                    .init(marking: "(S//NF)", text: "Sources and methods \(i).", sourcesAndMethods: true),
-                ]), by: releaserCaller)
+            let view = try await nodeA.createReport(benchReport(i), by: releaserCaller)
             _ = try await nodeA.release(reportId: view.id, .init(recipient: "GBR"), by: releaserCaller)
         }
 

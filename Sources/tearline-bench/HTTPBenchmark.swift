@@ -24,14 +24,7 @@ enum HTTPBenchmark {
         var reportIds: [String] = []
         var releaseIds: [String] = []
         for i in 0..<reports {
-            let view = try await service.createReport(.init(
-                title: "Report \(i)", titleMarking: "(U)", sourceGrade: "B2", topics: ["counter-terrorism"],
-                portions: [
-                    .init(marking: "(S//REL TO USA, GBR)", text: "Secret portion \(i): the courier met the financier at the port."),
-                    .init(marking: "(C//REL TO USA, GBR)", text: "Confidential portion \(i): two shipments left on Tuesday."),
-                    .init(marking: "(U)", text: "Unclassified portion \(i): open sources report a new warehouse."),
-                    .init(marking: "(S//NF)", text: "Sources and methods \(i).", sourcesAndMethods: true),
-                ]), by: releaserCaller)
+            let view = try await service.createReport(benchReport(i), by: releaserCaller)
             reportIds.append(view.id)
             let release = try await service.release(reportId: view.id, .init(recipient: "GBR"), by: releaserCaller)
             releaseIds.append(release.id)
@@ -158,4 +151,17 @@ func runCommand(_ path: String, _ arguments: [String]) throws -> String {
     process.waitUntilExit()
     guard process.terminationStatus == 0 else { throw BenchError("\(path) exited \(process.terminationStatus)") }
     return String(decoding: data, as: UTF8.self)
+}
+
+/// The four-portion report the benchmarks seed: SECRET and CONFIDENTIAL portions releasable to
+/// GBR, an unclassified one, and a sources-and-methods portion that never leaves.
+func benchReport(_ i: Int) -> CreateReportRequest {
+    .init(
+        title: "Report \(i)", titleMarking: "(U)", sourceGrade: "B2", topics: ["counter-terrorism"],
+        portions: [
+            .init(marking: "(S//REL TO USA, GBR)", text: "Secret portion \(i): the courier met the financier at the port."),
+            .init(marking: "(C//REL TO USA, GBR)", text: "Confidential portion \(i): two shipments left on Tuesday."),
+            .init(marking: "(U)", text: "Unclassified portion \(i): open sources report a new warehouse."),
+            .init(marking: "(S//NF)", text: "Sources and methods \(i).", sourcesAndMethods: true),
+        ])
 }

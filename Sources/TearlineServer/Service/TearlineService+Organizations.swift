@@ -7,11 +7,7 @@ extension TearlineService {
     /// Creates an organisation with a fresh Ed25519 signing key. Node admin only.
     public func createOrganization(_ input: CreateOrganizationRequest, by caller: Caller) async throws -> OrganizationResponse {
         guard case .nodeAdmin = caller else { throw Problem.forbidden("Only the node administrator creates organisations.", reasons: .roleRequired) }
-        try Validate.organizationId(input.id, field: "id")
-        try Validate.text(input.name, field: "name", max: 200)
-        guard let kind = OrganizationKind(rawValue: input.kind) else {
-            throw Problem.badRequest("kind \"\(input.kind)\" must be one of state, agency, international.")
-        }
+        let kind = try Validate.organization(id: input.id, idField: "id", name: input.name, kind: input.kind)
         let key = Curve25519.Signing.PrivateKey()
         let sealed = try masterKey.seal(key.rawRepresentation, context: "org-signing-key:\(input.id)")
         let record = OrganizationRecord(id: input.id, name: input.name, kind: kind, publicKey: key.publicKey.rawRepresentation,

@@ -14,11 +14,7 @@ extension TearlineService {
     /// Node admin only. An organisation hosted here cannot become remote, and a remote one keeps its key.
     public func addPeer(_ input: PeerInput, by caller: Caller) async throws -> PeerResponse {
         guard case .nodeAdmin = caller else { throw Problem.forbidden("Only the node administrator registers partner nodes.", reasons: .roleRequired) }
-        try Validate.organizationId(input.organization, field: "organization")
-        try Validate.text(input.name, field: "name", max: 200)
-        guard let kind = OrganizationKind(rawValue: input.kind) else {
-            throw Problem.badRequest("kind \"\(input.kind)\" must be one of state, agency, international.")
-        }
+        let kind = try Validate.organization(id: input.organization, idField: "organization", name: input.name, kind: input.kind)
         guard let key = Data(base64Encoded: input.publicKey), key.count == 32 else {
             throw Problem.badRequest("publicKey must be the organisation's Ed25519 public key: 32 bytes, base64.")
         }

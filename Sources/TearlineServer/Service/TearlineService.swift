@@ -138,6 +138,16 @@ enum Validate {
         }
     }
 
+    /// An organisation's id, name and kind, as the node admin gives them for a new or a partner organisation.
+    static func organization(id: String, idField: String, name: String, kind: String) throws(Problem) -> OrganizationKind {
+        try organizationId(id, field: idField)
+        try text(name, field: "name", max: 200)
+        guard let parsed = OrganizationKind(rawValue: kind) else {
+            throw .badRequest("kind \"\(kind)\" must be one of state, agency, international.")
+        }
+        return parsed
+    }
+
     /// Topics: lower-case letters, digits, '-', '.', '_', 1–64 characters.
     static func topics(_ topics: [String], field: String) throws(Problem) {
         for topic in topics {
