@@ -77,6 +77,8 @@ import Testing
             let summary = try await nodes.pull()
             #expect(summary.received == 0)
             #expect(summary.refused.first?.reason.contains("trust-ceiling") == true, "\(summary.refused)")
+            let audited = try await nodes.b.audit(as: "gbr-security", "action=federation.receive")
+            #expect(audited.contains { $0["object"] as? String == releaseId && ($0["reasons"] as? [String])?.contains("trust-ceiling") == true })
             #expect(try await nodes.b.get("/v1/releases/\(releaseId)", as: "gbr-analyst-secret").code == 404)
         }
     }

@@ -78,11 +78,11 @@ extension TearlineService {
         let releaseId = block?["id"]?.stringValue ?? "(none)"
         let created = object.objectValue?["created"]?.stringValue.flatMap(STIXTimestamp.init(parsing:))
         let position = created.map { Cursor.encode(createdAt: $0.microseconds / 1000, id: releaseId) }
-        func refuse(_ reason: String) throws -> (String?, Arrival) {
+        func refuse(_ reason: String, reasons: DenialReasons = .badSignature) throws -> (String?, Arrival) {
             // why: a release that fails on arrival is never stored; the refusal is audited, our
             // security members are alerted, and the originator hears of it on the next exchange.
             try s.appendAudit(Self.nodeAudit(from: originator.id, at: organization, time: now, action: "federation.receive", object: releaseId,
-                                             decision: .deny(.badSignature), detail: "reason=\(reason)"))
+                                             decision: .deny(reasons), detail: "reason=\(reason)"))
             try s.insertAlert(AlertRecord(id: Identifier.make("alr"), organization: organization, subject: Self.remoteMemberId(originator.id),
                                           kind: "federation-refused",
                                           detail: "Release \(releaseId) from \(originator.id)'s node was refused: \(reason)", createdAt: now))
@@ -94,6 +94,10 @@ extension TearlineService {
         }
         let signed: SignedRelease
         do { signed = try CanonicalContent.parseRelease(Array(content)) } catch { return try refuse(error.description) }
+        // why: `~` joins a report id and a release id here, so an originator's id may not contain it.
+        guard signed.reportId.utf8.count <= 128, !signed.reportId.isEmpty, !signed.reportId.contains("~") else {
+            return try refuse("the report id is not valid")
+        }
         guard signed.id == releaseId, signed.originator == originator.id, signed.recipient == organization else {
             return try refuse("content addressed from \(signed.originator) to \(signed.recipient), not from \(originator.id) to \(organization)")
         }
@@ -105,7 +109,8 @@ extension TearlineService {
         let partnership = try s.partnership(between: originator.id, and: organization)
         let plan = ReleasePlan.make(signed.report(createdBy: ""), to: organization, partnership: partnership?.terms, orconApproved: true)
         if let w = plan.withheld.first {
-            return try refuse("portion \(w.index) may not come to \(organization) under the rule here (\(w.reasons.codes.joined(separator: ", ")))")
+            return try refuse("portion \(w.index) may not come to \(organization) under the rule here (\(w.reasons.codes.joined(separator: ", ")))",
+                              reasons: w.reasons)
         }
         guard let banner = signed.banner, !signed.portions.isEmpty else { return try refuse("the release carries no portion") }
         let reportId = Self.receivedReportId(signed.reportId, release: signed.id, taken: try s.report(id: signed.reportId) != nil)
