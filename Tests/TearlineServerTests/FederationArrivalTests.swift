@@ -90,6 +90,10 @@ import Testing
             let id = try #require(try await nodes.a.get("/v1/releases/\(releaseId)", as: "usa-releaser").string("reportId"))
             #expect(try await nodes.b.get("/v1/reports/\(id)", as: "gbr-analyst-secret").code == 404, "GBR holds the release, never the report")
             #expect(try await nodes.b.post("/v1/reports/\(id)/releases", as: "gbr-analyst-secret", json: ["recipient": "USA"]).code == 404)
+            // B's members see that USA is hosted elsewhere, and GBR here.
+            let organizations = try await nodes.b.get("/v1/organizations", as: "gbr-analyst-secret").array
+            #expect(organizations.first { $0["id"] as? String == "USA" }?["hostedElsewhere"] as? Bool == true)
+            #expect(organizations.first { $0["id"] as? String == "GBR" }?["hostedElsewhere"] as? Bool == false)
             // USA has no members on B: nobody can act as the remote originator there.
             let member = try await nodes.b.post("/v1/organizations/USA/members", as: "admin", json: [
                 "name": "impostor", "roles": ["releaser"], "clearance": "TOP SECRET", "compartments": [String](), "topics": [String](),

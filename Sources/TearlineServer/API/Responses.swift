@@ -56,6 +56,8 @@ public struct OrganizationResponse: Codable, Sendable {
     public var kind: String
     /// The Ed25519 public key, base64, with which its signatures verify.
     public var publicKey: String
+    /// A partner hosted on another node: its releases arrive through federation, signed with `publicKey`.
+    public var hostedElsewhere: Bool
     public var createdAt: String
 
     init(_ o: OrganizationRecord) {
@@ -63,6 +65,7 @@ public struct OrganizationResponse: Codable, Sendable {
         name = o.name
         kind = o.kind.rawValue
         publicKey = o.publicKey.base64EncodedString()
+        hostedElsewhere = o.isRemote
         createdAt = Timestamp.string(o.createdAt)
     }
 }
