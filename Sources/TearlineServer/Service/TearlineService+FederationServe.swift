@@ -121,24 +121,19 @@ extension TearlineService {
         }
         for r in input.refused { try Validate.text(r.reason, field: "refusal reason", max: 500) }
         let now = now()
-        let known = try await store.read { s in try self.authenticatedPeer(s, organization: input.organization, pin: pin) != nil }
-        guard known else {
-            // why: a node speaking for an organisation its key is not pinned for is refused like an unknown one, and recorded.
-            try await store.write { s in
-                try s.appendAudit(AuditRecord(at: now, actor: pin.map { "node:" + $0.description }, organization: nil, action: "federation.exchange",
-                                              object: input.organization, decision: "deny", reasons: DenialReasons.noAccessPath.codes))
-            }
-            throw Problem.notFound("partner")
-        }
         defer { trackRecords.removeAll() }
+        // Inside: a refusal returns .failure (its audit entry is kept); bad items throw, so nothing of them is written.
         return try await transact { s in
             guard let peer = try self.authenticatedPeer(s, organization: input.organization, pin: pin) else {
-                throw Problem.notFound("partner")
+                // why: a node speaking for an organisation its key is not pinned for is refused like an unknown one, and recorded.
+                try s.appendAudit(AuditRecord(at: now, actor: pin.map { "node:" + $0.description }, organization: nil, action: "federation.exchange",
+                                              object: input.organization, decision: "deny", reasons: DenialReasons.noAccessPath.codes))
+                return .failure(.notFound("partner"))
             }
             let p = peer.organization
-            // why: a partner node speaks only about releases made to its own organisation, by organisations hosted here.
             func ownRelease(_ id: String) throws -> ReleaseRecord? {
-                guard let r = try s.release(id: id), r.recipient == p, let o = try s.organization(id: r.originator), !o.isRemote else { return nil }
+                guard let r = try s.release(id: id), let o = try s.organization(id: r.originator),
+                      FederationRule.maySpeakAbout(releaseRecipient: r.recipient, originatorIsHostedHere: !o.isRemote, speaker: p) else { return nil }
                 return r
             }
             // why min(at, now) below: a partner's clock may run ahead; nothing it sends is dated after its arrival here.

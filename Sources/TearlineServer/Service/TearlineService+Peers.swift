@@ -62,8 +62,8 @@ extension TearlineService {
 
     /// The partner organisation a node acts for, when the certificate key it presented is pinned for it.
     func authenticatedPeer(_ s: any StoreSession, organization: String, pin: SPKIPin?) throws -> PeerRecord? {
-        guard let pin, let peer = try s.peer(organization: organization) else { return nil }
-        return peer.pins.contains(pin.description) ? peer : nil
+        guard let peer = try s.peer(organization: organization) else { return nil }
+        return FederationRule.admits(presentedPin: pin?.description, pinnedFor: peer.pins) ? peer : nil
     }
 
     /// An audit record for a partner node acting for `peer`.
