@@ -53,7 +53,7 @@ import Testing
                 ("not an object at all", .string("hello"), "malformed"),
             ]
             for (name, changed, reason) in cases {
-                let summary = try await nodes.b.service.receiveFederationPage(peer: "USA", organization: "GBR", objects: [changed])
+                let summary = try await nodes.b.service.receiveFederationPage(peer: "USA", organization: "GBR", objects: [changed]).summary
                 #expect(summary.received == 0, "\(name)")
                 #expect(summary.refused.count == 1 && summary.refused[0].reason.contains(reason), "\(name): \(summary.refused)")
             }
@@ -61,8 +61,8 @@ import Testing
             let refusals = try await nodes.b.audit(as: "gbr-security", "action=federation.receive")
             #expect(refusals.filter { $0["decision"] as? String == "deny" }.count == cases.count, "each refusal is audited")
             // The genuine object, after all that, is received once, and a repeat is only counted.
-            #expect(try await nodes.b.service.receiveFederationPage(peer: "USA", organization: "GBR", objects: [object]).received == 1)
-            #expect(try await nodes.b.service.receiveFederationPage(peer: "USA", organization: "GBR", objects: [object]).alreadyHeld == 1)
+            #expect(try await nodes.b.service.receiveFederationPage(peer: "USA", organization: "GBR", objects: [object]).summary.received == 1)
+            #expect(try await nodes.b.service.receiveFederationPage(peer: "USA", organization: "GBR", objects: [object]).summary.alreadyHeld == 1)
             #expect(try await nodes.b.get("/v1/releases/\(releaseId)", as: "gbr-analyst-secret").code == 200)
         }
     }

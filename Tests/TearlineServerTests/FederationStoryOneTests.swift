@@ -172,6 +172,11 @@ import Testing
             let own = try await client.get(objects(of: "GBR"), headers: accept)
             #expect(own.status == 200)
             #expect(String(decoding: own.body, as: UTF8.self).contains(releaseId))
+            // The node's pull speaks TAXII: another media type, a forged next, a filter it does not offer are refused.
+            #expect(try await client.get(objects(of: "GBR"), headers: ["Accept": "application/json"]).status == 406)
+            #expect(try await client.get(objects(of: "GBR") + "?next=not-a-cursor", headers: accept).status == 400)
+            #expect(try await client.get(objects(of: "GBR") + "?match%5Btype%5D=report", headers: accept).status == 400)
+            #expect(try await client.get(objects(of: "GBR") + "?limit=0", headers: accept).status == 400)
             // FRA's releases are not GBR's: without a member's credentials that is simply unauthenticated.
             let fra = try await client.get(objects(of: "FRA"), headers: accept)
             #expect(fra.status == 401)

@@ -41,12 +41,11 @@ public struct FederationPuller: Sendable {
                 }
                 let objects = envelope["objects"]?.arrayValue ?? []
                 let more = envelope["more"]?.boolValue ?? false
-                let page = try await service.receiveFederationPage(peer: organization, organization: cursor.organization, objects: objects,
-                                                                   next: more ? envelope["next"]?.stringValue : nil)
+                let (page, moved) = try await service.receiveFederationPage(peer: organization, organization: cursor.organization, objects: objects,
+                                                                            next: more ? envelope["next"]?.stringValue : nil)
                 summary.received += page.received
                 summary.alreadyHeld += page.alreadyHeld
                 summary.refused += page.refused
-                let moved = try await service.federationTargets(peer: organization).1.first { $0.organization == cursor.organization }?.pulledAfter ?? next
                 // why: stop when the partner says it is done, or when a page moved us nowhere (a partner that loops).
                 if !more || moved == next { break }
                 next = moved

@@ -44,15 +44,19 @@ extension TearlineService {
     /// addressed from `peer` to `organization`, verify under `peer`'s public key, and pass the
     /// release rule here too; any other is refused, audited, alerted and reported back.
     /// `next` is the originating node's position after this page, when it said there is more.
-    public func receiveFederationPage(peer: String, organization: String, objects: [JSONValue], next: String? = nil) async throws -> FederationPullSummary {
+    /// Returns what the page did and the pull cursor after it.
+    public func receiveFederationPage(
+        peer: String, organization: String, objects: [JSONValue], next: String? = nil
+    ) async throws -> (summary: FederationPullSummary, pulledAfter: String) {
         let now = now()
         defer { trackRecords.removeAll() }
         return try await store.write { s in
             var summary = FederationPullSummary(peer: peer, organization: organization)
             guard let originator = try s.organization(id: peer), originator.isRemote else { throw Problem.notFound("partner node") }
             var cursor = try s.federationCursor(peer: peer, organization: organization)
+            let terms = try s.partnership(between: peer, and: organization)?.terms
             for object in objects {
-                let (position, outcome) = try self.receive(s, object, from: originator, for: organization, now: now)
+                let (position, outcome) = try self.receive(s, object, from: originator, for: organization, partnership: terms, now: now)
                 if let position { cursor.pulledAfter = position }
                 switch outcome {
                 case .received: summary.received += 1
@@ -62,7 +66,7 @@ extension TearlineService {
             }
             if let next, next.utf8.count <= 512 { cursor.pulledAfter = next }
             try s.saveFederationCursor(cursor)
-            return summary
+            return (summary, cursor.pulledAfter)
         }
     }
 
@@ -72,7 +76,8 @@ extension TearlineService {
     }
 
     private func receive(
-        _ s: any StoreSession, _ object: JSONValue, from originator: OrganizationRecord, for organization: String, now: Int64
+        _ s: any StoreSession, _ object: JSONValue, from originator: OrganizationRecord, for organization: String,
+        partnership: PartnershipTerms?, now: Int64
     ) throws -> (String?, Arrival) {
         let block = object.objectValue?["extensions"]?.objectValue?[STIXTearline.extensionID]?.objectValue?["release"]?.objectValue
         let releaseId = block?["id"]?.stringValue ?? "(none)"
@@ -106,8 +111,7 @@ extension TearlineService {
         }
         if try s.release(id: signed.id) != nil { return (position, .alreadyHeld) }
         // why: the receiving side enforces the release rule as well; a portion it would never let in is refused.
-        let partnership = try s.partnership(between: originator.id, and: organization)
-        let plan = ReleasePlan.make(signed.report(createdBy: ""), to: organization, partnership: partnership?.terms, orconApproved: true)
+        let plan = ReleasePlan.make(signed.report(createdBy: ""), to: organization, partnership: partnership, orconApproved: true)
         if let w = plan.withheld.first {
             return try refuse("portion \(w.index) may not come to \(organization) under the rule here (\(w.reasons.codes.joined(separator: ", ")))",
                               reasons: w.reasons)
@@ -187,17 +191,17 @@ extension TearlineService {
             cursor.pushedAuditSeq = max(cursor.pushedAuditSeq, outbox.auditScannedTo)
             cursor.pushedFeedbackAt = max(cursor.pushedFeedbackAt, sent.feedback.map(\.at).max() ?? 0)
             var status: String?
-            // why: "withdrawing support" reaches every copy at once: a change of status on the originator's
-            // node is applied here. Only a change: a suspension decided here is not undone by a partner that stays active.
+            // why: see FederationRule.statusToApply — the originator's changes apply, its repetitions do not.
             if let terms = reply.partnerships.first(where: { $0.originator == peer }), let wanted = PartnershipStatus(rawValue: terms.status) {
                 status = wanted.rawValue
-                let previous = cursor.originatorStatus.isEmpty ? PartnershipStatus.active.rawValue : cursor.originatorStatus
-                if wanted.rawValue != previous, var local = try s.partnership(between: peer, and: organization), local.status != wanted {
-                    local.status = wanted
+                if var local = try s.partnership(between: peer, and: organization),
+                   let apply = FederationRule.statusToApply(reported: wanted, previouslyReported: PartnershipStatus(rawValue: cursor.originatorStatus),
+                                                            local: local.status) {
+                    local.status = apply
                     local.updatedAt = now
                     try s.updatePartnership(local)
                     try s.appendAudit(Self.nodeAudit(from: peer, at: organization, time: now, action: "federation.partnership", object: local.id,
-                                                     decision: .allow, detail: "status=\(wanted.rawValue)"))
+                                                     decision: .allow, detail: "status=\(apply.rawValue)"))
                 }
                 cursor.originatorStatus = wanted.rawValue
             }
