@@ -53,6 +53,10 @@ public struct DenialReasons: OptionSet, Sendable, Hashable {
     /// A release from a partner node whose originator's signature does not verify.
     public static let badSignature = DenialReasons(rawValue: 1 << 20)
 
+    // Partnerships.
+    /// A side asked to lift a suspension that only the other side imposed; only that side lifts it.
+    public static let imposedByPartner = DenialReasons(rawValue: 1 << 24)
+
     /// Every reason with its stable code, in a fixed order.
     public static let catalogue: [(DenialReasons, String)] = [
         (.noAccessPath, "no-access-path"),
@@ -76,6 +80,7 @@ public struct DenialReasons: OptionSet, Sendable, Hashable {
         (.roleRequired, "role-required"),
         (.markingAboveAuthor, "marking-above-author"),
         (.badSignature, "bad-signature"),
+        (.imposedByPartner, "imposed-by-partner"),
     ]
 
     /// The stable codes of the reasons in this set.

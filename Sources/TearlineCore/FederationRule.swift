@@ -14,17 +14,15 @@ public enum FederationRule {
         releaseRecipient == speaker && originatorIsHostedHere
     }
 
-    /// The status to set on the recipient node's record of a partnership, given what the
-    /// originator's node reports now and reported last time (nil the first time), or nil to leave it.
+    /// The recipient node's record of a partnership after the originator's node reported the
+    /// originator's own stance (its trust in the recipient, and whether it suspended).
     ///
-    /// why: withdrawing support reaches every copy at once, so a change on the originator's side
-    /// is applied; but the recipient decides its own side too, so a status the originator merely
-    /// repeats never undoes a suspension the recipient made.
-    public static func statusToApply(
-        reported: PartnershipStatus, previouslyReported: PartnershipStatus?, local: PartnershipStatus
-    ) -> PartnershipStatus? {
-        let previous = previouslyReported ?? .active
-        guard reported != previous, reported != local else { return nil }
-        return reported
+    /// why: trust is directional and each side's suspension is its own. The originator's node is
+    /// the authority on the originator's stance, so the recipient node applies it as reported —
+    /// a lowered trust or a withdrawal of support reaches every copy at once, and a lift is
+    /// honoured — but nothing the originator's node reports ever changes the recipient's own
+    /// stance, so a suspension the recipient made stands until the recipient lifts it.
+    public static func mirror(reported: PartnershipStance, of originator: String, onto sides: PartnershipSides) -> PartnershipSides {
+        sides.setting(reported, for: originator)
     }
 }

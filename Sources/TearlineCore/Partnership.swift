@@ -9,7 +9,8 @@ public enum PartnershipStatus: String, Sendable, Codable, CaseIterable {
     case active, suspended
 }
 
-/// The facts about a partnership that the decision rule reads.
+/// The facts about one direction of a partnership that the decision rule reads: whether the
+/// partnership is active, and the originator's trust in the recipient.
 public struct PartnershipTerms: Sendable, Hashable {
     public var status: PartnershipStatus
     public var trust: TrustLevel
@@ -20,20 +21,9 @@ public struct PartnershipTerms: Sendable, Hashable {
     }
 
     public var isActive: Bool { status == .active }
-}
 
-/// Who may change a partnership's status.
-public enum PartnershipAuthority {
-    /// why: in a hierarchical partnership only the dominant side can withdraw or restore
-    /// support; in a peer partnership either side can suspend it.
-    public static func maySetStatus(
-        kind: PartnershipKind, dominant: String?, sides: (String, String), actor organization: String
-    ) -> Bool {
-        switch kind {
-        case .peer: organization == sides.0 || organization == sides.1
-        case .hierarchical: organization == dominant
-        }
-    }
+    /// What a party holds when there is no partnership: nothing goes, nothing is read.
+    public static let none = PartnershipTerms(status: .suspended, trust: .none)
 }
 
 /// Who may watch how a partner handles one's material.

@@ -64,34 +64,52 @@ public struct MemberRecord: Sendable, Hashable {
     }
 }
 
-/// A partnership as stored. The pair is kept in order (`first < second`), so there is one row per pair.
+/// A partnership as stored. The pair is kept in order (`first < second`), so there is one row per
+/// pair; each side's own stance (its trust in the other, its suspension) is kept apart.
 public struct PartnershipRecord: Sendable, Hashable {
     public var id: String
-    public var first: String
-    public var second: String
     public var kind: PartnershipKind
     public var dominant: String?
-    public var trust: TrustLevel
-    public var status: PartnershipStatus
+    public var sides: PartnershipSides
     public var createdAt: Int64
     public var updatedAt: Int64
 
     public init(
         id: String, first: String, second: String, kind: PartnershipKind, dominant: String?,
-        trust: TrustLevel, status: PartnershipStatus, createdAt: Int64, updatedAt: Int64
+        firstStance: PartnershipStance, secondStance: PartnershipStance, createdAt: Int64, updatedAt: Int64
     ) {
         self.id = id
-        self.first = min(first, second)
-        self.second = max(first, second)
         self.kind = kind
         self.dominant = dominant
-        self.trust = trust
-        self.status = status
+        let ordered = first <= second
+        self.sides = PartnershipSides(
+            first: ordered ? first : second, second: ordered ? second : first,
+            firstStance: ordered ? firstStance : secondStance, secondStance: ordered ? secondStance : firstStance)
         self.createdAt = createdAt
         self.updatedAt = updatedAt
     }
 
-    public var terms: PartnershipTerms { PartnershipTerms(status: status, trust: trust) }
+    /// A partnership whose sides start with the same trust in each other; `suspended` means both
+    /// sides start suspended (each then lifts its own).
+    public init(
+        id: String, first: String, second: String, kind: PartnershipKind, dominant: String?,
+        trust: TrustLevel, status: PartnershipStatus, createdAt: Int64, updatedAt: Int64
+    ) {
+        let stance = PartnershipStance(trust: trust, suspended: status == .suspended)
+        self.init(id: id, first: first, second: second, kind: kind, dominant: dominant, firstStance: stance, secondStance: stance,
+                  createdAt: createdAt, updatedAt: updatedAt)
+    }
+
+    public var first: String { sides.first }
+    public var second: String { sides.second }
+    /// Active while neither side has suspended it.
+    public var status: PartnershipStatus { sides.status }
+
+    /// `organization`'s trust in the other side (``TrustLevel/none`` for a non-side).
+    public func trust(of organization: String) -> TrustLevel { sides.stance(of: organization)?.trust ?? .none }
+
+    /// The terms of what `originator` releases over this partnership (see ``PartnershipSides/terms(releasesFrom:)``).
+    public func terms(releasesFrom originator: String) -> PartnershipTerms { sides.terms(releasesFrom: originator) }
 
     public func involves(_ organization: String) -> Bool { first == organization || second == organization }
 

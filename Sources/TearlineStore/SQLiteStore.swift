@@ -196,6 +196,9 @@ public final class SQLiteStore: TearlineStore {
         migrator.registerMigration("v8-federation") { db in
             try MigrationV8.run(db)
         }
+        migrator.registerMigration("v9-directional-trust") { db in
+            try MigrationV9.run(db)
+        }
         return migrator
     }
 }

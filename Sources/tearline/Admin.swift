@@ -124,15 +124,20 @@ struct Admin: AsyncParsableCommand {
     }
 
     struct PartnershipSet: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "partnership-set", abstract: "Suspend, reactivate or re-trust a partnership.")
+        static let configuration = CommandConfiguration(
+            commandName: "partnership-set", abstract: "Change one side's stance: its trust in the other side, or its own suspension.")
         @OptionGroup var store: StoreOptions
         @Argument(help: "The partnership id.") var id: String
-        @Option(help: "active or suspended.") var status: String?
-        @Option(help: "none, minimal, limited, low, high or full.") var trust: String?
+        @Option(help: "The side hosted here to act for (required when both sides are hosted here).") var side: String?
+        @Option(help: "suspended (the side suspends) or active (the side lifts its own suspension).") var status: String?
+        @Option(help: "The side's trust in the other side: none, minimal, limited, low, high or full.") var trust: String?
+        @Option(help: "Why; kept in the partnership's trust history.") var reason: String?
 
         func run() async throws {
             let service = try store.open()
-            try printJSON(try await reportingProblems { try await service.updatePartnership(id: id, .init(status: status, trustLevel: trust), by: .nodeAdmin) })
+            try printJSON(try await reportingProblems {
+                try await service.updatePartnership(id: id, .init(status: status, trustLevel: trust, reason: reason, side: side), by: .nodeAdmin)
+            })
         }
     }
 

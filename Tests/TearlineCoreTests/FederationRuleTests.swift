@@ -17,24 +17,33 @@ struct FederationRuleTests {
         #expect(!FederationRule.maySpeakAbout(releaseRecipient: "GBR", originatorIsHostedHere: false, speaker: "GBR"), "a copy this node itself received")
     }
 
-    @Test func theOriginatorsChangesApplyButItsRepetitionsDoNot() {
-        // The originator suspends: the recipient's record follows.
-        #expect(FederationRule.statusToApply(reported: .suspended, previouslyReported: .active, local: .active) == .suspended)
-        #expect(FederationRule.statusToApply(reported: .suspended, previouslyReported: nil, local: .active) == .suspended)
-        // It reactivates what it had suspended.
-        #expect(FederationRule.statusToApply(reported: .active, previouslyReported: .suspended, local: .suspended) == .active)
-        // The recipient suspended on its own; the originator stays active: nothing changes.
-        #expect(FederationRule.statusToApply(reported: .active, previouslyReported: .active, local: .suspended) == nil)
-        #expect(FederationRule.statusToApply(reported: .active, previouslyReported: nil, local: .suspended) == nil)
-        // Already as reported.
-        #expect(FederationRule.statusToApply(reported: .suspended, previouslyReported: .active, local: .suspended) == nil)
+    static let sides = PartnershipSides(first: "GBR", second: "USA", firstStance: PartnershipStance(trust: .high),
+                                        secondStance: PartnershipStance(trust: .high))
+
+    @Test func theRecipientNodeAppliesTheOriginatorsOwnStance() {
+        // USA's node reports that USA lowered its trust in GBR and suspended.
+        let mirrored = FederationRule.mirror(reported: PartnershipStance(trust: .low, suspended: true), of: "USA", onto: Self.sides)
+        #expect(mirrored.terms(releasesFrom: "USA") == PartnershipTerms(status: .suspended, trust: .low))
+        #expect(mirrored.stance(of: "GBR") == PartnershipStance(trust: .high), "GBR's own stance is GBR's")
+        // USA lifts: the lift is honoured.
+        let lifted = FederationRule.mirror(reported: PartnershipStance(trust: .low), of: "USA", onto: mirrored)
+        #expect(lifted.status == .active)
     }
 
-    @Test func aSuspensionOnEitherSideIsNeverLiftedByARepeat() async {
-        let status = Gen.bool(0.5).map { $0 ? PartnershipStatus.active : .suspended }
-        await propertyCheck(count: 200, input: status, status) { reported, local in
-            // The same report twice in a row changes nothing the second time.
-            #expect(FederationRule.statusToApply(reported: reported, previouslyReported: reported, local: local) == nil)
+    @Test func aSuspensionTheRecipientMadeIsNeverLiftedByTheOriginatorsNode() {
+        let gbrSuspended = Self.sides.setting(PartnershipStance(trust: .high, suspended: true), for: "GBR")
+        let mirrored = FederationRule.mirror(reported: PartnershipStance(trust: .full), of: "USA", onto: gbrSuspended)
+        #expect(mirrored.status == .suspended)
+        #expect(mirrored.suspendedBy == ["GBR"])
+    }
+
+    @Test func whateverTheOriginatorReportsTheRecipientsStanceStands() async {
+        let stance = zip(Generators.trust, Gen.bool(0.5)).map { PartnershipStance(trust: $0, suspended: $1) }
+        await propertyCheck(count: 200, input: stance, stance) { reported, own in
+            let local = Self.sides.setting(own, for: "GBR")
+            let mirrored = FederationRule.mirror(reported: reported, of: "USA", onto: local)
+            #expect(mirrored.stance(of: "GBR") == own)
+            #expect(mirrored.stance(of: "USA") == reported)
         }
     }
 }

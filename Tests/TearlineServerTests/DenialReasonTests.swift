@@ -265,21 +265,24 @@ import Testing
         }
     }
 
-    @Test func roleRequiredForTheWeakerSideToRestoreAHierarchicalPartnership() async throws {
+    @Test func theWeakerSideCannotRestoreAHierarchicalPartnershipNorRaiseWhatItReceives() async throws {
         try await withWorld { w in
             try await w.setPartnership("USA", "DEU", ["status": "suspended"], as: "usa-senior")
-            for who in ["deu-admin", "deu-analyst"] {
-                let reply = try await w.patch("/v1/partnerships/\(w.partnership("USA", "DEU"))", as: who, json: ["status": "active"])
-                #expect(reply.code == 403)
-                #expect(reply.reasons == ["role-required"])
-            }
+            let analyst = try await w.patch("/v1/partnerships/\(w.partnership("USA", "DEU"))", as: "deu-analyst", json: ["status": "active"])
+            #expect(analyst.code == 403)
+            #expect(analyst.reasons == ["role-required"])
+            let admin = try await w.patch("/v1/partnerships/\(w.partnership("USA", "DEU"))", as: "deu-admin", json: ["status": "active"])
+            #expect(admin.code == 403)
+            #expect(admin.reasons == ["imposed-by-partner"])
+            // DEU's admin may set DEU's own trust in USA; USA's trust in DEU, the ceiling of what DEU receives, stays.
             let raise = try await w.patch("/v1/partnerships/\(w.partnership("USA", "DEU"))", as: "deu-admin", json: ["trustLevel": "full"])
-            #expect(raise.code == 403)
-            #expect(raise.reasons == ["role-required"])
+            #expect(raise.code == 200)
             let list = try await w.get("/v1/partnerships", as: "deu-admin")
             let deuUSA = list.array.first { $0["id"] as? String == w.partnership("USA", "DEU") }
             #expect(deuUSA?["status"] as? String == "suspended")
-            #expect(deuUSA?["trustLevel"] as? String == "low")
+            #expect(deuUSA?["suspendedBy"] as? [String] == ["USA"])
+            #expect(deuUSA?["trustLevel"] as? String == "full")
+            #expect(deuUSA?["partnerTrustLevel"] as? String == "low")
         }
     }
 

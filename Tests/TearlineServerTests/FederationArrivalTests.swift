@@ -67,19 +67,58 @@ import Testing
         }
     }
 
+    /// A USA admin on node A; returns its bearer token.
+    static func usaAdmin(_ nodes: TwoNodes) async throws -> String {
+        let reply = try await nodes.a.post("/v1/organizations/USA/members", as: "admin", json: [
+            "name": "usa-admin", "roles": ["admin"], "clearance": "SECRET", "compartments": [String](), "topics": [String](),
+        ])
+        return try #require(reply.string("token"))
+    }
+
+    static func setUSATrustInGBR(_ nodes: TwoNodes, _ level: String, token: String) async throws {
+        let reply = try await nodes.a.send(.patch, "/v1/partnerships/\(nodes.a.partnership("USA", "GBR"))", as: nil,
+                                           json: ["trustLevel": level, "reason": "test"], headers: [.authorization: "Bearer \(token)"])
+        try #require(reply.code == 200, "\(reply)")
+    }
+
     @Test func theRecipientNodeAppliesTheReleaseRuleToo() async throws {
         try await withTwoNodes { nodes in
+            // B learns USA's trust in GBR from A (low: up to CONFIDENTIAL). USA raises it again on A
+            // and releases a SECRET portion; B, still holding "low" when the page arrives, refuses it.
+            let admin = try await Self.usaAdmin(nodes)
+            try await Self.setUSATrustInGBR(nodes, "low", token: admin)
+            #expect(try await nodes.pull().received == 0)
+            try await Self.setUSATrustInGBR(nodes, "high", token: admin)
             let releaseId = try await FederationStoryOneTests.releaseCourierReport(nodes)
-            // On B, GBR trusts USA's channel only up to CONFIDENTIAL material: a SECRET portion is refused here.
-            let lowered = try await nodes.b.patch("/v1/partnerships/\(nodes.b.partnership("USA", "GBR"))", as: "admin",
-                                                  json: ["trustLevel": "low", "reason": "test"])
-            #expect(lowered.code == 200, "\(lowered)")
             let summary = try await nodes.pull()
             #expect(summary.received == 0)
             #expect(summary.refused.first?.reason.contains("trust-ceiling") == true, "\(summary.refused)")
             let audited = try await nodes.b.audit(as: "gbr-security", "action=federation.receive")
             #expect(audited.contains { $0["object"] as? String == releaseId && ($0["reasons"] as? [String])?.contains("trust-ceiling") == true })
             #expect(try await nodes.b.get("/v1/releases/\(releaseId)", as: "gbr-analyst-secret").code == 404)
+        }
+    }
+
+    @Test func theRecipientNodeAppliesTheOriginatorsTrustInItsOrganisationNotItsOwn() async throws {
+        try await withTwoNodes { nodes in
+            let releaseId = try await FederationStoryOneTests.releaseCourierReport(nodes)
+            _ = try await nodes.pull()
+            #expect(try await nodes.b.get("/v1/releases/\(releaseId)", as: "gbr-analyst-secret").portionIndexes == [0, 1, 2])
+            // GBR's own trust in USA, set on B, does not govern what GBR reads of USA's releases.
+            let own = try await nodes.b.patch("/v1/partnerships/\(nodes.b.partnership("USA", "GBR"))", as: "admin", json: ["trustLevel": "minimal"])
+            #expect(own.code == 200, "\(own)")
+            #expect(own.object["trust"] as? [String: String] == ["GBR": "minimal", "USA": "high"])
+            #expect(try await nodes.b.get("/v1/releases/\(releaseId)", as: "gbr-analyst-secret").portionIndexes == [0, 1, 2])
+            // USA lowers its trust in GBR on A; after the next exchange B applies it at once.
+            try await Self.setUSATrustInGBR(nodes, "low", token: try await Self.usaAdmin(nodes))
+            _ = try await nodes.pull()
+            #expect(try await nodes.b.get("/v1/releases/\(releaseId)", as: "gbr-analyst-secret").portionIndexes == [1, 2])
+            // B's node admin cannot act for USA, which is hosted on A.
+            let forUSA = try await nodes.b.patch("/v1/partnerships/\(nodes.b.partnership("USA", "GBR"))", as: "admin",
+                                                 json: ["trustLevel": "full", "side": "USA"])
+            #expect(forUSA.code == 400)
+            let history = try await nodes.b.get("/v1/partnerships/\(nodes.b.partnership("USA", "GBR"))/history", as: "admin")
+            #expect(history.objects("trustChanges").contains { $0["organization"] as? String == "USA" && $0["toTrust"] as? String == "low" })
         }
     }
 

@@ -183,7 +183,8 @@ import Testing
         }
         try await expectNoTrace { a in
             _ = try await a.ciaReport()
-            let reply = try await a.world.patch("/v1/partnerships/\(a.partnership)", as: "admin", json: ["status": "suspended"])
+            let reply = try await a.world.patch("/v1/partnerships/\(a.partnership)", as: "admin",
+                                                json: ["status": "suspended", "side": StorySixTests.cia])
             try #require(reply.code == 200, "\(reply)")
         }
         try await expectNoTrace { a in

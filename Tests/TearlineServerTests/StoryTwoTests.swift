@@ -94,7 +94,7 @@ import Testing
             // The weaker side cannot restore support itself, not even its admin.
             let deuTries = try await w.patch("/v1/partnerships/\(w.partnership("USA", "DEU"))", as: "deu-admin", json: ["status": "active"])
             #expect(deuTries.code == 403)
-            #expect(deuTries.reasons == ["role-required"])
+            #expect(deuTries.reasons == ["imposed-by-partner"])
             #expect(try await w.get("/v1/releases/\(first)", as: "deu-analyst").code == 404)
 
             let restore = try await w.patch("/v1/partnerships/\(w.partnership("USA", "DEU"))", as: "usa-senior", json: ["status": "active"])

@@ -22,7 +22,7 @@ import Testing
             }
             #expect(journalMode == "wal")
             #expect(Self.tables.isSubset(of: tables), "missing: \(Self.tables.subtracting(tables))")
-            #expect(migrations == ["v1", "v2-sealed-text-and-audit-chain", "v3-entity-index", "v4-feedback", "v5-trust-dynamics", "v6-exchange-ledger", "v7-taxii", "v8-federation"])
+            #expect(migrations == ["v1", "v2-sealed-text-and-audit-chain", "v3-entity-index", "v4-feedback", "v5-trust-dynamics", "v6-exchange-ledger", "v7-taxii", "v8-federation", "v9-directional-trust"])
         }
     }
 
@@ -53,7 +53,7 @@ import Testing
             // A third open while the second is still open is just as harmless.
             _ = try SQLiteStore(path: path, masterKey: testMasterKey)
             let migrations = try withRawDatabase(path) { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") }
-            #expect(migrations == ["v1", "v2-sealed-text-and-audit-chain", "v3-entity-index", "v4-feedback", "v5-trust-dynamics", "v6-exchange-ledger", "v7-taxii", "v8-federation"])
+            #expect(migrations == ["v1", "v2-sealed-text-and-audit-chain", "v3-entity-index", "v4-feedback", "v5-trust-dynamics", "v6-exchange-ledger", "v7-taxii", "v8-federation", "v9-directional-trust"])
             try await reopened.write { s in try s.insertOrganization(Fixture.organization("ISR")) }
             #expect(try await reopened.read { s in try s.organization(id: "ISR") } != nil)
         }
@@ -248,12 +248,28 @@ import Testing
             try await store.seedWorld()
             var reversed = PartnershipRecord(id: "p-1", first: "GBR", second: "USA", kind: .peer, dominant: nil,
                                              trust: .high, status: .active, createdAt: 1, updatedAt: 1)
-            reversed.first = "USA"
-            reversed.second = "GBR"
+            reversed.sides = PartnershipSides(first: "USA", second: "GBR", firstStance: reversed.sides.secondStance,
+                                              secondStance: reversed.sides.firstStance)
             let error = await #expect(throws: DatabaseError.self) {
                 try await store.write { [reversed] s in try s.insertPartnership(reversed) }
             }
             #expect(error?.extendedResultCode == .SQLITE_CONSTRAINT_CHECK)
+        }
+    }
+
+    @Test func eachSidesStanceIsStoredApart() async throws {
+        try await withStore { store, _ in
+            try await store.seedWorld()
+            let record = PartnershipRecord(id: "p-1", first: "USA", second: "GBR", kind: .peer, dominant: nil,
+                                           firstStance: PartnershipStance(trust: .full), secondStance: PartnershipStance(trust: .low, suspended: true),
+                                           createdAt: 1, updatedAt: 1)
+            #expect(record.first == "GBR", "kept in pair order, each stance with its side")
+            #expect(record.trust(of: "USA") == .full && record.trust(of: "GBR") == .low)
+            try await store.write { s in try s.insertPartnership(record) }
+            let found = try #require(try await store.read { s in try s.partnership(id: "p-1") })
+            #expect(found == record)
+            #expect(found.terms(releasesFrom: "USA") == PartnershipTerms(status: .suspended, trust: .full))
+            #expect(found.sides.suspendedBy == ["GBR"])
         }
     }
 
@@ -264,8 +280,8 @@ import Testing
                                              trust: .low, status: .active, createdAt: 1, updatedAt: 1)
             try await store.write { s in try s.insertPartnership(original) }
             var changed = original
-            changed.trust = .none
-            changed.status = .suspended
+            changed.sides = changed.sides.setting(PartnershipStance(trust: .none, suspended: true), for: "USA")
+                .setting(PartnershipStance(trust: .minimal), for: "DEU")
             changed.updatedAt = 500
             var attempted = changed
             attempted.kind = .peer

@@ -73,8 +73,13 @@ public struct PartnerRow: Codable, Sendable {
     public var partner: String
     public var partnership: String
     public var kind: String
+    /// Our trust in the partner: the ceiling of what we release to it.
     public var trustLevel: String
+    /// The partner's trust in us: the ceiling of what it releases to us.
+    public var partnerTrustLevel: String
+    /// `suspended` while either side's suspension stands.
     public var status: String
+    public var suspendedBy: [String]
     public var sharedInterests: [String]
     public var given: ExchangeTotals
     public var received: ExchangeTotals

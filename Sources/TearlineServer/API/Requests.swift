@@ -57,16 +57,22 @@ public struct CreatePartnershipRequest: StrictDecodable {
     }
 }
 
+/// A side changes its own stance: its trust in the other side, or its own suspension.
 public struct UpdatePartnershipRequest: StrictDecodable {
+    /// `suspended` suspends on the caller's side; `active` lifts the caller's side's suspension.
     public var status: String?
+    /// The caller's side's trust in the other side.
     public var trustLevel: String?
     /// Why: kept in the partnership's trust history.
     public var reason: String?
-    public static let schema = KeySchema.fields("status", "trustLevel", "reason")
-    public init(status: String? = nil, trustLevel: String? = nil, reason: String? = nil) {
+    /// The side the node administrator acts for; members always act for their own organisation.
+    public var side: String?
+    public static let schema = KeySchema.fields("status", "trustLevel", "reason", "side")
+    public init(status: String? = nil, trustLevel: String? = nil, reason: String? = nil, side: String? = nil) {
         self.status = status
         self.trustLevel = trustLevel
         self.reason = reason
+        self.side = side
     }
 }
 

@@ -109,21 +109,36 @@ public struct PartnershipResponse: Codable, Sendable {
     public var organizations: [String]
     public var kind: String
     public var dominant: String?
-    public var trustLevel: String
-    /// The highest classification that may cross it, or `null` when nothing may.
+    /// Each side's trust in the other, by side: `{"GBR": "high", "USA": "low"}` means GBR trusts
+    /// USA at `high` (the ceiling of what GBR releases to USA) and USA trusts GBR at `low`.
+    public var trust: [String: String]
+    /// The caller's organisation's trust in the other side (absent for the node administrator).
+    public var trustLevel: String?
+    /// The highest classification the caller's organisation releases over it, or `null` when nothing may.
     public var ceiling: String?
+    /// The other side's trust in the caller's organisation (absent for the node administrator).
+    public var partnerTrustLevel: String?
+    /// `active`, or `suspended` while either side's suspension stands.
     public var status: String
+    /// The sides whose suspension stands; each lifts only its own.
+    public var suspendedBy: [String]
     public var createdAt: String
     public var updatedAt: String
 
-    init(_ p: PartnershipRecord) {
+    /// The partnership as `viewer` (a side, or nil for the node administrator) sees it.
+    init(_ p: PartnershipRecord, viewer: String?) {
         id = p.id
         organizations = [p.first, p.second]
         kind = p.kind.rawValue
         dominant = p.dominant
-        trustLevel = p.trust.name
-        ceiling = p.trust.ceiling?.bannerName
+        trust = [p.first: p.trust(of: p.first).name, p.second: p.trust(of: p.second).name]
+        if let viewer, p.involves(viewer) {
+            trustLevel = p.trust(of: viewer).name
+            ceiling = p.trust(of: viewer).ceiling?.bannerName
+            partnerTrustLevel = p.trust(of: p.other(than: viewer)).name
+        }
         status = p.status.rawValue
+        suspendedBy = p.sides.suspendedBy
         createdAt = Timestamp.string(p.createdAt)
         updatedAt = Timestamp.string(p.updatedAt)
     }

@@ -28,11 +28,14 @@ public struct BreachPolicyView: Codable, Sendable {
     public var response: String
 }
 
+/// A change of one side's stance: `organization`'s trust in the other side, or its own suspension.
 public struct TrustChangeView: Codable, Sendable, Hashable {
     public var changedBy: String
+    /// The side whose stance changed (absent only in history from before trust was directional).
     public var organization: String?
     public var fromTrust: String
     public var toTrust: String
+    /// The side's own stance before and after: `suspended` while its suspension stands.
     public var fromStatus: String
     public var toStatus: String
     public var reason: String
@@ -53,8 +56,14 @@ public struct BreachView: Codable, Sendable, Hashable {
 
 public struct PartnershipHistory: Codable, Sendable {
     public var partnership: String
-    public var trustLevel: String
+    /// Each side's trust in the other, by side.
+    public var trust: [String: String]
+    /// The caller's organisation's trust in the other side (absent for the node administrator).
+    public var trustLevel: String?
+    /// The other side's trust in the caller's organisation (absent for the node administrator).
+    public var partnerTrustLevel: String?
     public var status: String
+    public var suspendedBy: [String]
     public var trustChanges: [TrustChangeView]
     public var breaches: [BreachView]
 }
@@ -65,9 +74,12 @@ public struct ReleaseLossView: Codable, Sendable, Hashable {
     public var keptPortions: [Int]
 }
 
-/// If trust with the partner fell to `trustLevel`, what it would lose of the caller's releases.
+/// If the caller's organisation's trust in the partner fell to `trustLevel`, what the partner
+/// would lose of the caller's organisation's releases.
 public struct WhatIfResponse: Codable, Sendable {
     public var partner: String
+    /// The caller's organisation's trust in the partner today.
+    public var currentTrustLevel: String
     public var trustLevel: String
     public var releasesAffected: Int
     public var portionsLost: Int

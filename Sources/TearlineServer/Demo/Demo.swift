@@ -134,7 +134,8 @@ public struct Demo {
         let deuTries = await problem {
             try await service.updatePartnership(id: partnership.id, UpdatePartnershipRequest(status: "active"), by: who("deu-admin"))
         }
-        expect(deuTries?.status == 403, "DEU, the weaker side, cannot restore the partnership itself")
+        expect(deuTries?.status == 403 && deuTries?.reasons == ["imposed-by-partner"],
+               "DEU, the weaker side, cannot lift the suspension USA imposed")
         _ = try await service.updatePartnership(id: partnership.id, UpdatePartnershipRequest(status: "active"), by: who("usa-senior"))
         let restored = try await service.viewRelease(id: release.id, by: who("deu-analyst"))
         expect(restored.portions.count == 2, "when USA restores support, DEU reads the release again; nothing was deleted")
@@ -183,6 +184,11 @@ public struct Demo {
                "lowering trust takes away at once exactly what the what-if said")
         let history = try await service.partnershipHistory(id: partnership.id, by: who("isr-releaser"))
         expect(history.trustChanges.last?.reason == "USA tried to pass our report to RUS", "the change is recorded with who, when and why")
+        let usaRaises = try await service.updatePartnership(id: partnership.id, UpdatePartnershipRequest(trustLevel: "full"), by: who("usa-senior"))
+        let stillLow = try await service.viewRelease(id: release.id, by: who("usa-senior"))
+        say("  USA sets its own trust in ISR to full; ISR's trust in USA stays \(usaRaises.partnerTrustLevel ?? "?").")
+        expect(usaRaises.trust == ["ISR": "low", "USA": "full"] && stillLow.portions.map(\.index) == [1],
+               "trust is directional: the side that breached cannot raise the trust the wronged side lowered")
         say("")
     }
 }

@@ -115,7 +115,7 @@ extension TearlineService {
                     } else {
                         let partnership = try s.partnership(between: record.holder, and: record.requesterOrganization)
                         let made = try self.makeRelease(s, id: Identifier.make("rel"), report: stored.report, releaserView: view, candidates: nil,
-                                                        to: record.requesterOrganization, partnership: partnership?.terms, orconApproved: false,
+                                                        to: record.requesterOrganization, partnership: partnership?.terms(releasesFrom: record.holder), orconApproved: false,
                                                         by: caller, now: now, consentRequestId: nil)
                         switch made {
                         case .success(let result): outcome.append(result.id)

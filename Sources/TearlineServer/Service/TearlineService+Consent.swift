@@ -98,7 +98,7 @@ extension TearlineService {
                 // original release carried and only as far as the rule allows to the third party.
                 let outcome = try self.makeRelease(
                     s, id: releaseId, report: stored.report, releaserView: nil, candidates: original.portions, to: request.target,
-                    partnership: partnership?.terms, orconApproved: true, by: caller, now: now, consentRequestId: request.id)
+                    partnership: partnership?.terms(releasesFrom: request.originator), orconApproved: true, by: caller, now: now, consentRequestId: request.id)
                 if case .failure(var problem) = outcome {
                     problem.detail = "Consent cannot be honoured: no portion may go to \(request.target) under the rule. The request stays pending."
                     problem.status = 409

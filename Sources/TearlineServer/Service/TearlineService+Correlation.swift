@@ -24,7 +24,7 @@ extension TearlineService {
         }
         for partnership in try s.partnerships(involving: report.originator) {
             let partner = partnership.first == report.originator ? partnership.second : partnership.first
-            guard DiscoveryRule.isDiscoverable(discoverability, holder: report.originator, asker: partner, partnership: partnership.terms) else { continue }
+            guard DiscoveryRule.isDiscoverable(discoverability, holder: report.originator, asker: partner, partnership: partnership.terms(releasesFrom: report.originator)) else { continue }
             let partnerTag = TagTable.shared.id(partner)
             let pointable = Set(mentions.filter { m in
                 let p = report.portions[m.portion]
@@ -56,7 +56,7 @@ extension TearlineService {
     func notifyCorrelations(_ s: any StoreSession, newRelease release: ReleaseRecord, report: Report, now: Int64) throws {
         let mentions = s.entityMentions(of: report).filter { release.portions.contains($0.portion) }
         guard !mentions.isEmpty, let partnership = try s.partnership(between: release.originator, and: release.recipient) else { return }
-        let channel = ReadChannel.release(ReleaseFacts(portions: release.portions, revoked: false, partnership: partnership.terms))
+        let channel = ReadChannel.release(ReleaseFacts(portions: release.portions, revoked: false, partnership: partnership.terms(releasesFrom: release.originator)))
         for member in try s.members(organization: release.recipient).prefix(Self.correlationMemberBudget) where Self.canBeTold(member) {
             let readable = mentions.filter { m in
                 DecisionRule.read(member.reader, portionIndex: m.portion, marking: report.portions[m.portion].marking,

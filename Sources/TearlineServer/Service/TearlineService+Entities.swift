@@ -43,7 +43,10 @@ extension TearlineService {
     func asker(_ s: any StoreSession, _ member: MemberRecord) throws -> Asker {
         var partnerships: [String: PartnershipTerms] = [:]
         for p in try s.partnerships(involving: member.organization) {
-            partnerships[p.first == member.organization ? p.second : p.first] = p.terms
+            // why: what the member's organisation reads of a partner's material is governed by the
+            // partner's trust in it (and the partnership's status), never by its own trust in the partner.
+            let partner = p.other(than: member.organization)
+            partnerships[partner] = p.terms(releasesFrom: partner)
         }
         return Asker(reader: member.reader, grants: try s.grants(member: member.id), partnerships: partnerships)
     }

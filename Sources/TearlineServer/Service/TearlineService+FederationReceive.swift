@@ -54,7 +54,8 @@ extension TearlineService {
             var summary = FederationPullSummary(peer: peer, organization: organization)
             guard let originator = try s.organization(id: peer), originator.isRemote else { throw Problem.notFound("partner node") }
             var cursor = try s.federationCursor(peer: peer, organization: organization)
-            let terms = try s.partnership(between: peer, and: organization)?.terms
+            // why: the recipient node applies the originator's trust in its organisation.
+            let terms = try s.partnership(between: peer, and: organization)?.terms(releasesFrom: peer)
             for object in objects {
                 let (position, outcome) = try self.receive(s, object, from: originator, for: organization, partnership: terms, now: now)
                 if let position { cursor.pulledAfter = position }
@@ -191,17 +192,23 @@ extension TearlineService {
             cursor.pushedAuditSeq = max(cursor.pushedAuditSeq, outbox.auditScannedTo)
             cursor.pushedFeedbackAt = max(cursor.pushedFeedbackAt, sent.feedback.map(\.at).max() ?? 0)
             var status: String?
-            // why: see FederationRule.statusToApply — the originator's changes apply, its repetitions do not.
-            if let terms = reply.partnerships.first(where: { $0.originator == peer }), let wanted = PartnershipStatus(rawValue: terms.status) {
+            // why: see FederationRule.mirror — the originator's own stance applies here as reported;
+            // the recipient's own stance is never touched by what the originator's node says.
+            if let reported = reply.partnerships.first(where: { $0.originator == peer }), let wanted = PartnershipStatus(rawValue: reported.status) {
                 status = wanted.rawValue
-                if var local = try s.partnership(between: peer, and: organization),
-                   let apply = FederationRule.statusToApply(reported: wanted, previouslyReported: PartnershipStatus(rawValue: cursor.originatorStatus),
-                                                            local: local.status) {
-                    local.status = apply
-                    local.updatedAt = now
-                    try s.updatePartnership(local)
-                    try s.appendAudit(Self.nodeAudit(from: peer, at: organization, time: now, action: "federation.partnership", object: local.id,
-                                                     decision: .allow, detail: "status=\(apply.rawValue)"))
+                if var local = try s.partnership(between: peer, and: organization), let current = local.sides.stance(of: peer) {
+                    let stance = PartnershipStance(trust: TrustLevel(name: reported.trust) ?? current.trust, suspended: wanted == .suspended)
+                    if stance != current {
+                        local.sides = FederationRule.mirror(reported: stance, of: peer, onto: local.sides)
+                        local.updatedAt = now
+                        try s.updatePartnership(local)
+                        try s.insertTrustChange(TrustChangeRecord(
+                            id: Identifier.make("tcg"), partnership: local.id, changedBy: "node:" + peer, organization: peer,
+                            fromTrust: current.trust, toTrust: stance.trust, fromStatus: current.suspended ? .suspended : .active,
+                            toStatus: wanted, reason: "reported by \(peer)'s node", at: now))
+                        try s.appendAudit(Self.nodeAudit(from: peer, at: organization, time: now, action: "federation.partnership", object: local.id,
+                                                         decision: .allow, detail: "status=\(wanted.rawValue) trust=\(stance.trust.name)"))
+                    }
                 }
                 cursor.originatorStatus = wanted.rawValue
             }

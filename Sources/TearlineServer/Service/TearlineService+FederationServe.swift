@@ -184,7 +184,10 @@ extension TearlineService {
                 let other = partnership.other(than: p)
                 guard let o = try s.organization(id: other), !o.isRemote else { continue }
                 originators.append(other)
-                reply.partnerships.append(FederationPartnership(originator: other, status: partnership.status.rawValue, trust: partnership.trust.name))
+                // why: this node speaks for the originator's own stance only — its trust in the
+                // recipient and its own suspension; the recipient's node keeps the recipient's.
+                let stance = partnership.sides.stance(of: other) ?? PartnershipStance(trust: .none, suspended: true)
+                reply.partnerships.append(FederationPartnership(originator: other, status: stance.suspended ? "suspended" : "active", trust: stance.trust.name))
             }
             reply.revoked = try s.revokedReleases(recipient: p, originators: originators).map { FederationRevocation(release: $0.id, at: $0.revokedAt ?? now) }
             reply.consentDecisions = try s.consentRequests(involving: p).filter { $0.holder == p && $0.status != .pending }.map {

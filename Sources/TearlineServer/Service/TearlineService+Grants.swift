@@ -66,7 +66,11 @@ extension TearlineService {
             if let own = caller.organization {
                 events = events.map { e in
                     var e = e
-                    if e.organization != own { e.actor = nil }
+                    // why: another organisation's event shows neither its member nor its own particulars.
+                    if e.organization != own {
+                        e.actor = nil
+                        e.detail = AuditDisclosure.detailForConcerned(action: e.action, detail: e.detail)
+                    }
                     return e
                 }
             }

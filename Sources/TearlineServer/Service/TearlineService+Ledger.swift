@@ -153,7 +153,8 @@ extension TearlineService {
                 let breaches = try s.breaches(partnership: p.id)
                 let theirs = try s.currentVerdicts(originator: partner).filter { $0.organization == organization }
                 rows.append(PartnerRow(
-                    partner: partner, partnership: p.id, kind: p.kind.rawValue, trustLevel: p.trust.name, status: p.status.rawValue,
+                    partner: partner, partnership: p.id, kind: p.kind.rawValue, trustLevel: p.trust(of: organization).name,
+                    partnerTrustLevel: p.trust(of: partner).name, status: p.status.rawValue, suspendedBy: p.sides.suspendedBy,
                     sharedInterests: ours.intersection(try s.interests(organization: partner)).sorted(),
                     given: ExchangeTotals(releases: given.count, value: given.reduce(0) { $0 + $1.value }),
                     received: ExchangeTotals(releases: received.count, value: received.reduce(0) { $0 + $1.value }),
@@ -202,7 +203,7 @@ extension TearlineService {
                 let view = View.of(stored.report, for: member.reader, hasGrant: try s.hasGrant(member: member.id, report: id), channel: .originator)
                 var visible = PortionSet(view.shown.map(\.index))
                 if view.titleShown { visible.insert(Report.titleIndex) }
-                let plan = ReleasePlan.make(stored.report, candidates: visible, to: partner, partnership: p.terms, orconApproved: false)
+                let plan = ReleasePlan.make(stored.report, candidates: visible, to: partner, partnership: p.terms(releasesFrom: member.organization), orconApproved: false)
                 guard !plan.isEmpty, let banner = plan.banner else { continue }
                 let portions = plan.includedPortions.map(\.index)
                 let classifications = plan.includedPortions.map(\.marking.classification)

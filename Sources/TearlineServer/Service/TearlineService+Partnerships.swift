@@ -18,6 +18,8 @@ extension TearlineService {
             guard let s = PartnershipStatus(rawValue: text) else { throw Problem.badRequest("status must be active or suspended.") }
             return s
         } ?? .active
+        // why: both sides start at the same trust in each other; each then sets its own. A
+        // partnership created suspended is suspended by both sides, and each lifts its own.
         switch (kind, input.dominant) {
         case (.hierarchical, nil): throw Problem.badRequest("a hierarchical partnership names its dominant side.")
         case (.hierarchical, let d?) where !input.organizations.contains(d):
@@ -39,70 +41,101 @@ extension TearlineService {
             try s.insertPartnership(record)
             try s.appendAudit(.by(caller, at: now, action: "partnership.create", object: record.id, decision: .allow,
                                   detail: "\(record.first)-\(record.second) \(kind.rawValue) trust=\(trust.name)"))
-            return .success(PartnershipResponse(record))
+            return .success(PartnershipResponse(record, viewer: nil))
         }
     }
 
     public func partnerships(for caller: Caller) async throws -> [PartnershipResponse] {
-        try await store.read { s in try s.partnerships(involving: caller.organization).map(PartnershipResponse.init) }
+        try await store.read { s in try s.partnerships(involving: caller.organization).map { PartnershipResponse($0, viewer: caller.organization) } }
     }
 
-    /// Changes a partnership's status or trust level. The change takes effect at once on every
-    /// release over it, and nothing is deleted.
+    /// Changes one side's stance in a partnership: its trust in the other side, or its own
+    /// suspension. The change takes effect at once on every release over it, and nothing is deleted.
     ///
-    /// why: in a hierarchical partnership only the dominant side may withdraw or restore support
-    /// and set trust; in a peer partnership either side may. Members need the `admin` role.
+    /// why: trust is directional and a sanction stands until the side that imposed it lifts it
+    /// (``PartnershipAuthority``). Members need the `admin` role and act for their own side; the
+    /// node administrator acts for a side hosted on this node, named by `side` when both are.
     public func updatePartnership(id: String, _ input: UpdatePartnershipRequest, by caller: Caller) async throws -> PartnershipResponse {
         if input.status == nil && input.trustLevel == nil { throw Problem.badRequest("Nothing to change: give status or trustLevel.") }
-        let status = try input.status.map { text throws(Problem) in
-            guard let s = PartnershipStatus(rawValue: text) else { throw Problem.badRequest("status must be active or suspended.") }
-            return s
-        }
-        let trust = try input.trustLevel.map { text throws(Problem) in
+        var changes: [PartnershipChange] = []
+        if let text = input.trustLevel {
             guard let t = TrustLevel(name: text) else {
                 throw Problem.badRequest("trustLevel \"\(text)\" must be one of \(TrustLevel.allCases.map(\.name).joined(separator: ", ")).")
             }
-            return t
+            changes.append(.trust(t))
+        }
+        if let text = input.status {
+            guard let status = PartnershipStatus(rawValue: text) else { throw Problem.badRequest("status must be active or suspended.") }
+            changes.append(status == .suspended ? .suspend : .lift)
         }
         if let reason = input.reason { try Validate.text(reason, field: "reason", max: Self.reasonBytes) }
+        if let side = input.side {
+            try Validate.organizationId(side, field: "side")
+            if let own = caller.organization, side != own {
+                throw Problem.badRequest("side is for the node administrator; a member changes only its own organisation's side (\(own)).")
+            }
+        }
         let now = now()
+        let requested = changes
         return try await transact { s in
-            guard var p = try s.partnership(id: id) else { return .failure(.notFound("partnership")) }
-            let before = p
-            if case .member(let m) = caller {
-                guard p.involves(m.organization) else { return .failure(.notFound("partnership")) }
-                let authorised = m.has(.admin) && m.status == .active
-                    && PartnershipAuthority.maySetStatus(kind: p.kind, dominant: p.dominant, sides: (p.first, p.second), actor: m.organization)
-                guard authorised else {
+            guard let before = try s.partnership(id: id) else { return .failure(.notFound("partnership")) }
+            let side: String
+            switch caller {
+            case .member(let m):
+                guard before.involves(m.organization) else { return .failure(.notFound("partnership")) }
+                guard m.has(.admin) && m.status == .active else {
                     let reason: DenialReasons = .roleRequired
-                    try s.appendAudit(.by(caller, at: now, action: "partnership.update", object: id, concerns: p.other(than: m.organization),
+                    try s.appendAudit(.by(caller, at: now, action: "partnership.update", object: id, concerns: before.other(than: m.organization),
                                           decision: .deny(reason)))
-                    let detail = p.kind == .hierarchical && m.has(.admin)
-                        ? "Only the dominant side (\(p.dominant ?? "")) changes a hierarchical partnership."
-                        : "Only an admin of a side changes the partnership."
-                    return .failure(.forbidden(detail, reasons: reason))
+                    return .failure(.forbidden("Only an admin of a side changes that side's stance.", reasons: reason))
+                }
+                side = m.organization
+            case .nodeAdmin:
+                let hosted = try [before.first, before.second].filter { try s.organization(id: $0).map { !$0.isRemote } ?? false }
+                if let named = input.side {
+                    guard before.involves(named) else { return .failure(.badRequest("side \"\(named)\" is not a side of this partnership.")) }
+                    guard hosted.contains(named) else {
+                        return .failure(.badRequest("side \"\(named)\" is hosted on another node; its own node changes its stance."))
+                    }
+                    side = named
+                } else {
+                    guard hosted.count == 1, let only = hosted.first else {
+                        return .failure(.badRequest("Both sides are hosted here: name the side you act for in side."))
+                    }
+                    side = only
                 }
             }
-            var changes: [String] = []
-            if let status, status != p.status { changes.append("status \(p.status.rawValue)->\(status.rawValue)"); p.status = status }
-            if let trust, trust != p.trust { changes.append("trust \(p.trust.name)->\(trust.name)"); p.trust = trust }
+            let other = before.other(than: side)
+            var p = before
+            for change in requested {
+                switch PartnershipAuthority.apply(change, by: side, to: p.sides) {
+                case .success(let sides): p.sides = sides
+                case .failure(.imposedByPartner(let imposer)):
+                    try s.appendAudit(AuditRecord(at: now, actor: caller.actorId, organization: side, concerns: other, action: "partnership.update",
+                                                  object: id, decision: "deny", reasons: DenialReasons.imposedByPartner.codes, detail: "lift"))
+                    return .failure(.forbidden("\(imposer) suspended this partnership; only \(imposer) lifts its suspension.", reasons: .imposedByPartner))
+                case .failure(.notASide):
+                    return .failure(.notFound("partnership"))
+                }
+            }
+            let was = before.sides.stance(of: side) ?? PartnershipStance(trust: .none)
+            let after = p.sides.stance(of: side) ?? was
+            var described: [String] = []
+            if was.suspended != after.suspended { described.append("\(side) \(after.suspended ? "suspended" : "lifted its suspension")") }
+            if was.trust != after.trust { described.append("\(side) trust in \(other) \(was.trust.name)->\(after.trust.name)") }
             p.updatedAt = now
             try s.updatePartnership(p)
-            if !changes.isEmpty {
-                // why: every change of trust is recorded with who changed it, when and why.
+            if !described.isEmpty {
+                // why: every change of trust is recorded with who changed it, for which side, when and why.
                 try s.insertTrustChange(TrustChangeRecord(
-                    id: Identifier.make("tcg"), partnership: id, changedBy: caller.actorId, organization: caller.organization,
-                    fromTrust: before.trust, toTrust: p.trust, fromStatus: before.status, toStatus: p.status, reason: input.reason ?? "", at: now))
+                    id: Identifier.make("tcg"), partnership: id, changedBy: caller.actorId, organization: side,
+                    fromTrust: was.trust, toTrust: after.trust, fromStatus: was.suspended ? .suspended : .active,
+                    toStatus: after.suspended ? .suspended : .active, reason: input.reason ?? "", at: now))
             }
             // why: the change is audited on both sides.
-            let concerns = caller.organization.map { p.other(than: $0) } ?? p.second
-            try s.appendAudit(.by(caller, at: now, action: "partnership.update", object: id, concerns: concerns, decision: .allow,
-                                  detail: changes.joined(separator: "; ")))
-            if caller.organization == nil {
-                try s.appendAudit(AuditRecord(at: now, actor: caller.actorId, organization: p.first, concerns: p.second,
-                                              action: "partnership.update", object: id, decision: "allow", detail: changes.joined(separator: "; ")))
-            }
-            return .success(PartnershipResponse(p))
+            try s.appendAudit(AuditRecord(at: now, actor: caller.actorId, organization: side, concerns: other, action: "partnership.update",
+                                          object: id, decision: "allow", detail: described.joined(separator: "; ")))
+            return .success(PartnershipResponse(p, viewer: caller.organization))
         }
     }
 }

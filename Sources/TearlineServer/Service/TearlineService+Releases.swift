@@ -27,7 +27,7 @@ extension TearlineService {
             let partnership = try s.partnership(between: member.organization, and: input.recipient)
             var made = try self.makeRelease(
                 s, id: releaseId, report: stored.report, releaserView: view, candidates: nil, to: input.recipient,
-                partnership: partnership?.terms, orconApproved: input.approveOrcon ?? false, by: caller, now: now, consentRequestId: nil)
+                partnership: partnership?.terms(releasesFrom: member.organization), orconApproved: input.approveOrcon ?? false, by: caller, now: now, consentRequestId: nil)
             // why: terms ride on the release they are asked for, and only on one that was made.
             if case .success(var result) = made, let text = input.terms, let release = try s.release(id: result.id),
                let term = try self.attachTerms(s, text, release: release, now: now) {
@@ -96,13 +96,14 @@ extension TearlineService {
         guard member.organization == release.recipient else { return .none(release) }
         let partnership = try s.partnership(between: release.originator, and: release.recipient)
         // why: a partnership that no longer exists gives no access, like a suspended one.
-        let terms = partnership?.terms ?? PartnershipTerms(status: .suspended, trust: .none)
+        // why: the recipient reads under the originator's trust in it, checked again at every read.
+        let terms = partnership?.terms(releasesFrom: release.originator) ?? .none
         return .recipient(release, stored, .release(ReleaseFacts(portions: release.portions, revoked: release.isRevoked, partnership: terms)))
     }
 
     private func terms(of channel: ReadChannel) -> PartnershipTerms {
         if case .release(let facts) = channel { return facts.partnership }
-        return PartnershipTerms(status: .suspended, trust: .none)
+        return .none
     }
 
     /// The caller's view of a release; for the originator, the release's portions as it holds them.

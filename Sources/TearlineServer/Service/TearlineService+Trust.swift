@@ -8,30 +8,31 @@ import TearlineStore
 extension TearlineService {
     public static let reasonBytes = 500
 
-    /// Records a breach against `against` in partnership `p`; the other side's policy decides
-    /// whether the one-step downgrade is only recommended or applied at once.
+    /// Records a breach against `against` in partnership `p`; the wronged side's policy decides
+    /// whether the one-step downgrade of its own trust in `against` is only recommended or applied at once.
     @discardableResult
     func recordBreach(_ s: any StoreSession, _ p: PartnershipRecord, against: String, kind: BreachKind, detail: String, now: Int64) throws -> BreachRecord {
         let wronged = p.other(than: against)
-        let lowered = TrustResponse.downgrade(from: p.trust)
-        // why: the wronged side may only apply what it may change (in a hierarchy, the dominant side).
-        let mayApply = PartnershipAuthority.maySetStatus(kind: p.kind, dominant: p.dominant, sides: (p.first, p.second), actor: wronged)
-        let apply = try s.breachResponse(organization: wronged) == .automatic && mayApply && lowered != p.trust
+        let current = p.trust(of: wronged)
+        let lowered = TrustResponse.downgrade(from: current)
+        // why: the wronged side lowers its own trust in the side that breached; only it may.
+        let apply = try s.breachResponse(organization: wronged) == .automatic && lowered != current
         let breach = BreachRecord(id: Identifier.make("brc"), partnership: p.id, against: against, kind: kind, detail: detail,
                                   response: apply ? "applied" : "recommended", trust: lowered, at: now)
         try s.insertBreach(breach)
         try s.appendAudit(AuditRecord(at: now, actor: nil, organization: wronged, concerns: against, action: "partnership.breach", object: p.id,
                                       decision: "allow", detail: "kind=\(kind.rawValue) response=\(breach.response) trust=\(lowered.name)"))
-        if apply {
+        if apply, case .success(let sides) = PartnershipAuthority.apply(.trust(lowered), by: wronged, to: p.sides) {
             var changed = p
-            changed.trust = lowered
+            changed.sides = sides
             changed.updatedAt = now
             try s.updatePartnership(changed)
+            let stance: PartnershipStatus = sides.stance(of: wronged)?.suspended == true ? .suspended : .active
             try s.insertTrustChange(TrustChangeRecord(
-                id: Identifier.make("tcg"), partnership: p.id, changedBy: "policy", organization: wronged, fromTrust: p.trust, toTrust: lowered,
-                fromStatus: p.status, toStatus: p.status, reason: "automatic downgrade after breach \(breach.id) (\(kind.rawValue))", at: now))
+                id: Identifier.make("tcg"), partnership: p.id, changedBy: "policy", organization: wronged, fromTrust: current, toTrust: lowered,
+                fromStatus: stance, toStatus: stance, reason: "automatic downgrade after breach \(breach.id) (\(kind.rawValue))", at: now))
             try s.appendAudit(AuditRecord(at: now, actor: nil, organization: wronged, concerns: against, action: "partnership.update", object: p.id,
-                                          decision: "allow", detail: "trust \(p.trust.name)->\(lowered.name) by breach policy"))
+                                          decision: "allow", detail: "\(wronged) trust in \(against) \(current.name)->\(lowered.name) by breach policy"))
         }
         return breach
     }
@@ -74,8 +75,12 @@ extension TearlineService {
                                 fromStatus: c.fromStatus.rawValue, toStatus: c.toStatus.rawValue, reason: c.reason, at: Timestamp.string(c.at))
             }
             try s.appendAudit(.by(caller, at: now, action: "partnership.history", object: id, decision: .allow))
-            return .success(PartnershipHistory(partnership: id, trustLevel: p.trust.name, status: p.status.rawValue, trustChanges: changes,
-                                               breaches: try s.breaches(partnership: id).map(Self.view)))
+            let viewer = caller.organization
+            return .success(PartnershipHistory(
+                partnership: id, trust: [p.first: p.trust(of: p.first).name, p.second: p.trust(of: p.second).name],
+                trustLevel: viewer.map { p.trust(of: $0).name }, partnerTrustLevel: viewer.map { p.trust(of: p.other(than: $0)).name },
+                status: p.status.rawValue, suspendedBy: p.sides.suspendedBy, trustChanges: changes,
+                breaches: try s.breaches(partnership: id).map(Self.view)))
         }
     }
 
@@ -96,7 +101,8 @@ extension TearlineService {
         }
     }
 
-    /// What the partner would lose of the caller's organisation's releases if trust fell to `level`.
+    /// What the partner would lose of the caller's organisation's releases if the organisation's
+    /// own trust in it fell to `level` (the only trust that governs those releases).
     public func whatIf(partnership id: String, trustLevel: String, by caller: Caller) async throws -> WhatIfResponse {
         guard let level = TrustLevel(name: trustLevel) else {
             throw Problem.badRequest("trust must be one of \(TrustLevel.allCases.map(\.name).joined(separator: ", ")).")
@@ -124,7 +130,7 @@ extension TearlineService {
             try s.appendAudit(.by(caller, at: now, action: "partnership.what-if", object: id, decision: .allow,
                                   detail: "trust=\(level.name) releases=\(losses.count)"))
             return .success(WhatIfResponse(
-                partner: partner, trustLevel: level.name, releasesAffected: losses.count,
+                partner: partner, currentTrustLevel: p.trust(of: member.organization).name, trustLevel: level.name, releasesAffected: losses.count,
                 portionsLost: TrustWhatIf.totalLostPortions(exposures, at: level),
                 releases: losses.map { ReleaseLossView(releaseId: $0.releaseId, lostPortions: $0.lostPortions, keptPortions: $0.keptPortions) }))
         }

@@ -50,7 +50,7 @@ final class SharedReadDecider {
         } else if let cached = partnerships[owner] {
             terms = cached
         } else {
-            let found = try session.partnership(between: member.organization, and: owner).map { PartnershipTerms(status: $0.status, trust: $0.trust) }
+            let found = try session.partnership(between: member.organization, and: owner).map { $0.terms(releasesFrom: owner) }
             partnerships[owner] = found
             terms = found
         }
