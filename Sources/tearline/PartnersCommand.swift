@@ -19,11 +19,12 @@ struct PartnersCommand: AsyncParsableCommand {
             throw ValidationError(problem.detail)
         }
         if json { return try printJSON(rows) }
-        let header = ["partner", "trust", "status", "given", "received", "balance", "terms owed to us/by us", "their record", "our record", "breaches them/us"]
+        let header = ["partner", "our trust", "their trust", "status", "given", "received", "balance", "terms owed to us/by us", "their record", "our record", "breaches them/us"]
         var lines = [header]
         for r in rows {
             lines.append([
-                r.partner, r.trustLevel, r.status, String(format: "%d (%.1f)", r.given.releases, r.given.value),
+                r.partner, r.trustLevel, r.partnerTrustLevel,
+                r.suspendedBy.isEmpty ? r.status : "\(r.status) by \(r.suspendedBy.joined(separator: ", "))", String(format: "%d (%.1f)", r.given.releases, r.given.value),
                 String(format: "%d (%.1f)", r.received.releases, r.received.value), String(format: "%+.1f", r.balance),
                 "\(r.openTermsOwedToUs)/\(r.openTermsOwedByUs)",
                 Self.record(r.partnerTrackRecord), Self.record(r.ourTrackRecordWithPartner), "\(r.breachesByPartner)/\(r.breachesByUs)",
