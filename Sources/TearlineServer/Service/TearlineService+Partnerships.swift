@@ -100,7 +100,9 @@ extension TearlineService {
                     side = named
                 } else {
                     guard hosted.count == 1, let only = hosted.first else {
-                        return .failure(.badRequest("Both sides are hosted here: name the side you act for in side."))
+                        return .failure(.badRequest(hosted.isEmpty
+                            ? "Neither side is hosted here; each side's own node changes its stance."
+                            : "Both sides are hosted here: name the side you act for in side."))
                     }
                     side = only
                 }
