@@ -143,5 +143,10 @@ public struct CreateGrantRequest: StrictDecodable {
 public struct TraceRequest: StrictDecodable {
     /// The leaked text, as found.
     public var text: String
-    public init(text: String) { self.text = text }
+    /// Show the best candidate of an inconclusive trace, marked weak (default false).
+    public var showWeak: Bool?
+    public init(text: String, showWeak: Bool? = nil) {
+        self.text = text
+        self.showWeak = showWeak
+    }
 }
