@@ -84,6 +84,21 @@ import Testing
         }
     }
 
+    @Test func aFederationExchangeWithADuplicateKeyIsRefusedOverMutualTLS() async throws {
+        try await withTwoNodes { nodes in
+            let client = try nodes.clientOfB()
+            // GBR's node may speak for GBR; a second `organization` must not make it speak for FRA, or for anyone.
+            let doubled = #"{"organization":"GBR","receipts":[],"feedback":[],"consentRequests":[],"refused":[],"organization":"FRA"}"#
+            let reply = try await client.post(nodes.urlA + "/federation/v1/exchange", headers: ["Content-Type": "application/json"],
+                                              body: Array(doubled.utf8))
+            #expect(reply.status == 400)
+            #expect(String(decoding: reply.body, as: UTF8.self).contains(#"Duplicate field \"organization\""#))
+            let valid = #"{"organization":"GBR","receipts":[],"feedback":[],"consentRequests":[],"refused":[]}"#
+            #expect(try await client.post(nodes.urlA + "/federation/v1/exchange", headers: ["Content-Type": "application/json"],
+                                          body: Array(valid.utf8)).status == 200, "the same body without the duplicate is served")
+        }
+    }
+
     @Test func federationBodiesAreReadTheSameWay() throws {
         let request = #"{"organization":"GBR","receipts":[],"feedback":[],"consentRequests":[],"refused":[{"release":"rel_a","reason":"x","release":"rel_b"}]}"#
         #expect(throws: StrictJSONError(.duplicateKey, path: "refused[0].release", detail: "release")) {
