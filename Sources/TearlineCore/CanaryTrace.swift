@@ -28,6 +28,13 @@ public struct CanaryScore: Sendable {
     /// (binomial, p = ½). Small means the match is no accident. It is per candidate: among N candidates,
     /// the chance that some wrong one does as well is at most N times this.
     public let chance: Double
+
+    public init(candidate: CanaryCandidate, matches: Int, observed: Int, chance: Double) {
+        self.candidate = candidate
+        self.matches = matches
+        self.observed = observed
+        self.chance = chance
+    }
 }
 
 /// Names the copy a leak came from.

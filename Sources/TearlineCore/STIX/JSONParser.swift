@@ -1,15 +1,39 @@
-/// Why a document is not strict RFC 8259 JSON, with the byte offset of the problem.
+/// Why a document is not strict RFC 8259 JSON, with the byte offset of the problem and where in
+/// the document it is.
 public struct JSONParseError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Zero-based byte offset into the input.
     public let offset: Int
     public let problem: String
+    /// Where the problem is, for example `portions[0].marking`; empty at the top level. For a
+    /// duplicate key, the path of the repeated member.
+    public internal(set) var path: String
+    /// The repeated key, when the problem is a duplicate key.
+    public internal(set) var duplicateKey: String?
 
-    public init(offset: Int, problem: String) {
+    public init(offset: Int, problem: String, path: String = "", duplicateKey: String? = nil) {
         self.offset = offset
         self.problem = problem
+        self.path = path
+        self.duplicateKey = duplicateKey
     }
 
-    public var description: String { "invalid JSON at byte \(offset): \(problem)" }
+    public var description: String {
+        "invalid JSON at byte \(offset): \(problem)" + (path.isEmpty ? "" : " (at \(path))")
+    }
+
+    /// The error as seen from the object that holds the member `key`.
+    func inside(key: String) -> JSONParseError {
+        var e = self
+        e.path = path.isEmpty ? key : (path.hasPrefix("[") ? key + path : key + "." + path)
+        return e
+    }
+
+    /// The error as seen from the array that holds the element `index`.
+    func inside(index: Int) -> JSONParseError {
+        var e = self
+        e.path = "[\(index)]" + (path.isEmpty || path.hasPrefix("[") ? path : "." + path)
+        return e
+    }
 }
 
 extension JSONValue {
@@ -21,7 +45,7 @@ extension JSONValue {
     /// Refused: invalid UTF-8 (including overlong forms and encoded surrogates), lone or
     /// mispaired `\u` surrogates, raw control characters in strings, leading zeros, duplicate
     /// keys in one object (why: two readers could honour different values, for example of a
-    /// marking), nesting deeper than ``maximumDepth``, a byte-order mark, and anything after
+    /// marking; the error names the key's path), nesting deeper than ``maximumDepth``, a byte-order mark, and anything after
     /// the value but whitespace.
     public static func parse(_ bytes: some Collection<UInt8>) throws(JSONParseError) -> JSONValue {
         let result: Result<JSONValue, JSONParseError>
@@ -88,6 +112,10 @@ struct JSONParser {
         }
     }
 
+    func duplicate(_ key: String, at offset: Int) -> JSONParseError {
+        JSONParseError(offset: offset, problem: "duplicate key \"\(key)\"", path: key, duplicateKey: key)
+    }
+
     mutating func expectLiteral(_ literal: StaticString) throws(JSONParseError) {
         let count = literal.utf8CodeUnitCount
         let start = literal.utf8Start
@@ -123,17 +151,18 @@ struct JSONParser {
             let keyOffset = index
             let key = try parseString()
             if var set = seen {
-                guard set.insert(key).inserted else { throw error("duplicate key \"\(key)\"", at: keyOffset) }
+                guard set.insert(key).inserted else { throw duplicate(key, at: keyOffset) }
                 seen = set
             } else {
-                for (k, _) in pairs where k == key { throw error("duplicate key \"\(key)\"", at: keyOffset) }
+                for (k, _) in pairs where k == key { throw duplicate(key, at: keyOffset) }
                 if pairs.count == 16 { seen = Set(pairs.map(\.0) + [key]) }
             }
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':' after an object key") }
             index += 1
             skipWhitespace()
-            let value = try parseValue()
+            let value: JSONValue
+            do { value = try parseValue() } catch { throw error.inside(key: key) }
             pairs.append((key, value))
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of input in an object") }
@@ -160,7 +189,7 @@ struct JSONParser {
         }
         while true {
             skipWhitespace()
-            elements.append(try parseValue())
+            do { elements.append(try parseValue()) } catch { throw error.inside(index: elements.count) }
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of input in an array") }
             switch bytes[index] {

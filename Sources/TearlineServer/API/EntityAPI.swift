@@ -8,7 +8,6 @@ public struct EntityRef: Codable, Sendable, Hashable {
         self.kind = kind
         self.value = value
     }
-    static let schema = KeySchema.fields("kind", "value")
 }
 
 /// `POST /v1/entities/search`: the entity travels in the body, so it never lands in URLs or access logs.
@@ -17,7 +16,6 @@ public struct EntitySearchRequest: StrictDecodable {
     public var value: String
     public var cursor: String?
     public var limit: Int?
-    public static let schema = KeySchema.fields("kind", "value", "cursor", "limit")
     public init(kind: String, value: String, cursor: String? = nil, limit: Int? = nil) {
         self.kind = kind
         self.value = value
@@ -31,7 +29,6 @@ public struct RelatedEntitiesRequest: StrictDecodable {
     public var kind: String
     public var value: String
     public var limit: Int?
-    public static let schema = KeySchema.fields("kind", "value", "limit")
     public init(kind: String, value: String, limit: Int? = nil) {
         self.kind = kind
         self.value = value
@@ -44,7 +41,6 @@ public struct EntityChainsRequest: StrictDecodable {
     public var from: EntityRef
     public var to: EntityRef
     public var maxDepth: Int?
-    public static let schema = KeySchema.object(["from": EntityRef.schema, "to": EntityRef.schema, "maxDepth": .value])
     public init(from: EntityRef, to: EntityRef, maxDepth: Int? = nil) {
         self.from = from
         self.to = to
@@ -58,7 +54,6 @@ public struct DiscoverabilityRequest: StrictDecodable {
     public var discoverability: String
     /// The partners, when `discoverability` is `partners`.
     public var discoverableTo: [String]?
-    public static let schema = KeySchema.object(["discoverability": .value, "discoverableTo": .array(.value)])
     public init(discoverability: String, discoverableTo: [String]? = nil) {
         self.discoverability = discoverability
         self.discoverableTo = discoverableTo
@@ -69,7 +64,6 @@ public struct DiscoverabilityRequest: StrictDecodable {
 public struct AccessRequestInput: StrictDecodable {
     public var handle: String
     public var justification: String
-    public static let schema = KeySchema.fields("handle", "justification")
     public init(handle: String, justification: String) {
         self.handle = handle
         self.justification = justification
@@ -79,7 +73,6 @@ public struct AccessRequestInput: StrictDecodable {
 /// `POST /v1/access-requests/{id}/grant`: optionally, only some of the covered reports.
 public struct AccessGrantInput: StrictDecodable {
     public var reports: [String]?
-    public static let schema = KeySchema.object(["reports": .array(.value)])
     public init(reports: [String]? = nil) { self.reports = reports }
 }
 

@@ -38,14 +38,6 @@ public struct FederationExchangeRequest: StrictDecodable, Encodable {
     public var feedback: [FederationFeedback]
     public var consentRequests: [FederationConsentRequest]
     public var refused: [FederationRefusal]
-
-    public static let schema = KeySchema.object([
-        "organization": .value,
-        "receipts": .array(.fields("seq", "at", "actor", "action", "release", "decision", "reasons", "detail")),
-        "feedback": .array(.fields("id", "release", "verdict", "note", "at")),
-        "consentRequests": .array(.fields("id", "release", "target", "requestedBy", "at")),
-        "refused": .array(.fields("release", "reason")),
-    ])
 }
 
 /// One access event at the recipient node about the originator's release.

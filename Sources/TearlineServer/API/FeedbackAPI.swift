@@ -5,7 +5,6 @@ public struct FeedbackInput: StrictDecodable {
     /// `confirmed`, `partly-confirmed`, `refuted` or `cannot-judge`.
     public var verdict: String
     public var note: String?
-    public static let schema = KeySchema.fields("verdict", "note")
     public init(verdict: String, note: String? = nil) {
         self.verdict = verdict
         self.note = note

@@ -3,7 +3,6 @@ import Foundation
 /// `PUT /v1/organizations/{id}/interests`.
 public struct InterestsInput: StrictDecodable {
     public var topics: [String]
-    public static let schema = KeySchema.object(["topics": .array(.value)])
     public init(topics: [String]) { self.topics = topics }
 }
 
@@ -16,7 +15,6 @@ public struct InterestsView: Codable, Sendable {
 public struct TermUpdateInput: StrictDecodable {
     /// `met` (by the side that asked) or `declined` (by the side that owes).
     public var status: String
-    public static let schema = KeySchema.fields("status")
     public init(status: String) { self.status = status }
 }
 
@@ -37,7 +35,6 @@ public struct RFIInput: StrictDecodable {
     public var question: String
     /// A concession offered in return.
     public var terms: String?
-    public static let schema = KeySchema.fields("to", "question", "terms")
     public init(to: String, question: String, terms: String? = nil) {
         self.to = to
         self.question = question
@@ -48,7 +45,6 @@ public struct RFIInput: StrictDecodable {
 /// `POST /v1/rfis/{id}/answer`.
 public struct RFIAnswerInput: StrictDecodable {
     public var releaseId: String
-    public static let schema = KeySchema.fields("releaseId")
     public init(releaseId: String) { self.releaseId = releaseId }
 }
 

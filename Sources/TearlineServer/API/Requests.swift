@@ -4,7 +4,6 @@ public struct CreateOrganizationRequest: StrictDecodable {
     public var id: String
     public var name: String
     public var kind: String
-    public static let schema = KeySchema.fields("id", "name", "kind")
     public init(id: String, name: String, kind: String) {
         self.id = id
         self.name = name
@@ -19,10 +18,6 @@ public struct CreateMemberRequest: StrictDecodable {
     public var compartments: [String]?
     public var topics: [String]?
     public var secondedTo: String?
-    public static let schema = KeySchema.object([
-        "name": .value, "roles": .array(.value), "clearance": .value, "compartments": .array(.value),
-        "topics": .array(.value), "secondedTo": .value,
-    ])
     public init(name: String, roles: [String], clearance: String, compartments: [String]? = nil, topics: [String]? = nil, secondedTo: String? = nil) {
         self.name = name
         self.roles = roles
@@ -35,7 +30,6 @@ public struct CreateMemberRequest: StrictDecodable {
 
 public struct UpdateMemberRequest: StrictDecodable {
     public var status: String?
-    public static let schema = KeySchema.fields("status")
     public init(status: String?) { self.status = status }
 }
 
@@ -45,9 +39,6 @@ public struct CreatePartnershipRequest: StrictDecodable {
     public var dominant: String?
     public var trustLevel: String
     public var status: String?
-    public static let schema = KeySchema.object([
-        "organizations": .array(.value), "kind": .value, "dominant": .value, "trustLevel": .value, "status": .value,
-    ])
     public init(organizations: [String], kind: String, dominant: String? = nil, trustLevel: String, status: String? = nil) {
         self.organizations = organizations
         self.kind = kind
@@ -67,7 +58,6 @@ public struct UpdatePartnershipRequest: StrictDecodable {
     public var reason: String?
     /// The side the node administrator acts for; members always act for their own organisation.
     public var side: String?
-    public static let schema = KeySchema.fields("status", "trustLevel", "reason", "side")
     public init(status: String? = nil, trustLevel: String? = nil, reason: String? = nil, side: String? = nil) {
         self.status = status
         self.trustLevel = trustLevel
@@ -109,12 +99,6 @@ public struct CreateReportRequest: StrictDecodable {
     public var discoverability: String?
     /// The partners, when `discoverability` is `partners`.
     public var discoverableTo: [String]?
-    public static let schema = KeySchema.object([
-        "title": .value, "titleMarking": .value, "sourceGrade": .value, "topics": .array(.value),
-        "portions": .array(.fields("marking", "text", "sourcesAndMethods")),
-        "entities": .array(.fields("type", "value", "portion")),
-        "discoverability": .value, "discoverableTo": .array(.value),
-    ])
     public init(title: String, titleMarking: String, sourceGrade: String, topics: [String], portions: [PortionInput], entities: [EntityInput]? = nil,
                 discoverability: String? = nil, discoverableTo: [String]? = nil) {
         self.title = title
@@ -134,7 +118,6 @@ public struct CreateReleaseRequest: StrictDecodable {
     public var approveOrcon: Bool?
     /// A concession asked in return (story 3), owed by the recipient.
     public var terms: String?
-    public static let schema = KeySchema.fields("recipient", "approveOrcon", "terms")
     public init(recipient: String, approveOrcon: Bool? = nil, terms: String? = nil) {
         self.recipient = recipient
         self.approveOrcon = approveOrcon
@@ -144,13 +127,11 @@ public struct CreateReleaseRequest: StrictDecodable {
 
 public struct ForwardRequest: StrictDecodable {
     public var recipient: String
-    public static let schema = KeySchema.fields("recipient")
     public init(recipient: String) { self.recipient = recipient }
 }
 
 public struct ConsentDecisionRequest: StrictDecodable {
     public var decision: String
-    public static let schema = KeySchema.fields("decision")
     public init(decision: String) { self.decision = decision }
 }
 
@@ -158,7 +139,6 @@ public struct CreateGrantRequest: StrictDecodable {
     public var member: String
     public var report: String?
     public var release: String?
-    public static let schema = KeySchema.fields("member", "report", "release")
     public init(member: String, report: String? = nil, release: String? = nil) {
         self.member = member
         self.report = report
@@ -169,6 +149,10 @@ public struct CreateGrantRequest: StrictDecodable {
 public struct TraceRequest: StrictDecodable {
     /// The leaked text, as found.
     public var text: String
-    public static let schema = KeySchema.fields("text")
-    public init(text: String) { self.text = text }
+    /// Show the best candidate of an inconclusive trace, marked weak (default false).
+    public var showWeak: Bool?
+    public init(text: String, showWeak: Bool? = nil) {
+        self.text = text
+        self.showWeak = showWeak
+    }
 }

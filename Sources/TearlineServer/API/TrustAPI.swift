@@ -7,7 +7,6 @@ public struct BreachInput: StrictDecodable {
     /// `leak-traced`, `refused-forward` or `consent-violation`.
     public var kind: String
     public var detail: String
-    public static let schema = KeySchema.fields("against", "kind", "detail")
     public init(against: String, kind: String, detail: String) {
         self.against = against
         self.kind = kind
@@ -19,7 +18,6 @@ public struct BreachInput: StrictDecodable {
 public struct BreachPolicyInput: StrictDecodable {
     /// `recommend` (a downgrade is recommended) or `automatic` (it is applied at once).
     public var response: String
-    public static let schema = KeySchema.fields("response")
     public init(response: String) { self.response = response }
 }
 

@@ -18,7 +18,7 @@ struct AlertController<Context: RequestContext>: Sendable {
             var request = request
             let caller = try await auth.caller(request)
             let input = try await request.decode(TraceRequest.self)
-            return try JSONResponse.make(try await service.trace(text: input.text, by: caller))
+            return try JSONResponse.make(try await service.trace(text: input.text, showWeak: input.showWeak ?? false, by: caller))
         }
         router.post("/v1/members/:id/lift-throttle") { request, context in
             let caller = try await auth.caller(request)

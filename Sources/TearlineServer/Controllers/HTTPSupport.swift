@@ -75,7 +75,7 @@ extension Request {
         }
         let buffer: ByteBuffer
         do { buffer = try await collectBody(upTo: maxRequestBodyBytes) } catch { throw Problem.tooLarge(maxRequestBodyBytes) }
-        return try StrictJSON.decode(type, from: Data(buffer: buffer))
+        return try StrictJSON.decode(type, from: buffer.readableBytesView)
     }
 
     /// As ``decode(_:)``, but an empty body gives nil (for endpoints whose body is optional).
@@ -86,7 +86,7 @@ extension Request {
         if let contentType = headers[.contentType], !contentType.lowercased().hasPrefix("application/json") {
             throw Problem(status: 415, type: "unsupported-media-type", title: "Unsupported media type", detail: "Send application/json.")
         }
-        return try StrictJSON.decode(type, from: Data(buffer: buffer))
+        return try StrictJSON.decode(type, from: buffer.readableBytesView)
     }
 }
 

@@ -59,8 +59,9 @@ public struct FederationPuller: Sendable {
                 let response = try await client.post("\(peer.url)/federation/v1/exchange", headers: ["Content-Type": "application/json"], body: Array(body))
                 guard response.status == 200 else { throw FederationError.partnerAnswered(response.status, Self.text(response.body)) }
                 let reply: FederationExchangeReply
-                do { reply = try JSONDecoder().decode(FederationExchangeReply.self, from: Data(response.body)) } catch {
-                    throw FederationError.partnerAnswered(response.status, "not an exchange reply")
+                // why: the partner's answer gets the same one strict reading as a body this node serves.
+                do { reply = try StrictJSONDecoder.decode(FederationExchangeReply.self, from: response.body) } catch {
+                    throw FederationError.partnerAnswered(response.status, "not an exchange reply: \(error.message(root: "the reply"))")
                 }
                 try await service.applyFederationReply(peer: organization, organization: cursor.organization, sent: outbox, reply: reply, summary: &summary)
                 refusals = []

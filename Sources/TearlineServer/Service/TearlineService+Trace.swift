@@ -4,13 +4,23 @@ import TearlineStore
 
 /// Whose copy a leaked text is.
 public struct TraceResult: Codable, Sendable {
+    /// Whether the evidence names a copy (see ``TraceEvidence``).
+    public var conclusive: Bool
+    /// `conclusive` or `inconclusive`.
+    public var verdict: TraceVerdict
+    /// The chance that some candidate copy with random choices matches as well as the best one.
+    public var chance: Double
+    /// The chance at or below which a trace is conclusive.
+    public var threshold: Double
     /// Fingerprint slots found in the text.
     public var observed: Int
     /// Slots that occur in the matching document, the ones scored.
     public var scored: Int
-    /// The most likely source copy, or `null` when the text matches no served copy.
+    /// The source copy when the trace is conclusive; the best candidate, marked weak, when it is
+    /// not and weak candidates were asked for; otherwise `null`.
     public var best: TraceCandidate?
-    /// The next most likely, to show the margin.
+    /// The next most likely, to show the margin; always weak, and without the member unless weak
+    /// candidates were asked for.
     public var runnerUp: TraceCandidate?
 }
 
@@ -25,16 +35,18 @@ public struct TraceCandidate: Codable, Sendable {
     public var score: Double
     /// Probability that a copy with random choices would match this well.
     public var chance: Double
+    /// Whether the evidence falls short of naming this copy.
+    public var weak: Bool
 }
 
 extension TearlineService {
     /// Traces a leaked text for a `security` member. Candidates are the copies served to the
     /// caller's own members, and copies of the caller's releases served to partners; a partner's
     /// member is named only where the caller is the dominant side of a hierarchical partnership.
-    /// A traced copy this unlikely to match by chance counts as a breach by the partner that held it.
-    public static let breachChance = 1e-6
-
-    public func trace(text: String, by caller: Caller) async throws -> TraceResult {
+    /// A conclusive trace to a partner's copy counts as a breach by the partner that held it.
+    ///
+    /// With `showWeak`, an inconclusive trace shows its best candidate, marked weak.
+    public func trace(text: String, showWeak: Bool = false, by caller: Caller) async throws -> TraceResult {
         guard text.utf8.count <= 1 << 20 else { throw Problem.badRequest("text is longer than 1 MiB.") }
         let now = now()
         let result: TraceResult = try await lookup { s in
@@ -50,13 +62,15 @@ extension TearlineService {
                 }
                 scope = member.organization
             }
-            let result = try self.trace(s, text: text, scope: scope)
+            let result = try self.trace(s, text: text, scope: scope, showWeak: showWeak)
             try s.appendAudit(.by(caller, at: now, action: "trace", object: result.best?.document, decision: .allow,
-                                  detail: "observed=\(result.observed) scored=\(result.scored) score=\(result.best.map { String(format: "%.3f", $0.score) } ?? "-")"))
+                                  detail: "observed=\(result.observed) scored=\(result.scored) verdict=\(result.verdict.rawValue) "
+                                      + "score=\(result.best.map { String(format: "%.3f", $0.score) } ?? "-")"))
             return .success(result)
         }
-        // why: a leak traced with confidence to a partner's copy is a breach of that partnership.
-        if let organization = caller.organization, let best = result.best, best.organization != organization, best.chance <= Self.breachChance {
+        // why: a leak traced conclusively to a partner's copy is a breach of that partnership;
+        // weak evidence accuses nobody.
+        if result.conclusive, let organization = caller.organization, let best = result.best, !best.weak, best.organization != organization {
             _ = try await transact { s -> Result<Bool, Problem> in
                 guard let partnership = try s.partnership(between: organization, and: best.organization) else { return .success(false) }
                 try self.recordBreach(s, partnership, against: best.organization, kind: .leakTraced,
@@ -68,17 +82,19 @@ extension TearlineService {
     }
 
     /// Traces a leaked text across the whole node, for the operator's `tearline trace`.
-    public func traceAll(text: String) async throws -> TraceResult {
+    /// With `showWeak`, an inconclusive trace shows its best candidate, marked weak.
+    public func traceAll(text: String, showWeak: Bool = false) async throws -> TraceResult {
         let now = now()
         return try await store.read { s in
-            let result = try self.trace(s, text: text, scope: nil)
+            let result = try self.trace(s, text: text, scope: nil, showWeak: showWeak)
             try s.appendAudit(AuditRecord(at: now, actor: "operator", organization: nil, action: "trace", object: result.best?.document,
-                                          decision: "allow", detail: "observed=\(result.observed) scored=\(result.scored)"))
+                                          decision: "allow",
+                                          detail: "observed=\(result.observed) scored=\(result.scored) verdict=\(result.verdict.rawValue)"))
             return result
         }
     }
 
-    func trace(_ s: any StoreSession, text: String, scope: String?) throws -> TraceResult {
+    func trace(_ s: any StoreSession, text: String, scope: String?, showWeak: Bool) throws -> TraceResult {
         var byDocument: [String: [ServedCopy]] = [:]
         for copy in try s.servedCopies() { byDocument[copy.document, default: []].append(copy) }
         var documents: [ServedDocument] = []
@@ -114,16 +130,23 @@ extension TearlineService {
             if !recipients.isEmpty { documents.append(ServedDocument(id: id, texts: texts, recipients: recipients)) }
         }
         let attribution = LeakAttribution.attribute(text, documents: documents, key: canaryKey)
-        func candidate(_ score: CanaryScore?) -> TraceCandidate? {
+        func candidate(_ score: CanaryScore?, weak: Bool, namesMember: Bool) -> TraceCandidate? {
             guard let score else { return nil }
             let member = score.candidate.recipient
             return TraceCandidate(
                 document: score.candidate.document, organization: organizationOf[member] ?? "",
-                member: namesMembers[member] == true ? member : nil, matches: score.matches, observed: score.observed,
-                score: score.score, chance: score.chance)
+                member: namesMember && namesMembers[member] == true ? member : nil, matches: score.matches, observed: score.observed,
+                score: score.score, chance: score.chance, weak: weak)
         }
         let ranking = attribution.ranking
-        return TraceResult(observed: attribution.observed, scored: attribution.shared, best: candidate(ranking.first),
-                           runnerUp: candidate(ranking.dropFirst().first))
+        let evidence = TraceEvidence.judge(ranking)
+        // why: below the evidence threshold nobody is named, unless the caller asks to see the
+        // weak candidates, and then they are marked weak.
+        let shown = evidence.isConclusive || showWeak
+        return TraceResult(
+            conclusive: evidence.isConclusive, verdict: evidence.verdict, chance: evidence.chance, threshold: TraceEvidence.threshold,
+            observed: attribution.observed, scored: attribution.shared,
+            best: shown ? candidate(ranking.first, weak: !evidence.isConclusive, namesMember: true) : nil,
+            runnerUp: shown ? candidate(ranking.dropFirst().first, weak: true, namesMember: showWeak) : nil)
     }
 }

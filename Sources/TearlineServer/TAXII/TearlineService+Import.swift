@@ -20,7 +20,7 @@ extension TearlineService {
         guard case .nodeAdmin = caller else { throw Problem.forbidden("Only the node administrator imports.", reasons: .roleRequired) }
         try Validate.organizationId(organization, field: "organization")
         let parsed: JSONValue
-        do { parsed = try JSONValue.parse(bytes) } catch { throw Problem.badRequest("The file is not JSON: \(error).") }
+        do { parsed = try JSONValue.parse(bytes) } catch { throw Problem.badRequest(StrictJSONError(error).message(root: "the file")) }
         guard let top = parsed.objectValue, let objects = top["objects"]?.arrayValue, !objects.isEmpty else {
             throw Problem.badRequest("The file must be a STIX bundle (or TAXII envelope) with a non-empty objects array.")
         }

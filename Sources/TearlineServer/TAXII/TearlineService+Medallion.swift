@@ -78,7 +78,7 @@ extension TearlineService {
             guard let object = try JSONValue.parse(bytes).objectValue else { throw Problem.badRequest("\(what): expected a JSON object.") }
             return object
         } catch let error as JSONParseError {
-            throw Problem.badRequest("\(what) is not JSON: \(error).")
+            throw Problem.badRequest(StrictJSONError(error).message(root: what))
         }
     }
 }

@@ -10,7 +10,7 @@ extension TearlineService {
     /// the rest are stored.
     func taxiiAdd(root: String, collection id: String, body: [UInt8], by caller: Caller) async throws -> [UInt8] {
         let parsed: JSONValue
-        do { parsed = try JSONValue.parse(body) } catch { throw Problem.badRequest("The body is not JSON: \(error).") }
+        do { parsed = try JSONValue.parse(body) } catch { throw Problem.badRequest(StrictJSONError(error).message(root: "the body")) }
         guard let envelope = parsed.objectValue else { throw Problem.badRequest("The body must be a TAXII envelope (a JSON object).") }
         let objects: [JSONValue]
         if envelope["type"]?.stringValue == "bundle" {
