@@ -53,6 +53,12 @@ public struct DenialReasons: OptionSet, Sendable, Hashable {
     /// A release from a partner node whose originator's signature does not verify.
     public static let badSignature = DenialReasons(rawValue: 1 << 20)
 
+    // Granting and lifting (``GrantRule``, ``ThrottleLiftRule``).
+    /// A clearance or compartment granted above what the granting member holds.
+    public static let grantAboveGranter = DenialReasons(rawValue: 1 << 28)
+    /// The lifter is the throttled member, or was created or given a role by it.
+    public static let conflictOfInterest = DenialReasons(rawValue: 1 << 29)
+
     /// Every reason with its stable code, in a fixed order.
     public static let catalogue: [(DenialReasons, String)] = [
         (.noAccessPath, "no-access-path"),
@@ -76,6 +82,8 @@ public struct DenialReasons: OptionSet, Sendable, Hashable {
         (.roleRequired, "role-required"),
         (.markingAboveAuthor, "marking-above-author"),
         (.badSignature, "bad-signature"),
+        (.grantAboveGranter, "grant-above-granter"),
+        (.conflictOfInterest, "conflict-of-interest"),
     ]
 
     /// The stable codes of the reasons in this set.
