@@ -196,6 +196,9 @@ public final class SQLiteStore: TearlineStore {
         migrator.registerMigration("v8-federation") { db in
             try MigrationV8.run(db)
         }
+        migrator.registerMigration("v10-member-created-by") { db in
+            try MigrationV10.run(db)
+        }
         return migrator
     }
 }
