@@ -154,8 +154,11 @@ import Testing
             let suspend = try await w.patch("/v1/members/\(w.id("usa-analyst"))", as: "usa-senior", json: ["status": "suspended"])
             #expect(suspend.code == 200)
             #expect(suspend.string("status") == "suspended")
-            try await Self.expectReadDenied(w, "/v1/reports/\(report)", as: "usa-analyst", action: "report.read", object: report,
-                                            security: "usa-security", reasons: ["member-suspended"])
+            // A suspended member is refused outright (403), and the refused read is audited with its reason.
+            let read = try await w.get("/v1/reports/\(report)", as: "usa-analyst")
+            #expect(read.code == 403)
+            #expect(read.reasons == ["member-suspended"])
+            #expect(try await w.deniedReasons(action: "report.read", object: report, as: "usa-security") == ["member-suspended"])
             let write = try await w.post("/v1/reports", as: "usa-analyst", json: reportBody(portions: [portion("(U)", "x")]))
             #expect(write.code == 403)
             #expect(write.reasons == ["member-suspended"])
