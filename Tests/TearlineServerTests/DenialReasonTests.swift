@@ -175,7 +175,14 @@ import Testing
 
     @Test func noPartnership() async throws {
         try await withWorld { w in
-            try await Self.expectReleaseDenied(w, portions: [portion("(U)", "Open source.")], to: "FRA", reasons: ["no-partnership"])
+            // A release to an organisation with no partnership (one the releaser may not know of) is answered
+            // like one to an unknown id; the attempt stands in the log with its reason.
+            let report = try await w.createReport(reportBody(portions: [portion("(U)", "Open source.")]))
+            let reply = try await w.release(report, to: "FRA")
+            #expect(reply.code == 400, "\(reply)")
+            #expect(reply.problemType == "invalid-request")
+            #expect(try await w.get("/v1/reports/\(report)/releases", as: "usa-releaser").array.isEmpty, "nothing was released")
+            #expect(try await w.deniedReasons(action: "release.create", object: report, as: "usa-security") == ["no-partnership"])
         }
     }
 

@@ -21,8 +21,11 @@ extension TearlineService {
                 try s.appendAudit(.by(caller, at: now, action: "release.create", object: reportId, concerns: input.recipient, decision: .deny(.roleRequired)))
                 return .failure(.forbidden("Only a releaser of \(member.organization) releases its reports.", reasons: .roleRequired))
             }
-            guard try s.organization(id: input.recipient) != nil else {
-                return .failure(.badRequest("recipient \"\(input.recipient)\" is not an organisation on this node."))
+            // why: an organisation the releaser may not know of is answered exactly as one that does not exist.
+            guard try self.mayKnow(s, organization: input.recipient, from: member.organization) else {
+                try s.appendAudit(.by(caller, at: now, action: "release.create", object: reportId, decision: .deny(.noPartnership),
+                                      detail: "recipient=\(input.recipient)"))
+                return .failure(.badRequest("recipient is not a partner of \(member.organization) on this node."))
             }
             let partnership = try s.partnership(between: member.organization, and: input.recipient)
             var made = try self.makeRelease(
