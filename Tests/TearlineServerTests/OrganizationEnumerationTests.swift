@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Testing
 
 /// A caller who may not know an organisation exists (not its own, no partnership with it) gets
@@ -85,6 +86,32 @@ import Testing
             Self.expectAlike(hidden, missing, "secondedTo")
             #expect(try await w.get("/v1/organizations/USA/members", as: "admin").array.count == before, "nothing was created")
             #expect(try await create("DEU").code == 201, "a partner may be named")
+        }
+    }
+}
+
+extension OrganizationEnumerationTests {
+    /// The other routes that take an organisation id answer alike too.
+    @Test func otherRoutesNamingAnOrganisationAnswerAlike() async throws {
+        try await withWorld { w in
+            let routes: [(HTTPRequest.Method, String, [String: Any]?)] = [
+                (.get, "/v1/organizations/{X}", nil),
+                (.get, "/v1/organizations/{X}/members", nil),
+                (.get, "/v1/organizations/{X}/track-record", nil),
+                (.get, "/v1/partners/{X}/series", nil),
+                (.get, "/v1/partners/{X}/suggestions", nil),
+                (.get, "/v1/receipts/{X}", nil),
+                (.put, "/v1/organizations/{X}/interests", ["interests": ["finance"]]),
+                (.put, "/v1/organizations/{X}/breach-policy", ["response": "automatic"]),
+            ]
+            for (method, template, body) in routes {
+                for who in ["usa-senior", "usa-security", "usa-analyst"] {
+                    let hidden = try await w.send(method, template.replacingOccurrences(of: "{X}", with: Self.hidden), as: who, json: body)
+                    let missing = try await w.send(method, template.replacingOccurrences(of: "{X}", with: Self.missing), as: who, json: body)
+                    #expect(hidden.code >= 400, "\(method) \(template) as \(who): \(hidden)")
+                    Self.expectAlike(hidden, missing, "\(method) \(template) as \(who)")
+                }
+            }
         }
     }
 }
