@@ -221,4 +221,29 @@ import Testing
             #expect(me.string("restriction")?.hasPrefix("suspended") == true, "\(me)")
         }
     }
+
+    /// The case: a suspended analyst searched entities (getting pointers and handles) and
+    /// filed access requests that notified the holder's releasers.
+    @Test func aSuspendedAnalystNeitherSearchesNorRequestsAccess() async throws {
+        try await withWorld { world in
+            let agencies = try await StorySixTests.agencies(world)
+            _ = try await agencies.ciaReport()
+            let found = try await agencies.search("vasily petrov")
+            let handle = try #require(found.objects("pointers").first?["handle"] as? String)
+            let fbi = try #require(try await world.get("/v1/organizations/\(StorySixTests.fbi)/members", as: "admin").array
+                .first { $0["name"] as? String == "fbi-analyst" }?["id"] as? String)
+            let suspend = try await world.patch("/v1/members/\(fbi)", as: "admin", json: ["status": "suspended"])
+            try #require(suspend.code == 200)
+
+            let search = try await agencies.search("vasily petrov")
+            #expect(search.code == 403)
+            #expect(search.reasons == ["member-suspended"])
+            #expect(search.objects("pointers").isEmpty && !search.text.contains("handle"), "no pointer, no handle")
+            let request = try await agencies.send(.post, "/v1/access-requests", as: "fbi-analyst", json: ["handle": handle, "justification": "j"])
+            #expect(request.code == 403)
+            #expect(request.reasons == ["member-suspended"])
+            #expect(try await agencies.send(.get, "/v1/notifications", as: "cia-releaser").array.isEmpty, "the holder's releasers hear nothing")
+            #expect(try await agencies.send(.get, "/v1/access-requests?direction=incoming", as: "cia-releaser").array.isEmpty)
+        }
+    }
 }
