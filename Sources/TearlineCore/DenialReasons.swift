@@ -57,6 +57,12 @@ public struct DenialReasons: OptionSet, Sendable, Hashable {
     /// A side asked to lift a suspension that only the other side imposed; only that side lifts it.
     public static let imposedByPartner = DenialReasons(rawValue: 1 << 24)
 
+    // Granting and lifting (``GrantRule``, ``ThrottleLiftRule``).
+    /// A clearance or compartment granted above what the granting member holds.
+    public static let grantAboveGranter = DenialReasons(rawValue: 1 << 28)
+    /// The lifter is the throttled member, or was created or given a role by it.
+    public static let conflictOfInterest = DenialReasons(rawValue: 1 << 29)
+
     /// Every reason with its stable code, in a fixed order.
     public static let catalogue: [(DenialReasons, String)] = [
         (.noAccessPath, "no-access-path"),
@@ -81,6 +87,8 @@ public struct DenialReasons: OptionSet, Sendable, Hashable {
         (.markingAboveAuthor, "marking-above-author"),
         (.badSignature, "bad-signature"),
         (.imposedByPartner, "imposed-by-partner"),
+        (.grantAboveGranter, "grant-above-granter"),
+        (.conflictOfInterest, "conflict-of-interest"),
     ]
 
     /// The stable codes of the reasons in this set.

@@ -35,11 +35,14 @@ public struct MemberRecord: Sendable, Hashable {
     /// For a `liaison`: the organisation the member is seconded to.
     public var secondedTo: String?
     public var createdAt: Int64
+    /// Who created the member, and so gave it its roles: a member id, `node-admin`, or `nil` when
+    /// unknown (created before Tearline recorded it, with no audit record of it).
+    public var createdBy: String?
 
     public init(
         id: String, organization: String, name: String, roles: [Role], clearance: Classification,
         compartments: [String], topics: [String], tokenHash: Data, status: MemberStatus = .active,
-        throttled: Bool = false, secondedTo: String? = nil, createdAt: Int64
+        throttled: Bool = false, secondedTo: String? = nil, createdAt: Int64, createdBy: String? = nil
     ) {
         self.id = id
         self.organization = organization
@@ -53,6 +56,7 @@ public struct MemberRecord: Sendable, Hashable {
         self.throttled = throttled
         self.secondedTo = secondedTo
         self.createdAt = createdAt
+        self.createdBy = createdBy
     }
 
     public func has(_ role: Role) -> Bool { roles.contains(role) }

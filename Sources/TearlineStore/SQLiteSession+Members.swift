@@ -5,11 +5,11 @@ import TearlineCore
 extension SQLiteSession: MemberRepository {
     func insertMember(_ m: MemberRecord) throws {
         try db.cachedStatement(sql: """
-            INSERT INTO member (id, organizationId, name, roles, clearance, compartments, topics, tokenHash, status, throttled, secondedTo, createdAt)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO member (id, organizationId, name, roles, clearance, compartments, topics, tokenHash, status, throttled, secondedTo, createdAt, createdBy)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [m.id, m.organization, m.name, ListColumn.encode(m.roles.map(\.rawValue)), m.clearance.rawValue,
                         ListColumn.encode(m.compartments), ListColumn.encode(m.topics), m.tokenHash, m.status.rawValue,
-                        m.throttled, m.secondedTo, m.createdAt])
+                        m.throttled, m.secondedTo, m.createdAt, m.createdBy])
     }
 
     func updateMember(_ m: MemberRecord) throws {
@@ -42,7 +42,7 @@ extension SQLiteSession: MemberRepository {
             arguments: [member, report]) ?? false
     }
 
-    static let memberColumns = "id, organizationId, name, roles, clearance, compartments, topics, tokenHash, status, throttled, secondedTo, createdAt"
+    static let memberColumns = "id, organizationId, name, roles, clearance, compartments, topics, tokenHash, status, throttled, secondedTo, createdAt, createdBy"
 
     /// Decodes a row selected with ``memberColumns``, by position (name lookups cost on the hot path).
     static func member(from row: Row) throws -> MemberRecord {
@@ -58,6 +58,6 @@ extension SQLiteSession: MemberRepository {
             id: row[0], organization: row[1], name: row[2], roles: roles, clearance: clearance,
             compartments: ListColumn.decode(row[5]), topics: ListColumn.decode(row[6]),
             tokenHash: row[7], status: status, throttled: row[9], secondedTo: row[10],
-            createdAt: row[11])
+            createdAt: row[11], createdBy: row[12])
     }
 }

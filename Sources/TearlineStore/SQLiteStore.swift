@@ -199,6 +199,9 @@ public final class SQLiteStore: TearlineStore {
         migrator.registerMigration("v9-directional-trust") { db in
             try MigrationV9.run(db)
         }
+        migrator.registerMigration("v10-member-created-by") { db in
+            try MigrationV10.run(db)
+        }
         return migrator
     }
 }

@@ -9,7 +9,7 @@ struct DenialReasonsTests {
             "clearance", "compartments", "need-to-know", "member-throttled", "member-suspended",
             "no-partnership", "sources-and-methods", "noforn", "not-rel-to", "orcon-not-approved", "tlp-red",
             "self-release", "third-party-rule", "role-required", "marking-above-author", "bad-signature",
-            "imposed-by-partner",
+            "imposed-by-partner", "grant-above-granter", "conflict-of-interest",
         ])
     }
 

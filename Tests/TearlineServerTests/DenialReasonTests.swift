@@ -154,8 +154,11 @@ import Testing
             let suspend = try await w.patch("/v1/members/\(w.id("usa-analyst"))", as: "usa-senior", json: ["status": "suspended"])
             #expect(suspend.code == 200)
             #expect(suspend.string("status") == "suspended")
-            try await Self.expectReadDenied(w, "/v1/reports/\(report)", as: "usa-analyst", action: "report.read", object: report,
-                                            security: "usa-security", reasons: ["member-suspended"])
+            // A suspended member is refused outright (403), and the refused read is audited with its reason.
+            let read = try await w.get("/v1/reports/\(report)", as: "usa-analyst")
+            #expect(read.code == 403)
+            #expect(read.reasons == ["member-suspended"])
+            #expect(try await w.deniedReasons(action: "report.read", object: report, as: "usa-security") == ["member-suspended"])
             let write = try await w.post("/v1/reports", as: "usa-analyst", json: reportBody(portions: [portion("(U)", "x")]))
             #expect(write.code == 403)
             #expect(write.reasons == ["member-suspended"])
@@ -172,7 +175,14 @@ import Testing
 
     @Test func noPartnership() async throws {
         try await withWorld { w in
-            try await Self.expectReleaseDenied(w, portions: [portion("(U)", "Open source.")], to: "FRA", reasons: ["no-partnership"])
+            // A release to an organisation with no partnership (one the releaser may not know of) is answered
+            // like one to an unknown id; the attempt stands in the log with its reason.
+            let report = try await w.createReport(reportBody(portions: [portion("(U)", "Open source.")]))
+            let reply = try await w.release(report, to: "FRA")
+            #expect(reply.code == 400, "\(reply)")
+            #expect(reply.problemType == "invalid-request")
+            #expect(try await w.get("/v1/reports/\(report)/releases", as: "usa-releaser").array.isEmpty, "nothing was released")
+            #expect(try await w.deniedReasons(action: "release.create", object: report, as: "usa-security") == ["no-partnership"])
         }
     }
 

@@ -54,8 +54,8 @@ import Testing
             #expect(revoke.code == 403)
             #expect(revoke.reasons == ["member-suspended"])
             #expect(try await w.get("/v1/releases/\(release)", as: "gbr-analyst-secret").code == 200)
-            // Nor release, as they can read nothing.
-            #expect(try await w.release(report, to: "GBR").code == 404)
+            // Nor release.
+            #expect(try await w.release(report, to: "GBR").code == 403)
         }
     }
 

@@ -353,6 +353,10 @@ public struct GrantResponse: Codable, Sendable {
 public struct IdentityResponse: Codable, Sendable {
     public var nodeAdmin: Bool
     public var member: MemberResponse?
+    /// Whether the member is throttled or suspended, so that every other route refuses it.
+    public var restricted: Bool
+    /// Why, and who can end it; `null` when not restricted.
+    public var restriction: String?
 }
 
 /// An alert for security members.

@@ -19,7 +19,17 @@ struct Authenticator: Sendable {
         return token
     }
 
+    /// The authenticated caller, past the gate: a throttled member is refused with 429 and a
+    /// suspended one with 403, audited (see ``TearlineService/admit(_:method:path:)``).
     func caller(_ request: Request) async throws -> Caller {
+        let caller = try await identity(request)
+        try await service.admit(caller, method: request.method.rawValue, path: request.uri.path)
+        return caller
+    }
+
+    /// The authenticated caller without the gate: only for `GET /v1/me`, which tells a throttled
+    /// or suspended member why it may do nothing else.
+    func identity(_ request: Request) async throws -> Caller {
         let token = try await token(request)
         guard let caller = try await service.authenticate(token: token) else {
             try await service.auditUnauthenticated(path: request.uri.path)

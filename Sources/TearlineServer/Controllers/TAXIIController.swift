@@ -173,6 +173,7 @@ struct TAXIIController<Context: PeerAwareRequestContext>: Sendable {
             if !TearlineService.isValidLogin(login) || password.utf8.count > 1024 { try await service.auditUnauthenticated(path: path) }
             throw TAXIIError(status: 401, title: "Unauthorized", description: "The login or password is not valid.", authenticate: true)
         }
+        try await service.admit(caller, method: request.method.rawValue, path: path)
         return caller
     }
 

@@ -223,8 +223,10 @@ extension TearlineService {
                     return .failure(.forbidden("Only a releaser of \(member.organization) or the report's author sets its discoverability.", reasons: .roleRequired))
                 }
                 if case .partners(let ids) = discoverability {
-                    for id in ids where try s.organization(id: id) == nil {
-                        return .failure(.badRequest("discoverableTo: \"\(id)\" is not an organisation on this node."))
+                    // why: an organisation the caller may not know of is answered exactly as one that does not exist.
+                    // (neither the id nor its place is echoed, so that the answer is the same byte for byte)
+                    for id in ids where try !self.mayKnow(s, organization: id, from: member.organization) {
+                        return .failure(.badRequest("discoverableTo names an organisation that is not a partner of \(member.organization) on this node."))
                     }
                 }
                 try s.setDiscoverability(discoverability, report: reportId)

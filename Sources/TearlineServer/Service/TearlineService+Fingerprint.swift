@@ -27,6 +27,7 @@ extension TearlineService {
             guard let caller = try self.caller(s, tokenHash: hash, now: now, path: "/v1/reports/\(id)/export") else {
                 return .failure(.unauthorized("The bearer token is not valid."))
             }
+            if let refusal = try self.refuseRestricted(s, caller, action: "report.export", object: id, now: now) { return .failure(refusal) }
             switch try self.reportAccess(s, id: id, caller: caller, now: now, action: "report.export") {
             case .failure(let problem): return .failure(problem)
             case .success(let (stored, view, member)):
@@ -49,6 +50,7 @@ extension TearlineService {
             guard let caller = try self.caller(s, tokenHash: hash, now: now, path: "/v1/releases/\(id)/export") else {
                 return .failure(.unauthorized("The bearer token is not valid."))
             }
+            if let refusal = try self.refuseRestricted(s, caller, action: "release.export", object: id, now: now) { return .failure(refusal) }
             switch try self.releaseView(s, id: id, caller: caller, now: now, action: "release.export") {
             case .failure(let problem): return .failure(problem)
             case .success(let (release, stored, view, member)):

@@ -62,28 +62,57 @@ extension TearlineService {
         let now = now()
         let record = MemberRecord(
             id: Identifier.make("mem"), organization: organization, name: input.name, roles: roles, clearance: clearance,
-            compartments: compartments, topics: topics, tokenHash: APIToken.hash(token), secondedTo: input.secondedTo, createdAt: now)
+            compartments: compartments, topics: topics, tokenHash: APIToken.hash(token), secondedTo: input.secondedTo, createdAt: now,
+            createdBy: caller.actorId)
+        let granter: Granter = caller.member.map { m in
+            .member(GrantHolding(organization: m.organization, roles: m.roles, clearance: m.clearance, compartments: m.compartments))
+        } ?? .nodeAdmin
+        let grant = GrantHolding(organization: organization, roles: roles, clearance: clearance, compartments: compartments)
         return try await transact { s in
-            let allowed: Bool = switch caller {
-            case .nodeAdmin: true
-            case .member(let m): m.organization == organization && m.has(.admin) && m.status == .active
+            // why: an organisation the caller may not know of is answered exactly as one that does not exist.
+            if let m = caller.member, try !self.mayKnow(s, organization: organization, from: m.organization) {
+                try s.appendAudit(.by(caller, at: now, action: "member.create", object: organization, decision: .deny(.noAccessPath)))
+                return .failure(.notFound("organisation"))
             }
             guard let org = try s.organization(id: organization) else { return .failure(.notFound("organisation")) }
             // why: a partner hosted on another node has its members there; here it has none who could act for it.
             guard !org.isRemote else {
                 return .failure(.conflict("\(organization) is hosted on a partner node; its members are created there.", type: "remote-organization"))
             }
-            guard allowed else {
-                try s.appendAudit(.by(caller, at: now, action: "member.create", object: organization, decision: .deny(.roleRequired)))
-                return .failure(.forbidden("Only the node administrator or an admin of \(organization) creates its members.", reasons: .roleRequired))
+            // why: nobody grants more than they hold (clearance, compartments); only an admin staffs its organisation.
+            let decision = GrantRule.decide(granter, grants: grant)
+            guard decision.isAllowed, (caller.member?.status ?? .active) == .active else {
+                let reasons = decision.isAllowed ? DenialReasons.memberSuspended : decision.reasons
+                try s.appendAudit(.by(caller, at: now, action: "member.create", object: organization, decision: .deny(reasons),
+                                      detail: "clearance=\(clearance.bannerName) compartments=\(compartments.joined(separator: ","))"))
+                let detail = reasons.contains(.roleRequired)
+                    ? "Only the node administrator or an admin of \(organization) creates its members."
+                    : "A member is given at most the granting member's own clearance and compartments."
+                return .failure(.forbidden(detail, reasons: reasons))
             }
-            if let seconded = record.secondedTo, try s.organization(id: seconded) == nil {
-                return .failure(.badRequest("secondedTo \"\(seconded)\" is not an organisation on this node."))
+            if let seconded = record.secondedTo {
+                if let m = caller.member {
+                    // why: a member names only organisations it may know of; others answer like unknown ones.
+                    guard try self.mayKnow(s, organization: seconded, from: m.organization) else {
+                        return .failure(.badRequest("secondedTo is not a partner of \(m.organization) on this node."))
+                    }
+                } else if try s.organization(id: seconded) == nil {
+                    return .failure(.badRequest("secondedTo \"\(seconded)\" is not an organisation on this node."))
+                }
             }
             try s.insertMember(record)
-            try s.appendAudit(.by(caller, at: now, action: "member.create", object: record.id, decision: .allow))
+            // why: the node administrator's exemption from the grant ceiling is on the record.
+            let detail = "createdBy=\(caller.actorId)" + (GrantRule.isExempt(granter) ? " exempt=node-admin" : "")
+            try s.appendAudit(.by(caller, at: now, action: "member.create", object: record.id, concerns: organization, decision: .allow, detail: detail))
             return .success(CreatedMemberResponse(member: MemberResponse(record), token: token))
         }
+    }
+
+    /// Whether a member of `own` may know that organisation `id` exists: its own, or one it has a
+    /// partnership with (whatever its status). Others are answered as if they did not exist.
+    func mayKnow(_ s: any StoreSession, organization id: String, from own: String) throws -> Bool {
+        if id == own { return true }
+        return try s.partnership(between: own, and: id) != nil
     }
 
     public func members(of organization: String, for caller: Caller) async throws -> [MemberResponse] {

@@ -21,8 +21,11 @@ extension TearlineService {
                 try s.appendAudit(.by(caller, at: now, action: "release.create", object: reportId, concerns: input.recipient, decision: .deny(.roleRequired)))
                 return .failure(.forbidden("Only a releaser of \(member.organization) releases its reports.", reasons: .roleRequired))
             }
-            guard try s.organization(id: input.recipient) != nil else {
-                return .failure(.badRequest("recipient \"\(input.recipient)\" is not an organisation on this node."))
+            // why: an organisation the releaser may not know of is answered exactly as one that does not exist.
+            guard try self.mayKnow(s, organization: input.recipient, from: member.organization) else {
+                try s.appendAudit(.by(caller, at: now, action: "release.create", object: reportId, decision: .deny(.noPartnership),
+                                      detail: "recipient=\(input.recipient)"))
+                return .failure(.badRequest("recipient is not a partner of \(member.organization) on this node."))
             }
             let partnership = try s.partnership(between: member.organization, and: input.recipient)
             var made = try self.makeRelease(
@@ -171,6 +174,7 @@ extension TearlineService {
         let hash = APIToken.hash(token)
         return try await lookup { s in
             guard let caller = try self.caller(s, tokenHash: hash, now: now, path: "/v1/releases/\(id)") else { return .failure(.unauthorized("The bearer token is not valid.")) }
+            if let refusal = try self.refuseRestricted(s, caller, action: "release.read", object: id, now: now) { return .failure(refusal) }
             return try self.viewRelease(s, id: id, caller: caller, now: now)
         }
     }

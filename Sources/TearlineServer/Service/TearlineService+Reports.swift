@@ -103,6 +103,7 @@ extension TearlineService {
         let hash = APIToken.hash(token)
         return try await lookup { s in
             guard let caller = try self.caller(s, tokenHash: hash, now: now, path: "/v1/reports/\(id)") else { return .failure(.unauthorized("The bearer token is not valid.")) }
+            if let refusal = try self.refuseRestricted(s, caller, action: "report.read", object: id, now: now) { return .failure(refusal) }
             return try self.viewReport(s, id: id, caller: caller, now: now)
         }
     }

@@ -43,38 +43,51 @@ extension TearlineService {
         }
     }
 
-    /// Lifts a member's throttle: a `security` member of the same organisation (or the node admin).
+    /// Lifts a member's throttle under ``ThrottleLiftRule``: a `security` member of the same
+    /// organisation whom the throttled member did not appoint, or the node admin (always, audited).
     /// Resolves the member's open alerts and starts the member's window afresh.
     public func liftThrottle(member id: String, by caller: Caller) async throws -> MemberResponse {
         let now = now()
         let response: MemberResponse = try await transact { s in
             guard var member = try s.member(id: id) else { return .failure(.notFound("member")) }
-            if case .member(let actor) = caller {
-                guard actor.organization == member.organization else { return .failure(.notFound("member")) }
-                guard actor.has(.security) else {
-                    try s.appendAudit(.by(caller, at: now, action: "member.unthrottle", object: id, decision: .deny(.roleRequired)))
-                    return .failure(.forbidden("Only a security member lifts a throttle.", reasons: .roleRequired))
-                }
-                guard actor.status == .active, !actor.throttled else {
-                    let reasons: DenialReasons = actor.status == .active ? .memberThrottled : .memberSuspended
-                    try s.appendAudit(.by(caller, at: now, action: "member.unthrottle", object: id, decision: .deny(reasons)))
-                    return .failure(.forbidden("This member may not lift throttles now.", reasons: reasons))
-                }
-                // why: nobody lifts their own throttle; that is what the throttle is for.
-                guard actor.id != member.id else {
-                    try s.appendAudit(.by(caller, at: now, action: "member.unthrottle", object: id, decision: .deny(.roleRequired)))
-                    return .failure(.forbidden("A member does not lift their own throttle.", reasons: .roleRequired))
-                }
+            let lifter: Lifter = switch caller {
+            case .nodeAdmin: .nodeAdmin
+            case .member(let actor):
+                .member(LifterFacts(id: actor.id, organization: actor.organization, roles: actor.roles, isSuspended: actor.status == .suspended,
+                                    isThrottled: actor.throttled, appointedBy: try self.appointers(s, of: actor)))
+            }
+            let decision = ThrottleLiftRule.decide(lifter, lifts: member.id, of: member.organization)
+            // why: another organisation's members do not exist for the caller.
+            if decision.reasons.contains(.noAccessPath) { return .failure(.notFound("member")) }
+            guard decision.isAllowed else {
+                try s.appendAudit(.by(caller, at: now, action: "member.unthrottle", object: id, decision: decision))
+                let detail = decision.reasons.contains(.conflictOfInterest)
+                    ? "A throttle is not lifted by the throttled member, nor by a member it created or gave a role; the node administrator can lift it."
+                    : "Only an active security member of \(member.organization) lifts a throttle."
+                return .failure(.forbidden(detail, reasons: decision.reasons))
             }
             guard member.throttled else { return .failure(.conflict("The member is not throttled.", type: "not-throttled")) }
             member.throttled = false
             try s.updateMember(member)
             let resolved = try s.resolveAlerts(subject: id, by: caller.actorId, at: now)
-            try s.appendAudit(.by(caller, at: now, action: "member.unthrottle", object: id, decision: .allow, detail: "alertsResolved=\(resolved)"))
+            let exempt = caller.member == nil ? " exempt=node-admin" : ""
+            try s.appendAudit(.by(caller, at: now, action: "member.unthrottle", object: id, decision: .allow, detail: "alertsResolved=\(resolved)" + exempt))
             return .success(MemberResponse(member))
         }
         throttle.reset(id)
         return response
+    }
+
+    /// Every member `member`'s appointment descends from: its creator, its creator's creator, and
+    /// so on (roles are given only at creation, so the creators are also who gave it roles).
+    func appointers(_ s: any StoreSession, of member: MemberRecord) throws -> Set<String> {
+        var found: Set<String> = []
+        var next = member.createdBy
+        // why bounded: a chain of appointments is short; a corrupt cycle must not loop forever.
+        while let id = next, id != "node-admin", found.count < 256, found.insert(id).inserted {
+            next = try s.member(id: id)?.createdBy
+        }
+        return found
     }
 
     /// The alerts of the caller's organisation, newest first: `security` members only.

@@ -1,0 +1,62 @@
+import Foundation
+import TearlineCore
+import TearlineStore
+
+/// The gate every member-authenticated request passes after authentication: a throttled member
+/// gets 429 and a suspended one 403, on every route, administrative ones included, with nothing
+/// served and nothing written but the audit record of the refusal. Only `GET /v1/me` answers
+/// them, saying why.
+extension TearlineService {
+    /// Refuses a throttled or suspended member (audited, in its own write), as read at authentication.
+    public func admit(_ caller: Caller, method: String, path: String) async throws {
+        guard let member = caller.member, let (reasons, problem) = restriction(of: member) else { return }
+        let now = now()
+        _ = try await store.write { s in
+            try s.appendAudit(Self.refusal(caller, reasons: reasons, method: method, path: path, at: now))
+        }
+        throw problem
+    }
+
+    /// As ``admit(_:method:path:)``, inside the transaction that resolved the token (the audit
+    /// record commits with it); returns the refusal to answer with, or `nil` to go on. The record
+    /// names the route's own action and object, so that each refused read names its document.
+    func refuseRestricted(_ s: any StoreSession, _ caller: Caller, action: String, object: String, now: Int64) throws -> Problem? {
+        guard let member = caller.member, let (reasons, problem) = restriction(of: member) else { return nil }
+        try s.appendAudit(.by(caller, at: now, action: action, object: object, decision: .deny(reasons), detail: "gate"))
+        return problem
+    }
+
+    /// Why a member may do nothing now, or `nil`. A suspension outranks a throttle.
+    func restriction(of member: MemberRecord) -> (DenialReasons, Problem)? {
+        // why: rule 4 of the decision rule, applied to every route: the member is neither throttled nor suspended.
+        if member.status == .suspended {
+            return (.memberSuspended, .forbidden("This member is suspended and may do nothing; an admin of the organisation or the node administrator reactivates it.",
+                                                 reasons: .memberSuspended))
+        }
+        if member.throttled { return (.memberThrottled, .throttled(window: throttle.limits.window)) }
+        return nil
+    }
+
+    /// The answer of `GET /v1/me`.
+    public func identity(_ caller: Caller) -> IdentityResponse {
+        let restriction = caller.member.flatMap(restrictionExplanation(of:))
+        return IdentityResponse(nodeAdmin: caller.member == nil, member: caller.member.map(MemberResponse.init),
+                                restricted: restriction != nil, restriction: restriction)
+    }
+
+    /// What `GET /v1/me` says about a restricted member, or `nil`.
+    func restrictionExplanation(of member: MemberRecord) -> String? {
+        if member.status == .suspended {
+            return "suspended: every request but GET /v1/me is refused with 403 until an admin of \(member.organization) or the node administrator reactivates this member."
+        }
+        if member.throttled {
+            return "throttled for bulk access: every request but GET /v1/me is refused with 429 until a security member of "
+                + "\(member.organization) whom this member did not appoint, or the node administrator, lifts the throttle."
+        }
+        return nil
+    }
+
+    private static func refusal(_ caller: Caller, reasons: DenialReasons, method: String, path: String, at now: Int64) -> AuditRecord {
+        .by(caller, at: now, action: "request.refused", object: String(path.prefix(512)), decision: .deny(reasons), detail: "method=\(method)")
+    }
+}
