@@ -196,6 +196,9 @@ public final class SQLiteStore: TearlineStore {
         migrator.registerMigration("v8-federation") { db in
             try MigrationV8.run(db)
         }
+        migrator.registerMigration("v11-taxii-versions-per-organisation") { db in
+            try MigrationV11.run(db, context: context)
+        }
         return migrator
     }
 }
