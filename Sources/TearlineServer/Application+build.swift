@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import HummingbirdTLS
 import Logging
 
@@ -42,13 +43,16 @@ public func buildRouter(service: TearlineService, scheme: String = "http") -> Ro
 }
 
 /// Builds the Hummingbird application on the given host and port; with `tls`, it serves HTTPS
-/// (see `NodeTLS.serverConfiguration`), otherwise plain HTTP.
+/// (see `NodeTLS.serverConfiguration`), otherwise plain HTTP. Refused TLS handshakes are logged
+/// to `logger`, at most one line per client address every `handshakeLogInterval` seconds.
 public func buildApplication(
-    service: TearlineService, host: String, port: Int, logger: Logger, tls: TLSChannelConfiguration? = nil
+    service: TearlineService, host: String, port: Int, logger: Logger, tls: TLSChannelConfiguration? = nil,
+    handshakeLogInterval: TimeInterval = 60
 ) throws -> some ApplicationProtocol {
-    Application(
+    let handshakes = RefusedHandshakeLog(logger: logger, interval: handshakeLogInterval)
+    return Application(
         router: buildRouter(service: service, scheme: tls == nil ? "http" : "https"),
-        server: try tls.map { try .tls(.http1(), configuration: $0) } ?? .http1(),
+        server: tls.map { HTTPServerBuilder.loggedTLS(configuration: $0, log: handshakes) } ?? .http1(),
         configuration: .init(address: .hostname(host, port: port), serverName: "Tearline"),
         logger: logger)
 }
