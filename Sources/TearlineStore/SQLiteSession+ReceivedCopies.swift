@@ -7,7 +7,10 @@ extension SQLiteSession {
     // not the release's copy (``updateRelease(_:)`` destroys that) nor the report row the copy
     // was stored under, its portions, its index entries or what it made known to members.
     func destroyReceivedCopy(of release: ReleaseRecord) throws {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT rowid, originator FROM report WHERE id = ?"), arguments: [release.reportId]),
+        // Only once: a copy already destroyed has no key and no text left.
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT rowid, originator FROM report WHERE id = ? AND (dataKey IS NOT NULL OR sealed IS NOT NULL)
+            """), arguments: [release.reportId]),
               (row[1] as String) == release.originator else { return }
         // A received copy's report is its release's alone; never touch a report other releases share.
         guard try releases(report: release.reportId).allSatisfy({ $0.id == release.id }) else { return }

@@ -112,4 +112,25 @@ import Testing
             #expect(stored.range(of: box.prefix(32)) == nil, "the copy's sealed text is zeroed")
         }
     }
+
+    @Test func aCopyRevokedBeforeCopiesWereDestroyedGoesAtTheNextExchange() async throws {
+        try await withTwoNodes { nodes in
+            let (report, release) = try await Self.releasePetrovReport(nodes)
+            #expect(try await nodes.pull().received == 1)
+            // As an older node left it: the release revoked, the report it was stored under intact.
+            try await nodes.b.service.store.write { s in
+                var record = try #require(try s.release(id: release))
+                record.revokedAt = 1
+                record.revokedBy = "node_USA"
+                try s.updateRelease(record)
+            }
+            #expect(try Self.everythingOpenable(databasePath: nodes.b.databasePath).contains { $0.contains("report \(report)") && $0.contains("Dubai") })
+            #expect(try await nodes.a.post("/v1/releases/\(release)/revoke", as: "usa-releaser").code == 200)
+            #expect(try await nodes.pull().revoked == 0, "already revoked here")
+            let opened = try Self.everythingOpenable(databasePath: nodes.b.databasePath)
+            #expect(!opened.contains { $0.contains("Dubai") || $0.lowercased().contains("petrov") }, "\(opened)")
+            // A later exchange finds nothing more to destroy.
+            #expect(try await nodes.pull().revoked == 0)
+        }
+    }
 }

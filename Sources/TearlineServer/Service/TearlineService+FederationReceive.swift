@@ -211,7 +211,9 @@ extension TearlineService {
             try s.saveFederationCursor(cursor)
             var revoked = 0
             for r in reply.revoked {
-                guard var release = try s.release(id: r.release), release.originator == peer, release.recipient == organization, !release.isRevoked else { continue }
+                guard var release = try s.release(id: r.release), release.originator == peer, release.recipient == organization else { continue }
+                // why: a copy revoked before received copies were destroyed kept its report; it goes now.
+                if release.isRevoked { try s.destroyReceivedCopy(of: release); continue }
                 release.revokedAt = r.at
                 release.revokedBy = Self.remoteMemberId(peer)
                 try s.updateRelease(release)
