@@ -129,6 +129,32 @@ public struct EntityIndex: Sendable {
         hasReleases[Int(slot)] = true
     }
 
+    /// Takes a destroyed report out of the index: its postings go, so no search, link or pointer
+    /// reaches it, and its id is no longer known. Returns the entities that no other holding
+    /// mentions any more (their stored names can go too).
+    /// why: a revoked received copy must leave nothing on the recipient node, index included.
+    @discardableResult
+    public mutating func remove(report reportId: String) -> [UInt64] {
+        guard let slot = slots[reportId] else { return [] }
+        var orphaned: [UInt64] = []
+        for number in Set(mentionRange(slot).map { Int(mentionEntity[$0]) }) {
+            postings[number].removeAll { UInt32(truncatingIfNeeded: $0 >> 16) == slot }
+            if postings[number].isEmpty { orphaned.append(entityIds[number]) }
+        }
+        slots[reportId] = nil
+        releases[slot] = nil
+        hasReleases[Int(slot)] = false
+        return orphaned.sorted()
+    }
+
+    /// The entities of a report that no other holding mentions.
+    public func entitiesOnlyIn(report reportId: String) -> [UInt64] {
+        guard let slot = slots[reportId] else { return [] }
+        return Set(mentionRange(slot).map { Int(mentionEntity[$0]) }).filter { number in
+            postings[number].allSatisfy { UInt32(truncatingIfNeeded: $0 >> 16) == slot }
+        }.map { entityIds[$0] }.sorted()
+    }
+
     /// Changes who may discover a report.
     public mutating func setDiscoverability(_ discoverability: Discoverability, ofReport reportId: String) {
         guard let slot = slots[reportId] else { return }
@@ -194,8 +220,8 @@ struct Interner<Value: Hashable & Sendable>: Sendable {
 }
 
 extension EntityIndex {
-    /// Whether any holding mentions this entity.
-    public func hasEntity(_ entity: UInt64) -> Bool { entityNumbers[entity] != nil }
+    /// Whether any holding mentions this entity (an entity whose last holding was destroyed is not).
+    public func hasEntity(_ entity: UInt64) -> Bool { entityNumbers[entity].map { !postings[Int($0)].isEmpty } ?? false }
 }
 
 extension IndexedReport {

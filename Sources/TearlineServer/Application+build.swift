@@ -45,15 +45,18 @@ public func buildRouter(service: TearlineService, scheme: String = "http") -> Ro
 }
 
 /// Builds the Hummingbird application on the given host and port; with `tls`, it serves HTTPS
-/// (see `NodeTLS.serverConfiguration`), otherwise plain HTTP.
+/// (see `NodeTLS.serverConfiguration`), otherwise plain HTTP. Refused TLS handshakes are logged
+/// to `logger`, at most one line per client address every `handshakeLogInterval` seconds.
 public func buildApplication(
-    service: TearlineService, host: String, port: Int, logger: Logger, tls: TLSChannelConfiguration? = nil
+    service: TearlineService, host: String, port: Int, logger: Logger, tls: TLSChannelConfiguration? = nil,
+    handshakeLogInterval: TimeInterval = 60
 ) throws -> some ApplicationProtocol {
     // why the handler: an oversized header block answers 431 with a problem, not a bare 400.
-    let http1 = HTTPServerBuilder.http1(configuration: .init(additionalChannelHandlers: [HeaderOverflowHandler()]))
+    let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: [HeaderOverflowHandler()])
+    let handshakes = RefusedHandshakeLog(logger: logger, interval: handshakeLogInterval)
     return Application(
         router: buildRouter(service: service, scheme: tls == nil ? "http" : "https"),
-        server: try tls.map { try .tls(http1, configuration: $0) } ?? http1,
+        server: tls.map { HTTPServerBuilder.loggedTLS(configuration: $0, http1: http1, log: handshakes) } ?? .http1(configuration: http1),
         configuration: .init(address: .hostname(host, port: port), serverName: "Tearline"),
         logger: logger)
 }

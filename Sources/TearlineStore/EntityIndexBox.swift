@@ -31,6 +31,7 @@ final class EntityIndexBox: @unchecked Sendable {
                 case .report(let report): index.add(report)
                 case .release(let release, let reportId): index.record(release, ofReport: reportId)
                 case .discoverability(let reportId, let value): index.setDiscoverability(value, ofReport: reportId)
+                case .removeReport(let reportId): index.remove(report: reportId)
                 }
             }
         }
@@ -42,4 +43,6 @@ enum EntityIndexChange {
     case report(IndexedReport)
     case release(IndexedRelease, reportId: String)
     case discoverability(String, Discoverability)
+    /// A destroyed received copy.
+    case removeReport(String)
 }

@@ -6,6 +6,9 @@ final class ReportCache: @unchecked Sendable {
     // why @unchecked: all access goes through `lock`.
     private let lock = NSLock()
     private var storage: [String: StoredReport] = [:]
+    /// Received copies destroyed while this process ran: a read that began before the
+    /// destruction must not put them back.
+    private var destroyed: Set<String> = []
     private let capacity: Int
 
     init(capacity: Int = 20_000) {
@@ -23,7 +26,16 @@ final class ReportCache: @unchecked Sendable {
     func put(_ report: StoredReport) {
         lock.lock()
         defer { lock.unlock() }
+        guard !destroyed.contains(report.report.id) else { return }
         if storage.count >= capacity { storage.removeAll(keepingCapacity: true) }
         storage[report.report.id] = report
+    }
+
+    /// Forgets a destroyed report, for good.
+    func remove(_ id: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        storage.removeValue(forKey: id)
+        destroyed.insert(id)
     }
 }

@@ -109,6 +109,11 @@ public protocol ReleaseRepository {
     func releases(report: String) throws -> [ReleaseRecord]
     /// Records a revocation. A revoked release's key and copy are destroyed.
     func updateRelease(_ release: ReleaseRecord) throws
+    /// Destroys the report a received release was stored under (a partner node's copy): its
+    /// key and sealed text, its portions, its index postings, the entities only it mentioned, the
+    /// correlation notifications it raised and every cached copy. The report row stays, emptied,
+    /// so that the revoked release and requests that name it keep their reference.
+    func destroyReceivedCopy(of release: ReleaseRecord) throws
 }
 
 public protocol ConsentRepository {

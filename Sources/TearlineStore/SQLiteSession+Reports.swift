@@ -37,6 +37,8 @@ extension SQLiteSession: ReportRepository {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: """
             SELECT originator, titleMarking, sourceGrade, topics, createdBy, createdAt, signature, dataKey, sealed FROM report WHERE id = ?
             """), arguments: [id]) else { return nil }
+        // why: a received copy destroyed by revocation keeps an empty row; it is gone.
+        if row[7] as Data? == nil, row[8] as Data? == nil { return nil }
         guard let wrappedKey: Data = row[7], let box: Data = row[8],
               let text = try? context.sealer.open(ReportText.self, wrappedKey: wrappedKey, box: box, context: ContentSealer.reportContext(id)) else {
             throw StoreError.corruptRow("report.sealed")

@@ -74,12 +74,13 @@ extension SQLiteSession: TAXIIRepository {
             defaultMarking: row[10], createdAt: row[11])
     }
 
-    private static func sealContext(collection: String, stixId: String, version: Int64) -> String {
-        "taxii-object:\(collection):\(stixId):\(version)"
+    /// Binds a sealed body to its row: collection, id, version and the organisation whose version it is.
+    static func taxiiSealContext(collection: String, stixId: String, version: Int64, owner: String) -> String {
+        "taxii-object:\(collection):\(stixId):\(version):\(owner)"
     }
 
     func insertObject(_ o: TAXIIObjectRecord) throws -> Bool {
-        let sealed = try context.entityKeys.seal(o.body, context: Self.sealContext(collection: o.collection, stixId: o.stixId, version: o.version))
+        let sealed = try context.entityKeys.seal(o.body, context: Self.taxiiSealContext(collection: o.collection, stixId: o.stixId, version: o.version, owner: o.owner))
         try db.cachedStatement(sql: """
             INSERT OR IGNORE INTO taxiiObject (collection, stixId, type, version, specVersion, dateAdded, owner, postedBy, marking, sealedBody)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -93,6 +94,10 @@ extension SQLiteSession: TAXIIRepository {
         var sql = "SELECT collection, stixId, type, version, specVersion, dateAdded, owner, postedBy, marking, sealedBody FROM taxiiObject o\(index) WHERE collection = ?"
         var arguments: StatementArguments = [q.collection]
         Self.filters(q.ids, q.types, q.specVersions, q.versions, sql: &sql, arguments: &arguments)
+        if let owner = q.owner {
+            sql += " AND owner = ?"
+            _ = arguments.append(contentsOf: [owner])
+        }
         if let after = q.after {
             sql += " AND (dateAdded, stixId, version) > (?, ?, ?)"
             _ = arguments.append(contentsOf: [after.dateAdded, after.stixId, after.version])
@@ -104,10 +109,10 @@ extension SQLiteSession: TAXIIRepository {
         sql += " ORDER BY dateAdded, stixId, version LIMIT ?"
         _ = arguments.append(contentsOf: [q.limit])
         return try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map { row in
-            let collection: String = row[0], stixId: String = row[1], version: Int64 = row[3]
-            let body = try context.entityKeys.open(row[9], context: Self.sealContext(collection: collection, stixId: stixId, version: version))
+            let collection: String = row[0], stixId: String = row[1], version: Int64 = row[3], owner: String = row[6]
+            let body = try context.entityKeys.open(row[9], context: Self.taxiiSealContext(collection: collection, stixId: stixId, version: version, owner: owner))
             return TAXIIObjectRecord(collection: collection, stixId: stixId, type: row[2], version: version, specVersion: row[4], dateAdded: row[5],
-                                     owner: row[6], postedBy: row[7], marking: row[8], body: body)
+                                     owner: owner, postedBy: row[7], marking: row[8], body: body)
         }
     }
 
@@ -126,8 +131,10 @@ extension SQLiteSession: TAXIIRepository {
         for match in versions {
             switch match {
             case .all: break
-            case .first: clauses.append("version = (SELECT MIN(version) FROM taxiiObject v WHERE v.collection = o.collection AND v.stixId = o.stixId)")
-            case .last: clauses.append("version = (SELECT MAX(version) FROM taxiiObject v WHERE v.collection = o.collection AND v.stixId = o.stixId)")
+            // why per owner: each organisation's versions of an id are a history of their own; another
+            // organisation's later version (which the reader may not read) never hides the reader's.
+            case .first: clauses.append("version = (SELECT MIN(version) FROM taxiiObject v WHERE v.collection = o.collection AND v.stixId = o.stixId AND v.owner = o.owner)")
+            case .last: clauses.append("version = (SELECT MAX(version) FROM taxiiObject v WHERE v.collection = o.collection AND v.stixId = o.stixId AND v.owner = o.owner)")
             case .at(let t):
                 clauses.append("version = ?")
                 _ = arguments.append(contentsOf: [t])
@@ -136,9 +143,9 @@ extension SQLiteSession: TAXIIRepository {
         if !clauses.isEmpty { sql += " AND (" + clauses.joined(separator: " OR ") + ")" }
     }
 
-    func deleteObjects(collection: String, stixId: String, versions: [TAXIIVersionMatch], specVersions: [String]) throws -> Int {
-        var sql = "DELETE FROM taxiiObject AS o WHERE collection = ?"
-        var arguments: StatementArguments = [collection]
+    func deleteObjects(collection: String, stixId: String, owner: String, versions: [TAXIIVersionMatch], specVersions: [String]) throws -> Int {
+        var sql = "DELETE FROM taxiiObject AS o WHERE collection = ? AND owner = ?"
+        var arguments: StatementArguments = [collection, owner]
         Self.filters([stixId], [], specVersions, versions, sql: &sql, arguments: &arguments)
         try db.execute(sql: sql, arguments: arguments)
         return db.changesCount

@@ -202,6 +202,9 @@ public final class SQLiteStore: TearlineStore {
         migrator.registerMigration("v10-member-created-by") { db in
             try MigrationV10.run(db)
         }
+        migrator.registerMigration("v11-taxii-versions-per-organisation") { db in
+            try MigrationV11.run(db, context: context)
+        }
         return migrator
     }
 }

@@ -129,14 +129,18 @@ public struct TAXIIObjectQuery: Sendable, Hashable {
     public var ids: [String]
     public var types: [String]
     public var specVersions: [String]
-    /// Any of these (a version filter is a list: `first,last` means both).
+    /// Any of these (a version filter is a list: `first,last` means both). First and last are
+    /// each organisation's own: versions posted by different organisations coexist.
     public var versions: [TAXIIVersionMatch]
+    /// Only the versions this organisation posted, when set.
+    public var owner: String?
     public var limit: Int
 
     public init(
         collection: String, after: TAXIIPosition? = nil, addedAfter: Int64? = nil, ids: [String] = [], types: [String] = [],
-        specVersions: [String] = [], versions: [TAXIIVersionMatch] = [.last], limit: Int
+        specVersions: [String] = [], versions: [TAXIIVersionMatch] = [.last], owner: String? = nil, limit: Int
     ) {
+        self.owner = owner
         self.collection = collection
         self.after = after
         self.addedAfter = addedAfter
@@ -197,12 +201,13 @@ public protocol TAXIIRepository {
     func collections(apiRoot: String) throws -> [TAXIICollectionRecord]
     /// The holdings or received collection of an organisation.
     func collection(kind: TAXIICollectionKind, organization: String) throws -> TAXIICollectionRecord?
-    /// Stores one version; `false` when that id and version are already in the collection (nothing written).
+    /// Stores one version; `false` when the same organisation already holds that id and version
+    /// in the collection (nothing written). Another organisation's version of it does not count.
     func insertObject(_ object: TAXIIObjectRecord) throws -> Bool
     /// Stored versions matching the query after its position, in collection order, at most `limit`.
     func objects(_ query: TAXIIObjectQuery) throws -> [TAXIIObjectRecord]
-    /// Deletes the matching versions of one object; returns how many.
-    func deleteObjects(collection: String, stixId: String, versions: [TAXIIVersionMatch], specVersions: [String]) throws -> Int
+    /// Deletes the matching versions of one object that `owner` posted; returns how many.
+    func deleteObjects(collection: String, stixId: String, owner: String, versions: [TAXIIVersionMatch], specVersions: [String]) throws -> Int
     func insertStatus(_ status: TAXIIStatusRecord) throws
     func status(id: String) throws -> TAXIIStatusRecord?
     func setCredential(_ credential: MemberCredentialRecord) throws

@@ -2,6 +2,7 @@ import Foundation
 
 // tearline-bench: prints the figures the README quotes. Build in release mode:
 //   swift build -c release && .build/release/tearline-bench [--http] [--seconds N] [--audit-entries N]
+//   .build/release/tearline-bench --login-storm [--seconds N]   (latency under 50 wrong HTTP Basic logins a second)
 //   scripts/bench.sh runs it all, with a second build that compiles auditing out for comparison.
 let arguments = CommandLine.arguments
 let withHTTP = arguments.contains("--http")
@@ -15,6 +16,20 @@ print("tearline-bench — \(ProcessInfo.processInfo.activeProcessorCount) cores,
 #if DEBUG
 print("warning: this is a debug build; figures are meaningless. Use `swift build -c release`.")
 #endif
+
+if arguments.contains("--login-storm") {
+    // `tearline-bench --login-storm [--seconds N]`: /healthz and report views, with and without 50 wrong Basic logins a second.
+    let binary = URL(fileURLWithPath: arguments[0]).deletingLastPathComponent().path + "/tearline"
+    guard FileManager.default.isExecutableFile(atPath: binary) else {
+        print("error: \(binary) not found; run `swift build -c release` first")
+        exit(1)
+    }
+    let directory = NSTemporaryDirectory() + "tearline-storm-\(UUID().uuidString)"
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    try await LoginStormBenchmark.run(binary: binary, db: directory + "/storm.db", port: 18_095, seconds: seconds, rate: 50)
+    exit(0)
+}
 
 if let limit = arguments.firstIndex(of: "--ingest-only").flatMap({ Int(arguments[$0 + 1]) }) {
     // For profiling the store's ingest path alone.

@@ -475,3 +475,24 @@ struct EntityIndexTests {
         #expect(index.postingCount(courier) == 1)
     }
 }
+
+/// A destroyed report (a revoked received copy) leaves the index: no search, chain or pointer
+/// reaches it, and the entities only it mentioned are no longer known.
+@Suite struct EntityIndexRemovalTests {
+    @Test func aRemovedReportLeavesNoPostingAndNamesTheEntitiesOnlyItHeld() {
+        var index = Build.index([
+            Build.report("kept", by: "USA-CIA", mentions: [(courier, 0)]),
+            Build.report("copy", by: "USA-CIA", mentions: [(courier, 0), (banker, 0)]),
+        ])
+        #expect(index.search(courier, for: Build.cia).hitCount == 2)
+        #expect(index.entitiesOnlyIn(report: "copy") == [banker])
+        #expect(index.remove(report: "copy") == [banker])
+        #expect(!index.contains(report: "copy"))
+        #expect(index.search(courier, for: Build.cia).hitCount == 1, "the kept report is still found")
+        #expect(index.search(banker, for: Build.cia) == noResult, "as if the copy never existed")
+        #expect(!index.hasEntity(banker) && index.hasEntity(courier))
+        #expect(index.mentions(ofReport: "copy").isEmpty)
+        #expect(index.remove(report: "copy").isEmpty, "removing twice does nothing")
+        #expect(index.chains(from: courier, to: banker, for: Build.cia) == noChains)
+    }
+}

@@ -49,6 +49,8 @@ import Testing
                 ("content not canonical", try Self.changing(object, "content", to: Self.encoded(text + "x")), "canonical content"),
                 ("addressed to another organisation", try Self.changing(object, "content", to: Self.encoded(
                     text.replacingOccurrences(of: "recipient:3:GBR", with: "recipient:3:FRA"))), "content addressed from USA to FRA"),
+                ("valid signed bytes served under another release id", try Self.changing(object, "id", to: .string("rel_other")),
+                 "served as release rel_other but the signed bytes are release \(releaseId)"),
                 ("no content", try Self.changing(object, "content", to: .null), "malformed"),
                 ("not an object at all", .string("hello"), "malformed"),
             ]
@@ -56,6 +58,8 @@ import Testing
                 let summary = try await nodes.b.service.receiveFederationPage(peer: "USA", organization: "GBR", objects: [changed]).summary
                 #expect(summary.received == 0, "\(name)")
                 #expect(summary.refused.count == 1 && summary.refused[0].reason.contains(reason), "\(name): \(summary.refused)")
+                #expect(summary.refused.allSatisfy { !$0.reason.contains("not from USA to GBR") || $0.reason.contains("addressed from USA to FRA") },
+                        "\(name): the reason names the real mismatch")
             }
             #expect(try await nodes.b.get("/v1/releases/\(releaseId)", as: "gbr-analyst-secret").code == 404, "none of them was stored")
             let refusals = try await nodes.b.audit(as: "gbr-security", "action=federation.receive")

@@ -151,12 +151,12 @@ struct TestPKI: Sendable {
 }
 
 /// Runs the Tearline application over HTTPS on a free port and passes `https://127.0.0.1:PORT`.
-func withTLSServer(_ pki: TestPKI, pinned: Bool, _ body: @Sendable (String) async throws -> Void) async throws {
+func withTLSServer(_ pki: TestPKI, pinned: Bool, logger: Logger = quietLogger, _ body: @Sendable (String) async throws -> Void) async throws {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tearline-tls-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
     let service = try TearlineService.open(databasePath: directory.appendingPathComponent("tls.db").path)
-    let app = try buildApplication(service: service, host: "127.0.0.1", port: 0, logger: quietLogger, tls: try pki.serverTLS(pinned: pinned))
+    let app = try buildApplication(service: service, host: "127.0.0.1", port: 0, logger: logger, tls: try pki.serverTLS(pinned: pinned))
     try await app.test(.live) { client in
         try await body("https://127.0.0.1:\(try #require(client.port))")
     }

@@ -184,12 +184,12 @@ struct World: Sendable {
 
 /// Runs `body` against a fresh node: a new SQLite file in its own temporary directory, the
 /// node-admin token, and the standard world built over HTTP.
-func withWorld(limits: ThrottleLimits = .standard, _ body: @Sendable (World) async throws -> Void) async throws {
+func withWorld(limits: ThrottleLimits = .standard, passwordChecks: PasswordCheckPool = .shared, _ body: @Sendable (World) async throws -> Void) async throws {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tearline-tests-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
     let databasePath = directory.appendingPathComponent("tearline.db").path
-    let service = try TearlineService.open(databasePath: databasePath, limits: limits)
+    let service = try TearlineService.open(databasePath: databasePath, limits: limits, passwordChecks: passwordChecks)
     let adminToken = try #require(try await service.bootstrapNodeAdmin())
     let app = Application(router: buildRouter(service: service))
     try await app.test(.router) { client in

@@ -14,7 +14,13 @@ struct FederationController<Context: PeerAwareRequestContext>: Sendable {
                 try await service.auditUnauthenticated(path: request.uri.path)
                 throw Problem.unauthorized("Partner nodes call over mutual TLS with a pinned node certificate.")
             }
-            let input = try await request.decode(FederationExchangeRequest.self)
+            let input: FederationExchangeRequest
+            do {
+                input = try await request.decode(FederationExchangeRequest.self)
+            } catch let problem as Problem {
+                try await service.auditRefusedFederationRequest(pin: pin, spokeFor: nil, kind: "exchange", status: problem.status, reason: problem.detail)
+                throw problem
+            }
             return try JSONResponse.make(try await service.federationExchange(input, pin: pin))
         }
     }

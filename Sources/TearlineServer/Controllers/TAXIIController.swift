@@ -127,8 +127,10 @@ struct TAXIIController<Context: PeerAwareRequestContext>: Sendable {
             }
             return Self.paged(try await service.federationObjects(peer: peer, next: next, limit: limit))
         } catch let error as TAXIIError {
+            try await service.auditRefusedFederationRequest(pin: pin, spokeFor: peer.organization, kind: "pull", status: error.status, reason: error.description)
             return error.response()
         } catch let problem as Problem {
+            try await service.auditRefusedFederationRequest(pin: pin, spokeFor: peer.organization, kind: "pull", status: problem.status, reason: problem.detail)
             return TAXIIError(problem).response()
         }
     }

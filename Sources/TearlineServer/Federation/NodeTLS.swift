@@ -10,8 +10,8 @@ public enum NodeTLS {
     ///
     /// - `clientCAPEM`: when given, every client must present a certificate that chains to it (mutual TLS).
     /// - `peerPins`: when given, a client's certificate is also checked against these pins, after
-    ///   chain verification, in a custom verification callback; refusals are logged with the
-    ///   presented pin (public) so an operator can see who was turned away.
+    ///   chain verification, in a custom verification callback. Every refused handshake, pinned
+    ///   or not, is logged by the server `buildApplication` builds (address, subject, issuer, pin).
     public static func serverConfiguration(
         certificateChainPEM: String, privateKeyPEM: String, clientCAPEM: String? = nil, peerPins: [SPKIPin] = [], logger: Logger
     ) throws -> TLSChannelConfiguration {
@@ -31,7 +31,12 @@ public enum NodeTLS {
             case .accepted:
                 return .certificateVerified
             case .rejected(let reason):
-                logger.notice("refused a client certificate: \(reason)")
+                // why not logged here: the callback does not know the client's address; the
+                // handshake log (``RefusedHandshakeLog``) writes one rate-limited line with it.
+                if let leaf = presented.first, let der = try? leaf.toDERBytes(), let pin = try? SPKIPin(Certificate(derEncoded: der)) {
+                    VerifierRejections.shared.record(pin, reason)
+                }
+                logger.debug("refused a client certificate: \(reason)")
                 return .failed
             }
         })

@@ -104,7 +104,10 @@ extension TearlineService {
         guard signed.reportId.utf8.count <= 128, !signed.reportId.isEmpty, !signed.reportId.contains("~") else {
             return try refuse("the report id is not valid")
         }
-        guard signed.id == releaseId, signed.originator == originator.id, signed.recipient == organization else {
+        guard signed.id == releaseId else {
+            return try refuse("served as release \(releaseId) but the signed bytes are release \(signed.id)")
+        }
+        guard signed.originator == originator.id, signed.recipient == organization else {
             return try refuse("content addressed from \(signed.originator) to \(signed.recipient), not from \(originator.id) to \(organization)")
         }
         guard ContentSignature.verify(signature, of: signed.canonical, publicKey: originator.publicKey) else {
@@ -215,10 +218,14 @@ extension TearlineService {
             try s.saveFederationCursor(cursor)
             var revoked = 0
             for r in reply.revoked {
-                guard var release = try s.release(id: r.release), release.originator == peer, release.recipient == organization, !release.isRevoked else { continue }
+                guard var release = try s.release(id: r.release), release.originator == peer, release.recipient == organization else { continue }
+                // why: a copy revoked before received copies were destroyed kept its report; it goes now.
+                if release.isRevoked { try s.destroyReceivedCopy(of: release); continue }
                 release.revokedAt = r.at
                 release.revokedBy = Self.remoteMemberId(peer)
                 try s.updateRelease(release)
+                // why: revocation destroys every copy here, the report the copy was stored under included.
+                try s.destroyReceivedCopy(of: release)
                 try s.appendAudit(Self.nodeAudit(from: peer, at: organization, time: now, action: "federation.revoke", object: release.id, decision: .allow))
                 revoked += 1
             }

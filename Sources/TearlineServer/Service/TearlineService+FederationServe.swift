@@ -94,8 +94,18 @@ extension TearlineService {
     }
 
     /// What a partner node sends back for its organisation: every item must concern a release
-    /// from an organisation hosted here to that organisation, or nothing is written.
+    /// from an organisation hosted here to that organisation, or nothing is written. A refusal
+    /// is audited for the organisations hosted here that partner the node's organisation.
     func federationExchange(_ input: FederationExchangeRequest, pin: SPKIPin?) async throws -> FederationExchangeReply {
+        do {
+            return try await applyFederationExchange(input, pin: pin)
+        } catch let problem as Problem where (400..<500).contains(problem.status) {
+            try await auditRefusedFederationRequest(pin: pin, spokeFor: input.organization, kind: "exchange", status: problem.status, reason: problem.detail)
+            throw problem
+        }
+    }
+
+    private func applyFederationExchange(_ input: FederationExchangeRequest, pin: SPKIPin?) async throws -> FederationExchangeReply {
         try Validate.organizationId(input.organization, field: "organization")
         let total = input.receipts.count + input.feedback.count + input.consentRequests.count + input.refused.count
         guard total <= 10_000 else { throw Problem.badRequest("An exchange carries at most 10000 items; send the rest in another.") }
@@ -125,9 +135,8 @@ extension TearlineService {
         // Inside: a refusal returns .failure (its audit entry is kept); bad items throw, so nothing of them is written.
         return try await transact { s in
             guard let peer = try self.authenticatedPeer(s, organization: input.organization, pin: pin) else {
-                // why: a node speaking for an organisation its key is not pinned for is refused like an unknown one, and recorded.
-                try s.appendAudit(AuditRecord(at: now, actor: pin.map { "node:" + $0.description }, organization: nil, action: "federation.exchange",
-                                              object: input.organization, decision: "deny", reasons: DenialReasons.noAccessPath.codes))
+                // why: a node speaking for an organisation its key is not pinned for is refused like an
+                // unknown one; ``federationExchange(_:pin:)`` records the refusal.
                 return .failure(.notFound("partner"))
             }
             let p = peer.organization

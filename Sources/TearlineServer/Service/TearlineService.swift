@@ -20,8 +20,12 @@ public final class TearlineService: Sendable {
     let loginCache = BasicLoginCache()
     /// Hands out strictly increasing TAXII `date_added` times.
     let taxiiClock = TAXIIClock()
+    /// Where HTTP Basic passwords are checked (see ``PasswordCheckPool``).
+    let passwordChecks: PasswordCheckPool
 
-    public init(store: any TearlineStore, masterKey: MasterKey, limits: ThrottleLimits = .standard, clock: (@Sendable () -> Int64)? = nil) {
+    public init(store: any TearlineStore, masterKey: MasterKey, limits: ThrottleLimits = .standard, clock: (@Sendable () -> Int64)? = nil,
+                passwordChecks: PasswordCheckPool = .shared) {
+        self.passwordChecks = passwordChecks
         self.store = store
         self.masterKey = masterKey
         self.throttle = ThrottleBook(limits: limits)
@@ -31,10 +35,11 @@ public final class TearlineService: Sendable {
     }
 
     /// Opens the SQLite store and its master key file (created with mode 0600 when missing).
-    public static func open(databasePath: String, keyFile: String? = nil, limits: ThrottleLimits = .standard) throws -> TearlineService {
+    public static func open(databasePath: String, keyFile: String? = nil, limits: ThrottleLimits = .standard,
+                            passwordChecks: PasswordCheckPool = .shared) throws -> TearlineService {
         let key = try MasterKey.loadOrCreate(path: keyFile ?? MasterKey.defaultPath(forDatabase: databasePath))
         let store = try SQLiteStore(path: databasePath, masterKey: key)
-        return TearlineService(store: store, masterKey: key, limits: limits)
+        return TearlineService(store: store, masterKey: key, limits: limits, passwordChecks: passwordChecks)
     }
 
     /// The limits members are throttled at.

@@ -58,7 +58,7 @@ extension TearlineService {
             }
             var stored = 0
             for a in admitted {
-                if a.version == 0, try !s.objects(TAXIIObjectQuery(collection: target.id, ids: [a.id], versions: [.all], limit: 1)).isEmpty { continue }
+                if a.version == 0, try !s.objects(TAXIIObjectQuery(collection: target.id, ids: [a.id], versions: [.all], owner: organization, limit: 1)).isEmpty { continue }
                 let dateAdded = clock.next(nowMs: nowMs)
                 let record = TAXIIObjectRecord(collection: target.id, stixId: a.id, type: a.type, version: a.version == 0 ? dateAdded : a.version,
                                                specVersion: a.specVersion, dateAdded: dateAdded, owner: organization, postedBy: nil,

@@ -13,18 +13,29 @@ extension TearlineService {
         }
         guard let (credential, member) = found else {
             // why: spend the same slow hash on an unknown login, so timing does not tell which logins exist.
-            _ = PasswordHash.verify(password, against: Self.decoyHash)
+            _ = try await checkPassword(password, against: Self.decoyHash)
             try await auditUnauthenticated(path: path)
             return nil
         }
         let key = loginCache.key(login: login, password: password, storedHash: credential.passwordHash)
         if loginCache.member(for: key, now: now) == member.id { return .member(member) }
-        guard PasswordHash.verify(password, against: credential.passwordHash) else {
+        guard try await checkPassword(password, against: credential.passwordHash) else {
             try await auditUnauthenticated(path: path)
             return nil
         }
         loginCache.remember(key, member: member.id, now: now)
         return .member(member)
+    }
+
+    /// Checks a password on the password pool, never on the shared cooperative threads; a full
+    /// pool refuses at once with 503 and `Retry-After` (the server is busy, not the client wrong).
+    func checkPassword(_ password: String, against stored: String) async throws -> Bool {
+        do {
+            return try await passwordChecks.run { PasswordHash.verify(password, against: stored) }
+        } catch is PasswordCheckPool.Busy {
+            throw Problem(status: 503, type: "password-checks-busy", title: "Service unavailable",
+                          detail: "Too many password checks are under way; retry shortly, or use a bearer token.", retryAfter: 1)
+        }
     }
 
     /// A fixed scrypt hash of a random password, for unknown logins.

@@ -52,9 +52,12 @@ extension TearlineService {
                     case .failure(let failure):
                         failures.append(Self.statusDetail(id: failure.id, version: failure.version, message: failure.message))
                     case .success(let admitted):
-                        // why: an object without created or modified cannot change (most SCOs): one copy is kept.
+                        // why: an object without created or modified cannot change (most SCOs): one copy per
+                        // organisation is kept. Only the poster's own versions count, so the answer never
+                        // depends on what another organisation posted that the poster may not read.
                         if admitted.version == 0,
-                           let existing = try s.objects(TAXIIObjectQuery(collection: c.id, ids: [admitted.id], versions: [.all], limit: 1)).first {
+                           let existing = try s.objects(TAXIIObjectQuery(collection: c.id, ids: [admitted.id], versions: [.all], owner: member.organization,
+                                                                         limit: 1)).first {
                             successes.append(Self.statusDetail(id: admitted.id, version: STIXObjectFacts.versionString(existing.version),
                                                                message: "This object was already in the collection."))
                             continue

@@ -154,14 +154,16 @@ extension TearlineService {
                         ? "Reports and releases are managed through /v1 (revocation), not deleted over TAXII."
                         : "You may not delete from this collection.", reasons: .roleRequired))
                 }
-                // why: only the organisation whose holding it is may delete it; readers of others' objects may not.
-                let stored = try s.objects(TAXIIObjectQuery(collection: c.id, ids: [objectId], specVersions: filter.specVersions,
-                                                            versions: filter.versions, limit: TAXIIFilter.maxLimit))
-                guard stored.allSatisfy({ CollectionRule.mayDelete(postedBy: $0.owner, organization: member.organization) }) else {
+                // why: only the organisation whose holding it is may delete it, and only its own versions;
+                // readers of others' versions may not, and others' versions (readable or not) stay.
+                let own = try s.objects(TAXIIObjectQuery(collection: c.id, ids: [objectId], specVersions: filter.specVersions,
+                                                         versions: filter.versions, owner: member.organization, limit: 1))
+                guard let mine = own.first, CollectionRule.mayDelete(postedBy: mine.owner, organization: member.organization) else {
                     try s.appendAudit(.by(caller, at: now, action: action, object: objectId, concerns: c.id, decision: .deny(.thirdPartyRule)))
                     return .failure(.forbidden("Only the organisation that posted an object deletes it.", reasons: .thirdPartyRule))
                 }
-                let count = try s.deleteObjects(collection: c.id, stixId: objectId, versions: filter.versions, specVersions: filter.specVersions)
+                let count = try s.deleteObjects(collection: c.id, stixId: objectId, owner: member.organization, versions: filter.versions,
+                                                specVersions: filter.specVersions)
                 try s.appendAudit(.by(caller, at: now, action: action, object: objectId, concerns: c.id, decision: .allow, detail: "versions=\(count)"))
                 return .success(true)
             }
