@@ -28,11 +28,17 @@ public enum AuditDisclosure {
         "access-request.create": .keys(["holder", "reports"]), "access-request.grant": .keys(["outcome"]),
         "rfi.create": .all, "rfi.answer": .all, "term.update": .all,
         "federation.exchange": .all, "federation.refused": .all, "federation.receive": .all, "federation.pull": .all,
+        "federation.request-refused": .all,
     ]
 
     /// The detail of `action` as the organisation it concerns may read it; nil when none.
-    public static func detailForConcerned(action: String, detail: String?) -> String? {
-        guard let detail, let share = shared[action] else { return nil }
+    /// `actingOrganization` is the organisation whose member acted, or nil when the node itself or
+    /// its administrator acted: then the event is the node's dealing with the organisation
+    /// concerned, and its whole detail (an exemption used, say) is that organisation's to read.
+    public static func detailForConcerned(action: String, detail: String?, actingOrganization: String?) -> String? {
+        guard let detail else { return nil }
+        guard actingOrganization != nil else { return detail }
+        guard let share = shared[action] else { return nil }
         switch share {
         case .all:
             return detail

@@ -69,7 +69,7 @@ extension TearlineService {
                     // why: another organisation's event shows neither its member nor its own particulars.
                     if e.organization != own {
                         e.actor = nil
-                        e.detail = AuditDisclosure.detailForConcerned(action: e.action, detail: e.detail)
+                        e.detail = AuditDisclosure.detailForConcerned(action: e.action, detail: e.detail, actingOrganization: e.organization)
                     }
                     return e
                 }
