@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
-"""Writes Sources/TearlineServer/Resources/openapi.json, the OpenAPI 3.1 description of the API.
+"""Writes Sources/TearlineServer/Resources/openapi.json, the OpenAPI 3.1 description of the API
+(or the path given as the first argument).
 
 Edit this file when a route changes, run it, and commit both. A test checks the document
 against the routes the server really registers; openapi-spec-validator checks it in CI.
 """
 import json
 import pathlib
+import sys
 
 def ref(name):
     return {"$ref": f"#/components/schemas/{name}"}
@@ -37,7 +39,8 @@ schemas = {
         "no-access-path", "release-revoked", "partnership-suspended", "portion-not-released", "trust-ceiling",
         "clearance", "compartments", "need-to-know", "member-throttled", "member-suspended", "no-partnership",
         "sources-and-methods", "noforn", "not-rel-to", "orcon-not-approved", "tlp-red", "self-release",
-        "third-party-rule", "role-required", "marking-above-author", "bad-signature", "imposed-by-partner"]},
+        "third-party-rule", "role-required", "marking-above-author", "bad-signature", "imposed-by-partner",
+        "grant-above-granter", "conflict-of-interest"]},
     "Withheld": obj({"index": I, "reasons": arr(ref("DenialReason"))}, ["index", "reasons"]),
     "CreateOrganization": obj({"id": {"type": "string", "pattern": "^[A-Z][A-Z0-9-]{0,15}$"}, "name": S,
                                "kind": {"type": "string", "enum": ["state", "agency", "international"]}},
@@ -55,7 +58,10 @@ schemas = {
                   ["id", "organization", "name", "roles", "clearance", "compartments", "topics", "status", "throttled", "createdAt"]),
     "CreatedMember": obj({"member": ref("Member"), "token": {"type": "string", "description": "The API token, shown once."}},
                          ["member", "token"]),
-    "Identity": obj({"nodeAdmin": B, "member": ref("Member")}, ["nodeAdmin"]),
+    "Identity": obj({"nodeAdmin": B, "member": ref("Member"),
+                     "restricted": {"type": "boolean", "description": "Whether the member is throttled or suspended, so that every route but this one refuses it."},
+                     "restriction": {"type": "string", "description": "Why the member is restricted and who can end it; absent when not restricted."}},
+                    ["nodeAdmin", "restricted"]),
     "CreatePartnership": obj({"organizations": {"type": "array", "items": S, "minItems": 2, "maxItems": 2},
                               "kind": {"type": "string", "enum": ["peer", "hierarchical"]}, "dominant": NS,
                               "trustLevel": {"type": "string", "enum": ["none", "minimal", "limited", "low", "high", "full"],
@@ -215,14 +221,28 @@ schemas = {
                   "kind": {"type": "string", "enum": ["member-throttled"]}, "detail": S, "createdAt": T,
                   "resolvedBy": S, "resolvedAt": T},
                  ["id", "organization", "member", "kind", "detail", "createdAt"]),
-    "Trace": obj({"text": {"type": "string", "description": "The leaked text, as found (at most 1 MiB)."}}, ["text"]),
+    "Trace": obj({"text": {"type": "string", "description": "The leaked text, as found (at most 1 MiB)."},
+                  "showWeak": {"type": "boolean", "description": "On an inconclusive trace, show the best candidate anyway, marked weak (default false)."}},
+                 ["text"]),
     "TraceCandidate": obj({"document": S, "organization": S,
-                           "member": {"type": "string", "description": "Named only where the caller may know it."},
+                           "member": {"type": "string", "description": "Named only where the caller may know it; on the runner-up of a "
+                                                                       "conclusive trace, only when weak candidates were asked for."},
                            "matches": I, "observed": I, "score": {"type": "number"},
-                           "chance": {"type": "number", "description": "Probability that a random copy would match this well."}},
-                          ["document", "organization", "matches", "observed", "score", "chance"]),
-    "TraceResult": obj({"observed": I, "scored": I, "best": ref("TraceCandidate"), "runnerUp": ref("TraceCandidate")},
-                       ["observed", "scored"]),
+                           "chance": {"type": "number", "description": "Probability that a random copy would match this well."},
+                           "weak": {"type": "boolean", "description": "True when the evidence falls short of naming this copy "
+                                                                      "(an inconclusive trace's candidate, or the runner-up)."}},
+                          ["document", "organization", "matches", "observed", "score", "chance", "weak"]),
+    "TraceResult": obj({"conclusive": {"type": "boolean", "description": "Whether the evidence names a copy: the chance that some candidate "
+                                       "copy matches as well by accident is at most the threshold, and no other candidate clears it."},
+                        "verdict": {"type": "string", "enum": ["conclusive", "inconclusive"]},
+                        "chance": {"type": "number", "description": "The best candidate's chance times the number of candidates "
+                                                                    "(at most 1; 1 when nothing matches)."},
+                        "threshold": {"type": "number", "description": "The chance at or below which a trace is conclusive: 1e-6."},
+                        "observed": I, "scored": I,
+                        "best": dict(ref("TraceCandidate"), description="The source copy of a conclusive trace; absent when inconclusive "
+                                                                        "unless showWeak, then marked weak."),
+                        "runnerUp": dict(ref("TraceCandidate"), description="The next most likely copy, to show the margin; always weak.")},
+                       ["conclusive", "verdict", "chance", "threshold", "observed", "scored"]),
     "Health": obj({"status": S}, ["status"]),
     "FederationExchange": obj({
         "organization": {"type": "string", "description": "The organisation the calling node acts for; its node key must be pinned for it here."},
@@ -259,12 +279,21 @@ E404 = problem("No such resource, or one the caller may not know exists.")
 E409 = problem("Conflict with the current state.")
 E413 = problem("Body larger than 1 MiB.")
 E415 = problem("Body is not application/json.")
-E429 = {"description": "The member is throttled for bulk access (until a security member lifts it); see Retry-After.",
-        "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds: the throttle window."}},
-        "content": {"application/problem+json": {"schema": ref("Problem")}}}
+def throttled(desc):
+    return {"description": desc,
+            "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds: the throttle window."}},
+            "content": {"application/problem+json": {"schema": ref("Problem")}}}
+
+E429 = throttled("The member is throttled for bulk access (until a security member lifts it); see Retry-After.")
+# The restricted-member gate: a suspended or throttled member is refused on every member route but GET /v1/me.
+# op() adds these to each authenticated operation that does not describe its own 403 or 429.
+GATE403 = problem("Denied, with machine-readable reasons; a suspended member gets this on every route but GET /v1/me (reason member-suspended).")
+GATE429 = throttled("The member is throttled: every route but GET /v1/me answers 429 (problem type member-throttled, reason member-throttled) "
+                    "until a security member the throttled member did not appoint, or the node administrator, lifts it; see Retry-After.")
 TEXT = {"description": "OK", "content": {"text/plain": {"schema": S}}}
 
-def op(summary, responses, *, body_name=None, params=None, auth=True, tag=None, op_id=None):
+def op(summary, responses, *, body_name=None, params=None, auth=True, gated=True, tag=None, op_id=None, description=None):
+    """gated=False: the one route the restricted-member gate lets through (GET /v1/me)."""
     o = {"summary": summary, "operationId": op_id, "responses": responses}
     if tag:
         o["tags"] = [tag]
@@ -275,8 +304,13 @@ def op(summary, responses, *, body_name=None, params=None, auth=True, tag=None, 
         o["parameters"] = params
     if auth:
         o["responses"]["401"] = E401
+        if gated:
+            o["responses"].setdefault("403", GATE403)
+            o["responses"].setdefault("429", GATE429)
     else:
         o["security"] = []
+    if description:
+        o["description"] = description
     return o
 
 def path_param(name, desc):
@@ -303,7 +337,10 @@ paths = {
                                          params=ID, tag="organizations", op_id="getOrganization")},
     "/v1/organizations/{id}/members": {
         "post": op("Create a member; the API token is returned once (node admin or the organisation's admin)",
-                   {"201": ok(ref("CreatedMember"), "Created"), "403": E403, "404": E404},
+                   {"201": ok(ref("CreatedMember"), "Created"),
+                    "403": problem("Denied: not an admin of the organisation (role-required), or a clearance or compartment above the "
+                                   "granting member's own (grant-above-granter). The node administrator is exempt, and its exemption is audited."),
+                    "404": problem("No such organisation, or one the caller may not know of (answered alike).")},
                    body_name="CreateMember", params=ID, tag="members", op_id="createMember"),
         "get": op("The organisation's members (node admin, or its admin and security members)",
                   {"200": ok(arr(ref("Member"))), "403": E403, "404": E404}, params=ID, tag="members", op_id="listMembers"),
@@ -311,7 +348,9 @@ paths = {
     "/v1/members/{id}": {"patch": op("Suspend or reactivate a member (node admin or the organisation's admin)",
                                      {"200": ok(ref("Member")), "403": E403, "404": E404},
                                      body_name="UpdateMember", params=ID, tag="members", op_id="updateMember")},
-    "/v1/me": {"get": op("Who the bearer token belongs to", {"200": ok(ref("Identity"))}, tag="members", op_id="me")},
+    "/v1/me": {"get": op("Who the bearer token belongs to", {"200": ok(ref("Identity"))}, gated=False, tag="members", op_id="me",
+                         description="Answers even a throttled or suspended member (every other route refuses it), saying why in "
+                                     "`restricted` and `restriction`.")},
     "/v1/partnerships": {
         "post": op("Create a partnership (node admin)", {"201": ok(ref("Partnership"), "Created"), "403": E403, "409": E409},
                    body_name="CreatePartnership", tag="partnerships", op_id="createPartnership"),
@@ -381,10 +420,15 @@ paths = {
                              tag="audit", op_id="listAlerts")},
     "/v1/members/{id}/lift-throttle": {"post": op(
         "Lift a member's throttle (a security member of the same organisation, never the member themself); resolves the member's open alerts",
-        {"200": ok(ref("Member")), "403": E403, "404": E404, "409": E409}, params=ID, tag="members", op_id="liftThrottle")},
+        {"200": ok(ref("Member")),
+         "403": problem("Denied: not a security member (role-required), or the throttled member itself or a member it created or gave "
+                        "a role (conflict-of-interest). The node administrator can always lift a throttle."),
+         "404": E404, "409": E409}, params=ID, tag="members", op_id="liftThrottle")},
     "/v1/trace": {"post": op(
-        "Name the most likely source copy of a leaked text, with a score (security members). Candidates: copies served to the "
-        "caller's members, and copies of the caller's releases served to partners (member named only where the caller is dominant).",
+        "Trace a leaked text to its source copy (security members). Names a copy only on conclusive evidence (chance among the "
+        "candidates at most 1e-6); otherwise answers inconclusive and names nobody, unless showWeak asks for the best candidate, "
+        "marked weak. A conclusive trace to a partner's copy records a breach. Candidates: copies served to the caller's members, "
+        "and copies of the caller's releases served to partners (member named only where the caller is dominant).",
         {"200": ok(ref("TraceResult")), "400": E400, "403": E403}, body_name="Trace", tag="audit", op_id="trace")},
     "/v1/entities/search": {"post": op(
         "Search an entity: the caller's own hits (readable mentioning portions, fingerprinted, each audited as a read) and pointers "
@@ -507,10 +551,14 @@ T406 = taxii_error("The Accept header admits no TAXII 2.1 media type.")
 T413 = taxii_error("Body larger than the API root's max_content_length.")
 T415 = taxii_error("The body is not application/taxii+json;version=2.1.")
 T429 = taxii_error("The member is throttled for bulk access.")
+T403_SUSPENDED = taxii_error("The member is suspended (every route but GET /v1/me answers 403).")
+T503 = taxii_error("HTTP Basic only: the node's password checks are all taken and their queue is full; retry after Retry-After (1 s). "
+                   "Bearer tokens are not affected.")
 
 def taxii_op(summary, responses, op_id, params=(), body=False):
     o = {"summary": summary, "operationId": op_id, "tags": ["taxii"], "security": [{"bearer": []}, {"basic": []}],
          "responses": dict(responses, **{"401": T401, "406": T406, "429": T429})}
+    o["responses"].setdefault("403", T403_SUSPENDED)
     if params:
         o["parameters"] = list(params)
     if body:
@@ -554,6 +602,13 @@ paths.update({
         "taxiiManifest", [ROOT, COLL] + FILTERS)},
 })
 
+# HTTP Basic logins wait for the password-check pool, which refuses with 503 when it is full. The document
+# describes it on every TAXII operation.
+for p, ops in paths.items():
+    for o in ops.values():
+        if o["tags"] == ["taxii"]:
+            o["responses"]["503"] = T503
+
 paths["/federation/v1/exchange"] = {"post": {
     "summary": "A partner node sends back access receipts, feedback, consent requests and refused releases for its organisation, "
                "and gets the originators' partnership status, revocations and consent decisions. All items are applied, or none.",
@@ -574,7 +629,11 @@ document = {
     "openapi": "3.1.0",
     "info": {"title": "Tearline API", "version": "0.1.0",
              "description": "Share secret intelligence between partner organisations under rules they can trust. "
-                            "Every read passes the decision rule; what the caller may not know exists is answered 404."},
+                            "Every read passes the decision rule; what the caller may not know exists is answered 404. "
+                            "Every JSON body has one strict reading: a key given twice, a member the operation does not take, "
+                            "a wrong type or a number of the wrong kind answers 400 naming the field (for example `portions[0].marking`). "
+                            "A known path called with a method it does not take answers 405 with an `Allow` header listing the methods "
+                            "it takes; a request whose header block exceeds 80 KiB answers 431. Both are application/problem+json."},
     "servers": [{"url": "http://127.0.0.1:8080"}],
     "security": [{"bearer": []}],
     "paths": paths,
@@ -584,6 +643,7 @@ document = {
                                        "node": {"type": "mutualTLS", "description": "A partner node's certificate, chained to its CA and pinned for its organisation."}}},
 }
 
-out = pathlib.Path(__file__).resolve().parent.parent / "Sources/TearlineServer/Resources/openapi.json"
+out = pathlib.Path(sys.argv[1]) if len(sys.argv) > 1 else \
+    pathlib.Path(__file__).resolve().parent.parent / "Sources/TearlineServer/Resources/openapi.json"
 out.write_text(json.dumps(document, indent=2, sort_keys=False) + "\n")
 print(f"wrote {out}")
