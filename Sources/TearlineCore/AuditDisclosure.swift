@@ -16,19 +16,19 @@ public enum AuditDisclosure {
     }
 
     /// The detail each action shares with the organisation it concerns.
-    public static let shared: [String: Share] = [
+    public static let shared: [AuditAction: Share] = [
         // Trust, suspension and breaches are decided by one side about the other: both read them.
-        "partnership.update": .all, "partnership.breach": .all, "federation.partnership": .all,
+        .partnershipUpdate: .all, .partnershipBreach: .all, .federationPartnership: .all,
         // The third-party rule and consent: the originator learns who the third party was.
-        "release.forward": .all, "consent.request": .all, "consent.decide": .all, "federation.consent": .all,
+        .releaseForward: .all, .consentRequest: .all, .consentDecide: .all, .federationConsent: .all,
         // A release made to the recipient: to whom and how many portions it carries, not what was withheld.
-        "release.create": .keys(["recipient", "portions", "via"]),
-        "release.revoke": .keys(["recipient", "via"]), "federation.revoke": .all,
-        "release.feedback": .keys(["verdict", "via"]),
-        "access-request.create": .keys(["holder", "reports"]), "access-request.grant": .keys(["outcome"]),
-        "rfi.create": .all, "rfi.answer": .all, "term.update": .all,
-        "federation.exchange": .all, "federation.refused": .all, "federation.receive": .all, "federation.pull": .all,
-        "federation.request-refused": .all,
+        .releaseCreate: .keys(["recipient", "portions", "via"]),
+        .releaseRevoke: .keys(["recipient", "via"]), .federationRevoke: .all,
+        .releaseFeedback: .keys(["verdict", "via"]),
+        .accessRequestCreate: .keys(["holder", "reports"]), .accessRequestGrant: .keys(["outcome"]),
+        .rfiCreate: .all, .rfiAnswer: .all, .termUpdate: .all,
+        .federationExchange: .all, .federationRefused: .all, .federationReceive: .all, .federationPull: .all,
+        .federationRequestRefused: .all,
     ]
 
     /// The detail of `action` as the organisation it concerns may read it; nil when none.
@@ -38,7 +38,7 @@ public enum AuditDisclosure {
     public static func detailForConcerned(action: String, detail: String?, actingOrganization: String?) -> String? {
         guard let detail else { return nil }
         guard actingOrganization != nil else { return detail }
-        guard let share = shared[action] else { return nil }
+        guard let known = AuditAction(rawValue: action), let share = shared[known] else { return nil }
         switch share {
         case .all:
             return detail

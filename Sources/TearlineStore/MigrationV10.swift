@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import TearlineCore
 
 /// Migration v10: who created each member. `createdBy` is the creating member's id, or
 /// `node-admin`; roles, clearance and compartments are given only when a member is created, so
@@ -12,10 +13,10 @@ enum MigrationV10 {
             ALTER TABLE member ADD COLUMN createdBy TEXT;
             UPDATE member SET createdBy = (
                 SELECT actor FROM auditEvent
-                WHERE action = 'member.create' AND decision = 'allow' AND object = member.id
+                WHERE action = ? AND decision = 'allow' AND object = member.id
                 ORDER BY seq LIMIT 1
             );
             CREATE INDEX member_createdBy ON member(createdBy);
-            """)
+            """, arguments: [AuditAction.memberCreate.rawValue])
     }
 }

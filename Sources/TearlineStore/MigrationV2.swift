@@ -105,7 +105,7 @@ enum MigrationV2 {
         for row in rows {
             let seq: Int64 = row[0]
             let record = AuditRecord(
-                at: row[1], actor: row[2], organization: row[3], concerns: row[4], action: row[5], object: row[6],
+                at: row[1], actor: row[2], organization: row[3], concerns: row[4], actionName: row[5], object: row[6],
                 decision: row[7], reasons: ListColumn.decode(row[8]), detail: row[9])
             let hash = AuditChain.hash(record, seq: seq, previous: previous)
             try db.execute(sql: "UPDATE auditEvent SET prevHash = ?, hash = ? WHERE seq = ?", arguments: [previous, hash, seq])

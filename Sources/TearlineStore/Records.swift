@@ -221,6 +221,7 @@ public struct AuditRecord: Sendable, Hashable {
     public var organization: String?
     /// The organisation whose material the event concerns (the originator), when another.
     public var concerns: String?
+    /// The stored name of the ``AuditAction`` (an entry read back keeps the name it was written with).
     public var action: String
     public var object: String?
     public var decision: String
@@ -232,7 +233,16 @@ public struct AuditRecord: Sendable, Hashable {
 
     public init(
         seq: Int64? = nil, at: Int64, actor: String?, organization: String?, concerns: String? = nil,
-        action: String, object: String?, decision: String, reasons: [String] = [], detail: String? = nil
+        action: AuditAction, object: String?, decision: String, reasons: [String] = [], detail: String? = nil
+    ) {
+        self.init(seq: seq, at: at, actor: actor, organization: organization, concerns: concerns, actionName: action.rawValue,
+                  object: object, decision: decision, reasons: reasons, detail: detail)
+    }
+
+    /// An entry as stored, whose action is read back by name.
+    public init(
+        seq: Int64? = nil, at: Int64, actor: String?, organization: String?, concerns: String? = nil,
+        actionName action: String, object: String?, decision: String, reasons: [String] = [], detail: String? = nil
     ) {
         self.seq = seq
         self.at = at

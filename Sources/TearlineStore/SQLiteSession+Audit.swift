@@ -41,7 +41,7 @@ extension SQLiteSession: AuditRepository {
             """), arguments: arguments)
             .map { row in
                 var record = AuditRecord(
-                    seq: row[0], at: row[1], actor: row[2], organization: row[3], concerns: row[4], action: row[5],
+                    seq: row[0], at: row[1], actor: row[2], organization: row[3], concerns: row[4], actionName: row[5],
                     object: row[6], decision: row[7], reasons: ListColumn.decode(row[8]), detail: row[9])
                 record.hash = row[10]
                 return record
@@ -51,12 +51,13 @@ extension SQLiteSession: AuditRepository {
 
 extension SQLiteSession {
     func servedCopies() throws -> [ServedCopy] {
-        try Row.fetchAll(db.cachedStatement(sql: """
+        let serving = AuditAction.servingCopies
+        return try Row.fetchAll(db.cachedStatement(sql: """
             SELECT object, actor, organization FROM auditEvent
-            WHERE action IN ('report.read', 'report.export', 'release.read', 'release.export') AND decision = 'allow'
+            WHERE action IN (\(serving.map { _ in "?" }.joined(separator: ", "))) AND decision = 'allow'
               AND object IS NOT NULL AND actor IS NOT NULL AND organization IS NOT NULL
             GROUP BY object, actor, organization ORDER BY object, actor
-            """)).map { ServedCopy(document: $0[0], member: $0[1], organization: $0[2]) }
+            """), arguments: StatementArguments(serving.map(\.rawValue))).map { ServedCopy(document: $0[0], member: $0[1], organization: $0[2]) }
     }
 }
 

@@ -25,7 +25,7 @@ enum AuditBenchmark {
                 for i in base..<(base + count) {
                     try s.appendAudit(AuditRecord(
                         at: 1_780_000_000_000 + Int64(i), actor: "mem_\(i % 500)", organization: i % 3 == 0 ? "GBR" : "USA",
-                        concerns: i % 3 == 0 ? "USA" : nil, action: i % 7 == 0 ? "release.read" : "report.read",
+                        concerns: i % 3 == 0 ? "USA" : nil, action: i % 7 == 0 ? .releaseRead : .reportRead,
                         object: "rpt_\(i % 100_000)", decision: i % 50 == 0 ? "deny" : "allow",
                         reasons: i % 50 == 0 ? ["need-to-know"] : [], detail: "shown=3 withheld=1"))
                 }

@@ -18,7 +18,7 @@ enum ChainFixture {
     static func record(_ i: Int) -> AuditRecord {
         AuditRecord(
             at: 1_700_000_000_000 + Int64(i), actor: "m-\(i % 7)", organization: "USA",
-            concerns: i.isMultiple(of: 3) ? "GBR" : "DEU", action: "report.read", object: "r-\(i)",
+            concerns: i.isMultiple(of: 3) ? "GBR" : "DEU", actionName: "report.read", object: "r-\(i)",
             decision: i.isMultiple(of: 2) ? "allow" : "deny", reasons: ["need-to-know", "clearance"],
             detail: "withheld=\(i % 5)")
     }
@@ -53,7 +53,7 @@ enum ChainFixture {
         let reasons: String = row["reasons"]
         return AuditRecord(
             at: row["at"], actor: row["actor"], organization: row["organization"], concerns: row["concerns"],
-            action: row["action"], object: row["object"], decision: row["decision"],
+            actionName: row["action"], object: row["object"], decision: row["decision"],
             reasons: reasons.isEmpty ? [] : reasons.split(separator: ",", omittingEmptySubsequences: false).map(String.init),
             detail: row["detail"])
     }

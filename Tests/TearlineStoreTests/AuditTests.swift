@@ -13,9 +13,9 @@ import Testing
     @Test func anEventAppendedInAWriteCommitsWithItEveryFieldIntact() async throws {
         try await withStore { store, _ in
             let full = AuditRecord(at: 1_700_000_000_000, actor: "m-gbr", organization: "GBR", concerns: "USA",
-                                   action: "forward", object: "rel-1", decision: "deny",
+                                   actionName: "forward", object: "rel-1", decision: "deny",
                                    reasons: ["third-party-rule", "partnership-suspended"], detail: "withheld=3")
-            let bare = AuditRecord(at: 0, actor: nil, organization: nil, action: "login", object: nil, decision: "deny")
+            let bare = AuditRecord(at: 0, actor: nil, organization: nil, actionName: "login", object: nil, decision: "deny")
             try await store.write { s in
                 try s.appendAudit(full)
                 try s.appendAudit(bare)
@@ -224,12 +224,12 @@ import Testing
     @Test func exactOrganisationConcernsPrefixAndNewestFirst() async throws {
         try await withStore { store, _ in
             let events = [
-                AuditRecord(at: 1, actor: "m-deu", organization: "DEU", concerns: "USA", action: "release.read", object: "rel-1", decision: "allow"),
-                AuditRecord(at: 2, actor: "m-deu", organization: "DEU", concerns: "GBR", action: "release.read", object: "rel-2", decision: "allow"),
-                AuditRecord(at: 3, actor: "m-usa", organization: "USA", concerns: "DEU", action: "release.read", object: "rel-3", decision: "allow"),
-                AuditRecord(at: 4, actor: "m-deu", organization: "DEU", concerns: "USA", action: "report.read", object: "rpt-1", decision: "deny"),
-                AuditRecord(at: 5, actor: "m-deu", organization: "DEU", concerns: "USA", action: "release.forward", object: "rel-1", decision: "deny"),
-                AuditRecord(at: 6, actor: "m-deu", organization: "DEU", concerns: "USA", action: "releasex", object: "rel-1", decision: "allow"),
+                AuditRecord(at: 1, actor: "m-deu", organization: "DEU", concerns: "USA", actionName: "release.read", object: "rel-1", decision: "allow"),
+                AuditRecord(at: 2, actor: "m-deu", organization: "DEU", concerns: "GBR", actionName: "release.read", object: "rel-2", decision: "allow"),
+                AuditRecord(at: 3, actor: "m-usa", organization: "USA", concerns: "DEU", actionName: "release.read", object: "rel-3", decision: "allow"),
+                AuditRecord(at: 4, actor: "m-deu", organization: "DEU", concerns: "USA", actionName: "report.read", object: "rpt-1", decision: "deny"),
+                AuditRecord(at: 5, actor: "m-deu", organization: "DEU", concerns: "USA", actionName: "release.forward", object: "rel-1", decision: "deny"),
+                AuditRecord(at: 6, actor: "m-deu", organization: "DEU", concerns: "USA", actionName: "releasex", object: "rel-1", decision: "allow"),
             ]
             try await store.write { s in for e in events { try s.appendAudit(e) } }
             var query = AuditQuery(limit: 100)

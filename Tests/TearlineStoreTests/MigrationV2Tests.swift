@@ -37,7 +37,7 @@ import Testing
     static func v1Audit(_ i: Int) -> AuditRecord {
         AuditRecord(
             at: 1_600_000_000_000 + Int64(i), actor: i.isMultiple(of: 4) ? nil : "m-usa", organization: i.isMultiple(of: 4) ? nil : "USA",
-            concerns: i.isMultiple(of: 3) ? "GBR" : nil, action: "report.read", object: "r-1",
+            concerns: i.isMultiple(of: 3) ? "GBR" : nil, actionName: "report.read", object: "r-1",
             decision: i.isMultiple(of: 2) ? "allow" : "deny", reasons: i.isMultiple(of: 2) ? [] : ["need-to-know", "clearance"],
             detail: i.isMultiple(of: 5) ? nil : "withheld=\(i)")
     }

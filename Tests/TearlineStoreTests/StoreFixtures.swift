@@ -98,7 +98,7 @@ enum Fixture {
         at: Int64, actor: String? = "m-usa", organization: String? = "USA", concerns: String? = nil,
         action: String = "read", object: String? = "r-1", decision: String = "allow"
     ) -> AuditRecord {
-        AuditRecord(at: at, actor: actor, organization: organization, concerns: concerns, action: action,
+        AuditRecord(at: at, actor: actor, organization: organization, concerns: concerns, actionName: action,
                     object: object, decision: decision)
     }
 }

@@ -26,7 +26,7 @@ extension Demo {
         expect(refused.allSatisfy { $0.status == 429 && $0.retryAfter != nil }, "the crossing request and every one after it get 429 with Retry-After")
         let alerts = try await service.alerts(by: who("usa-security"), openOnly: true, limit: 10)
         expect(alerts.count == 1 && alerts.first?.member == memberIds["usa-analyst"], "USA's security officer is alerted")
-        let trail = try await service.audit(AuditQuery(actor: memberIds["usa-analyst"], action: "report.read", limit: 200), by: who("usa-security"))
+        let trail = try await service.audit(AuditQuery(actor: memberIds["usa-analyst"], action: AuditAction.reportRead.rawValue, limit: 200), by: who("usa-security"))
         expect(trail.items.count == ids.count, "every attempt is in the audit log (\(trail.items.count) report.read events)")
         _ = try await service.liftThrottle(member: memberIds["usa-analyst"]!, by: who("usa-security"))
         let again = await problem { try await service.viewReport(id: ids[0], by: who("usa-analyst")) }

@@ -124,7 +124,7 @@ public struct Demo {
         expect(view.portions.map(\.index) == [1, 2], "the DEU analyst reads the CONFIDENTIAL and UNCLASSIFIED portions")
         let receipts = try await service.receipts(holder: "DEU", by: who("usa-liaison"))
         say("  The USA liaison seconded to DEU reads the access log of USA releases at DEU: \(receipts.events.count) event(s), per \(receipts.granularity).")
-        expect(receipts.granularity == "member" && receipts.events.contains { $0.action == "release.read" && $0.actor == memberIds["deu-analyst"] },
+        expect(receipts.granularity == "member" && receipts.events.contains { $0.action == AuditAction.releaseRead.rawValue && $0.actor == memberIds["deu-analyst"] },
                "the liaison sees which DEU member read USA material")
         let partnership = try await service.partnerships(for: who("usa-senior")).first { $0.organizations == ["DEU", "USA"] }!
         _ = try await service.updatePartnership(id: partnership.id, UpdatePartnershipRequest(status: "suspended"), by: who("usa-senior"))
@@ -166,8 +166,8 @@ public struct Demo {
         say("  ISR \(decided.status) consent.")
         let rusInbox = try await service.inbox(by: who("rus-analyst"), cursor: nil, limit: 50)
         expect(decided.status == "denied" && rusInbox.items.isEmpty, "nothing goes to RUS")
-        let usaTrail = try await service.audit(AuditQuery(action: "release.forward"), by: who("usa-security"))
-        let isrTrail = try await service.audit(AuditQuery(action: "release.forward"), by: who("isr-security"))
+        let usaTrail = try await service.audit(AuditQuery(action: AuditAction.releaseForward.rawValue), by: who("usa-security"))
+        let isrTrail = try await service.audit(AuditQuery(action: AuditAction.releaseForward.rawValue), by: who("isr-security"))
         expect(usaTrail.items.count == 1 && isrTrail.items.count == 1, "the attempt stands in both USA's and ISR's audit trails")
         expect(isrTrail.items.first?.actor == nil, "ISR's trail does not name the USA member (peer partnership)")
         let partnership = try await service.partnerships(for: who("isr-releaser")).first { $0.organizations == ["ISR", "USA"] }!

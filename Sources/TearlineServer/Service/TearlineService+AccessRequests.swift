@@ -14,16 +14,16 @@ extension TearlineService {
         let now = now()
         let id = Identifier.make("acr")
         return try await transact { s in
-            if let refusal = try self.refuseIfThrottled(s, member, caller: caller, now: now, action: "access-request.create", object: nil) { return .failure(refusal) }
+            if let refusal = try self.refuseIfThrottled(s, member, caller: caller, now: now, action: .accessRequestCreate, object: nil) { return .failure(refusal) }
             // why 404 for a bad handle: a forged, expired or borrowed handle names nothing the caller may know.
             guard let handle = PointerHandle.open(input.handle, key: self.pointerKey, asker: member.organization, now: now) else {
-                try s.appendAudit(.by(caller, at: now, action: "access-request.create", object: nil, decision: .deny(.noAccessPath), detail: "handle=invalid"))
+                try s.appendAudit(.by(caller, at: now, action: .accessRequestCreate, object: nil, decision: .deny(.noAccessPath), detail: "handle=invalid"))
                 return .failure(.notFound("pointer"))
             }
             let asker = try self.asker(s, member)
             let covered = s.withEntityIndex { $0.pointedHoldings(handle.entity, holder: handle.holder, for: asker) }
             guard !covered.isEmpty else {
-                try s.appendAudit(.by(caller, at: now, action: "access-request.create", object: Self.entityObject(handle.entity), concerns: handle.holder,
+                try s.appendAudit(.by(caller, at: now, action: .accessRequestCreate, object: Self.entityObject(handle.entity), concerns: handle.holder,
                                       decision: .deny(.noAccessPath), detail: "handle=stale"))
                 return .failure(.notFound("pointer"))
             }
@@ -35,7 +35,7 @@ extension TearlineService {
             let record = AccessRequestRecord(id: id, requester: member.id, requesterOrganization: member.organization, holder: handle.holder,
                                              entity: handle.entity, reports: covered, justification: input.justification, createdAt: now)
             try s.insertAccessRequest(record)
-            try s.appendAudit(.by(caller, at: now, action: "access-request.create", object: id, concerns: handle.holder == member.organization ? nil : handle.holder,
+            try s.appendAudit(.by(caller, at: now, action: .accessRequestCreate, object: id, concerns: handle.holder == member.organization ? nil : handle.holder,
                                   decision: .allow, detail: "holder=\(handle.holder) \(Self.entityObject(handle.entity)) reports=\(covered.count)"))
             let entity = try s.entity(id: handle.entity)
             for releaser in try s.members(organization: handle.holder) where releaser.has(.releaser) && releaser.status == .active {
@@ -56,16 +56,16 @@ extension TearlineService {
             let overseer = member.has(.security) || member.has(.admin)
             if incoming {
                 guard member.has(.releaser) || overseer else {
-                    try s.appendAudit(.by(caller, at: now, action: "access-request.list", object: nil, decision: .deny(.roleRequired)))
+                    try s.appendAudit(.by(caller, at: now, action: .accessRequestList, object: nil, decision: .deny(.roleRequired)))
                     return .failure(.forbidden("Incoming access requests are for releasers, security and admins.", reasons: .roleRequired))
                 }
                 let records = try s.accessRequests(holder: member.organization, requesterOrganization: nil, limit: limit)
-                try s.appendAudit(.by(caller, at: now, action: "access-request.list", object: nil, decision: .allow, detail: "incoming=\(records.count)"))
+                try s.appendAudit(.by(caller, at: now, action: .accessRequestList, object: nil, decision: .allow, detail: "incoming=\(records.count)"))
                 return .success(try records.map { try self.view(s, $0, forHolder: true) })
             }
             let records = try s.accessRequests(holder: nil, requesterOrganization: member.organization, limit: limit)
                 .filter { overseer || $0.requester == member.id }
-            try s.appendAudit(.by(caller, at: now, action: "access-request.list", object: nil, decision: .allow, detail: "outgoing=\(records.count)"))
+            try s.appendAudit(.by(caller, at: now, action: .accessRequestList, object: nil, decision: .allow, detail: "outgoing=\(records.count)"))
             return .success(try records.map { try self.view(s, $0, forHolder: false) })
         }
     }
@@ -79,10 +79,10 @@ extension TearlineService {
             let asHolder = record.holder == member.organization && (member.has(.releaser) || overseer)
             let asRequester = record.requesterOrganization == member.organization && (record.requester == member.id || overseer)
             guard asHolder || asRequester else {
-                try s.appendAudit(.by(caller, at: now, action: "access-request.read", object: id, decision: .deny(.noAccessPath)))
+                try s.appendAudit(.by(caller, at: now, action: .accessRequestRead, object: id, decision: .deny(.noAccessPath)))
                 return .failure(.notFound("access request"))
             }
-            try s.appendAudit(.by(caller, at: now, action: "access-request.read", object: id, decision: .allow))
+            try s.appendAudit(.by(caller, at: now, action: .accessRequestRead, object: id, decision: .allow))
             return .success(try self.view(s, record, forHolder: asHolder))
         }
     }
@@ -93,7 +93,7 @@ extension TearlineService {
     public func grantAccessRequest(id: String, _ input: AccessGrantInput, by caller: Caller) async throws -> AccessRequestView {
         let now = now()
         return try await transact { s in
-            switch try self.decidable(s, id: id, caller: caller, now: now, action: "access-request.grant") {
+            switch try self.decidable(s, id: id, caller: caller, now: now, action: .accessRequestGrant) {
             case .failure(let problem): return .failure(problem)
             case .success(let (record, releaser)):
                 let chosen = input.reports ?? record.reports
@@ -109,7 +109,7 @@ extension TearlineService {
                     if record.requesterOrganization == record.holder {
                         guard !view.isEmpty else { refusals.insert(.needToKnow); continue }
                         try s.insertGrant(member: record.requester, report: reportId, grantedBy: releaser.id, createdAt: now)
-                        try s.appendAudit(.by(caller, at: now, action: "grant.create", object: reportId, decision: .allow,
+                        try s.appendAudit(.by(caller, at: now, action: .grantCreate, object: reportId, decision: .allow,
                                               detail: "member=\(record.requester) accessRequest=\(record.id)"))
                         outcome.append(reportId)
                     } else {
@@ -124,7 +124,7 @@ extension TearlineService {
                     }
                 }
                 guard !outcome.isEmpty else {
-                    try s.appendAudit(.by(caller, at: now, action: "access-request.grant", object: id, concerns: record.requesterOrganization,
+                    try s.appendAudit(.by(caller, at: now, action: .accessRequestGrant, object: id, concerns: record.requesterOrganization,
                                           decision: .deny(refusals)))
                     var problem = Problem.forbidden("Nothing covered by this request may go to \(record.requesterOrganization).", reasons: refusals)
                     problem.type = "access-grant-denied"
@@ -136,7 +136,7 @@ extension TearlineService {
                 decided.decidedAt = now
                 decided.outcome = outcome
                 try s.updateAccessRequest(decided)
-                try s.appendAudit(.by(caller, at: now, action: "access-request.grant", object: id,
+                try s.appendAudit(.by(caller, at: now, action: .accessRequestGrant, object: id,
                                       concerns: record.requesterOrganization == record.holder ? nil : record.requesterOrganization,
                                       decision: .allow, detail: "outcome=\(outcome.joined(separator: ","))"))
                 try self.tellRequester(s, decided, now: now)
@@ -148,7 +148,7 @@ extension TearlineService {
     public func denyAccessRequest(id: String, by caller: Caller) async throws -> AccessRequestView {
         let now = now()
         return try await transact { s in
-            switch try self.decidable(s, id: id, caller: caller, now: now, action: "access-request.deny") {
+            switch try self.decidable(s, id: id, caller: caller, now: now, action: .accessRequestDeny) {
             case .failure(let problem): return .failure(problem)
             case .success(let (record, releaser)):
                 var decided = record
@@ -156,7 +156,7 @@ extension TearlineService {
                 decided.decidedBy = releaser.id
                 decided.decidedAt = now
                 try s.updateAccessRequest(decided)
-                try s.appendAudit(.by(caller, at: now, action: "access-request.deny", object: id,
+                try s.appendAudit(.by(caller, at: now, action: .accessRequestDeny, object: id,
                                       concerns: record.requesterOrganization == record.holder ? nil : record.requesterOrganization, decision: .allow))
                 try self.tellRequester(s, decided, now: now)
                 return .success(try self.view(s, decided, forHolder: true))
@@ -165,7 +165,7 @@ extension TearlineService {
     }
 
     /// A pending request of the caller's organisation, and the caller as its releaser.
-    private func decidable(_ s: any StoreSession, id: String, caller: Caller, now: Int64, action: String) throws -> Result<(AccessRequestRecord, MemberRecord), Problem> {
+    private func decidable(_ s: any StoreSession, id: String, caller: Caller, now: Int64, action: AuditAction) throws -> Result<(AccessRequestRecord, MemberRecord), Problem> {
         guard let member = caller.member, let record = try s.accessRequest(id: id), record.holder == member.organization else {
             try s.appendAudit(.by(caller, at: now, action: action, object: id, decision: .deny(.noAccessPath)))
             return .failure(.notFound("access request"))
@@ -209,7 +209,7 @@ extension TearlineService {
         let now = now()
         return try await lookup { s in
             let records = try s.notifications(member: member.id, limit: limit)
-            try s.appendAudit(.by(caller, at: now, action: "notification.list", object: nil, decision: .allow, detail: "results=\(records.count)"))
+            try s.appendAudit(.by(caller, at: now, action: .notificationList, object: nil, decision: .allow, detail: "results=\(records.count)"))
             return .success(try records.map { record in
                 guard let detail = try? JSONDecoder().decode(NotificationDetail.self, from: Data(record.detail.utf8)) else {
                     throw StoreError.corruptRow("notification.detail")

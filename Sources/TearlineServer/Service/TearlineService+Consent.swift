@@ -12,7 +12,7 @@ extension TearlineService {
         let now = now()
         let consentId = Identifier.make("csr")
         let problem: Problem = try await store.write { s in
-            switch try self.releaseView(s, id: releaseId, caller: caller, now: now, action: "release.forward") {
+            switch try self.releaseView(s, id: releaseId, caller: caller, now: now, action: .releaseForward) {
             case .failure(let problem): return problem
             case .success(let (release, _, _, member)):
                 let decision = DecisionRule.forward(holder: member.organization, originator: release.originator)
@@ -30,7 +30,7 @@ extension TearlineService {
                     id: consentId, releaseId: release.id, reportId: release.reportId, originator: release.originator,
                     holder: member.organization, target: input.recipient, requestedBy: member.id, createdAt: now)
                 try s.insertConsentRequest(request)
-                try s.appendAudit(.by(caller, at: now, action: "release.forward", object: release.id, concerns: release.originator,
+                try s.appendAudit(.by(caller, at: now, action: .releaseForward, object: release.id, concerns: release.originator,
                                       decision: decision, detail: "target=\(input.recipient) consentRequest=\(consentId)"))
                 // why: an attempt to pass material on without consent is a breach of the partnership.
                 if let partnership = try s.partnership(between: release.originator, and: member.organization) {
@@ -70,15 +70,15 @@ extension TearlineService {
         let releaseId = Identifier.make("rel")
         return try await transact { s in
             guard let member = caller.member, var request = try s.consentRequest(id: id), request.originator == member.organization else {
-                try s.appendAudit(.by(caller, at: now, action: "consent.decide", object: id, decision: .deny(.noAccessPath)))
+                try s.appendAudit(.by(caller, at: now, action: .consentDecide, object: id, decision: .deny(.noAccessPath)))
                 return .failure(.notFound("consent request"))
             }
             guard member.has(.releaser) else {
-                try s.appendAudit(.by(caller, at: now, action: "consent.decide", object: id, concerns: request.holder, decision: .deny(.roleRequired)))
+                try s.appendAudit(.by(caller, at: now, action: .consentDecide, object: id, concerns: request.holder, decision: .deny(.roleRequired)))
                 return .failure(.forbidden("Only a releaser of the originator decides consent.", reasons: .roleRequired))
             }
             guard member.status == .active else {
-                try s.appendAudit(.by(caller, at: now, action: "consent.decide", object: id, concerns: request.holder, decision: .deny(.memberSuspended)))
+                try s.appendAudit(.by(caller, at: now, action: .consentDecide, object: id, concerns: request.holder, decision: .deny(.memberSuspended)))
                 return .failure(.forbidden("A suspended member decides nothing.", reasons: .memberSuspended))
             }
             guard request.status == .pending else {
@@ -108,7 +108,7 @@ extension TearlineService {
             request.decidedBy = member.id
             request.decidedAt = now
             try s.updateConsentRequest(request)
-            try s.appendAudit(.by(caller, at: now, action: "consent.decide", object: id, concerns: request.holder, decision: .allow,
+            try s.appendAudit(.by(caller, at: now, action: .consentDecide, object: id, concerns: request.holder, decision: .allow,
                                   detail: "decision=\(request.status.rawValue) target=\(request.target)"))
             return .success(ConsentRequestResponse(request))
         }

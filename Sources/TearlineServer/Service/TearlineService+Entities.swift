@@ -76,7 +76,7 @@ extension TearlineService {
         }
         let now = now()
         return try await lookup { s in
-            if let refusal = try self.refuseIfThrottled(s, member, caller: caller, now: now, action: "entity.search", object: nil) { return .failure(refusal) }
+            if let refusal = try self.refuseIfThrottled(s, member, caller: caller, now: now, action: .entitySearch, object: nil) { return .failure(refusal) }
             let id = s.entityId(of: entity)
             let asker = try self.asker(s, member)
             let found = s.withEntityIndex { $0.search(id, for: asker, before: before, limit: limit) }
@@ -84,18 +84,18 @@ extension TearlineService {
             for hit in found.hits {
                 guard let served = try self.servedHit(s, hit, member: member) else { continue }
                 if let kind = self.throttle.admitRead(member.id, document: served.id, at: now) {
-                    return .failure(try self.refuseCrossing(kind, s, member, caller: caller, now: now, action: "entity.search", object: nil))
+                    return .failure(try self.refuseCrossing(kind, s, member, caller: caller, now: now, action: .entitySearch, object: nil))
                 }
-                let read = served.kind == "report" ? "report.read" : "release.read"
+                let read = served.kind == "report" ? AuditAction.reportRead : AuditAction.releaseRead
                 try s.appendAudit(.by(caller, at: now, action: read, object: served.id,
                                       concerns: served.originator == member.organization ? nil : served.originator, decision: .allow,
                                       detail: "via=entity-search portions=\(served.portions.map { String($0.index) }.joined(separator: ","))"))
                 hits.append(served)
             }
             if let kind = self.throttle.admitResults(member.id, count: hits.count, at: now) {
-                return .failure(try self.refuseCrossing(kind, s, member, caller: caller, now: now, action: "entity.search", object: nil))
+                return .failure(try self.refuseCrossing(kind, s, member, caller: caller, now: now, action: .entitySearch, object: nil))
             }
-            try s.appendAudit(.by(caller, at: now, action: "entity.search", object: Self.entityObject(id), decision: .allow,
+            try s.appendAudit(.by(caller, at: now, action: .entitySearch, object: Self.entityObject(id), decision: .allow,
                                   detail: "hits=\(found.hitCount) served=\(hits.count) pointers=\(found.pointers.map { "\($0.holder):\($0.count)" }.joined(separator: ","))"))
             let next = found.nextBefore.map { Base64URL.encode(Data("slot:\($0)".utf8)) }
             return .success(EntitySearchResponse(
@@ -137,7 +137,7 @@ extension TearlineService {
         guard (1...EntityLimits.maxRelated).contains(limit) else { throw Problem.badRequest("limit must be an integer from 1 to \(EntityLimits.maxRelated).") }
         let now = now()
         return try await lookup { s in
-            if let refusal = try self.refuseIfThrottled(s, member, caller: caller, now: now, action: "entity.related", object: nil) { return .failure(refusal) }
+            if let refusal = try self.refuseIfThrottled(s, member, caller: caller, now: now, action: .entityRelated, object: nil) { return .failure(refusal) }
             let id = s.entityId(of: entity)
             let asker = try self.asker(s, member)
             let found = s.withEntityIndex { $0.coOccurring(with: id, for: asker, limit: limit) }
@@ -147,9 +147,9 @@ extension TearlineService {
                 related.append(RelatedEntity(entity: EntityRef(kind: name.kind.rawValue, value: name.key), count: item.count))
             }
             if let kind = self.throttle.admitResults(member.id, count: related.count, at: now) {
-                return .failure(try self.refuseCrossing(kind, s, member, caller: caller, now: now, action: "entity.related", object: nil))
+                return .failure(try self.refuseCrossing(kind, s, member, caller: caller, now: now, action: .entityRelated, object: nil))
             }
-            try s.appendAudit(.by(caller, at: now, action: "entity.related", object: Self.entityObject(id), decision: .allow,
+            try s.appendAudit(.by(caller, at: now, action: .entityRelated, object: Self.entityObject(id), decision: .allow,
                                   detail: "results=\(related.count)"))
             return .success(RelatedEntitiesResponse(entity: EntityRef(kind: entity.kind.rawValue, value: entity.key), related: related))
         }
@@ -166,7 +166,7 @@ extension TearlineService {
         guard from != to else { throw Problem.badRequest("from and to name the same entity.") }
         let now = now()
         return try await lookup { s in
-            if let refusal = try self.refuseIfThrottled(s, member, caller: caller, now: now, action: "entity.chains", object: nil) { return .failure(refusal) }
+            if let refusal = try self.refuseIfThrottled(s, member, caller: caller, now: now, action: .entityChains, object: nil) { return .failure(refusal) }
             let (a, b) = (s.entityId(of: from), s.entityId(of: to))
             let asker = try self.asker(s, member)
             let found = s.withEntityIndex { $0.chains(from: a, to: b, for: asker, maxDepth: depth) }
@@ -194,7 +194,7 @@ extension TearlineService {
                 }
                 if links.count == chain.count { chains.append(links) }
             }
-            try s.appendAudit(.by(caller, at: now, action: "entity.chains", object: Self.entityObject(a), decision: .allow,
+            try s.appendAudit(.by(caller, at: now, action: .entityChains, object: Self.entityObject(a), decision: .allow,
                                   detail: "to=\(Self.entityObject(b)) chains=\(chains.count) length=\(found.length)"))
             return .success(EntityChainsResponse(
                 from: names[a]!, to: names[b]!, length: chains.isEmpty ? 0 : found.length, chains: chains, truncated: found.truncated))
@@ -215,11 +215,11 @@ extension TearlineService {
         let discoverability = try Self.discoverability(input.discoverability, input.discoverableTo)
         let now = now()
         return try await transact { s in
-            switch try self.reportAccess(s, id: reportId, caller: caller, now: now, action: "report.discoverability") {
+            switch try self.reportAccess(s, id: reportId, caller: caller, now: now, action: .reportDiscoverability) {
             case .failure(let problem): return .failure(problem)
             case .success(let (stored, _, member)):
                 guard member.has(.releaser) || stored.report.createdBy == member.id else {
-                    try s.appendAudit(.by(caller, at: now, action: "report.discoverability", object: reportId, decision: .deny(.roleRequired)))
+                    try s.appendAudit(.by(caller, at: now, action: .reportDiscoverability, object: reportId, decision: .deny(.roleRequired)))
                     return .failure(.forbidden("Only a releaser of \(member.organization) or the report's author sets its discoverability.", reasons: .roleRequired))
                 }
                 if case .partners(let ids) = discoverability {
@@ -230,7 +230,7 @@ extension TearlineService {
                     }
                 }
                 try s.setDiscoverability(discoverability, report: reportId)
-                try s.appendAudit(.by(caller, at: now, action: "report.discoverability", object: reportId, decision: .allow,
+                try s.appendAudit(.by(caller, at: now, action: .reportDiscoverability, object: reportId, decision: .allow,
                                       detail: "discoverability=\(discoverability.rawValue)"))
                 return .success(DiscoverabilityResponse(discoverability, reportId: reportId))
             }

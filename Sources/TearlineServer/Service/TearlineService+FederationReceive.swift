@@ -20,7 +20,7 @@ extension TearlineService {
     /// An audit record of something a partner's node did to `organization`'s holdings here: in
     /// `organization`'s trail (its security members see it), concerning the partner.
     /// why not `release.*`: those events go back to the originator as receipts; these came from it.
-    static func nodeAudit(from peer: String, at organization: String, time: Int64, action: String, object: String?, decision: Decision, detail: String? = nil) -> AuditRecord {
+    static func nodeAudit(from peer: String, at organization: String, time: Int64, action: AuditAction, object: String?, decision: Decision, detail: String? = nil) -> AuditRecord {
         AuditRecord(at: time, actor: "node:" + peer, organization: organization, concerns: peer, action: action, object: object,
                     decision: decision.isAllowed ? "allow" : "deny", reasons: decision.reasons.codes, detail: detail)
     }
@@ -87,7 +87,7 @@ extension TearlineService {
         func refuse(_ reason: String, reasons: DenialReasons = .badSignature) throws -> (String?, Arrival) {
             // why: a release that fails on arrival is never stored; the refusal is audited, our
             // security members are alerted, and the originator hears of it on the next exchange.
-            try s.appendAudit(Self.nodeAudit(from: originator.id, at: organization, time: now, action: "federation.receive", object: releaseId,
+            try s.appendAudit(Self.nodeAudit(from: originator.id, at: organization, time: now, action: .federationReceive, object: releaseId,
                                              decision: .deny(reasons), detail: "reason=\(reason)"))
             try s.insertAlert(AlertRecord(id: Identifier.make("alr"), organization: organization, subject: Self.remoteMemberId(originator.id),
                                           kind: "federation-refused",
@@ -132,7 +132,7 @@ extension TearlineService {
         try s.insertRelease(record, content: ReleaseContent(of: report, included: signed.included))
         try notifyCorrelations(s, newRelease: record, report: report, now: now)
         try recordInLedger(s, release: record, report: report, now: now)
-        try s.appendAudit(Self.nodeAudit(from: originator.id, at: organization, time: now, action: "federation.receive", object: signed.id,
+        try s.appendAudit(Self.nodeAudit(from: originator.id, at: organization, time: now, action: .federationReceive, object: signed.id,
                                          decision: .allow, detail: "verified=Ed25519"))
         return (position, .received)
     }
@@ -209,7 +209,7 @@ extension TearlineService {
                             id: Identifier.make("tcg"), partnership: local.id, changedBy: "node:" + peer, organization: peer,
                             fromTrust: current.trust, toTrust: stance.trust, fromStatus: current.suspended ? .suspended : .active,
                             toStatus: wanted, reason: "reported by \(peer)'s node", at: now))
-                        try s.appendAudit(Self.nodeAudit(from: peer, at: organization, time: now, action: "federation.partnership", object: local.id,
+                        try s.appendAudit(Self.nodeAudit(from: peer, at: organization, time: now, action: .federationPartnership, object: local.id,
                                                          decision: .allow, detail: "status=\(wanted.rawValue) trust=\(stance.trust.name)"))
                     }
                 }
@@ -226,7 +226,7 @@ extension TearlineService {
                 try s.updateRelease(release)
                 // why: revocation destroys every copy here, the report the copy was stored under included.
                 try s.destroyReceivedCopy(of: release)
-                try s.appendAudit(Self.nodeAudit(from: peer, at: organization, time: now, action: "federation.revoke", object: release.id, decision: .allow))
+                try s.appendAudit(Self.nodeAudit(from: peer, at: organization, time: now, action: .federationRevoke, object: release.id, decision: .allow))
                 revoked += 1
             }
             var decided = 0
@@ -238,7 +238,7 @@ extension TearlineService {
                 request.decidedBy = "node:" + peer
                 request.resultingReleaseId = d.resultingRelease
                 try s.updateConsentRequest(request)
-                try s.appendAudit(Self.nodeAudit(from: peer, at: organization, time: now, action: "federation.consent", object: request.id, decision: .allow,
+                try s.appendAudit(Self.nodeAudit(from: peer, at: organization, time: now, action: .federationConsent, object: request.id, decision: .allow,
                                                  detail: "decision=\(status.rawValue) target=\(request.target)"))
                 decided += 1
             }

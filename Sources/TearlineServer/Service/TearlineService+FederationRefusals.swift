@@ -7,7 +7,7 @@ import TearlineStore
 /// node protocol does not allow. Refusals write nothing else, so this is the only trace.
 extension TearlineService {
     /// The action of a refused federation request in the audit trail.
-    static let federationRequestRefused = "federation.request-refused"
+    static let federationRequestRefused = AuditAction.federationRequestRefused
     /// This many refusals of one node within ``federationRefusalWindow`` raise one alert for each
     /// organisation hosted here that is a partner of the organisation the node speaks for.
     static let federationRefusalAlertThreshold = 5
@@ -44,7 +44,7 @@ extension TearlineService {
                 return
             }
             for organization in concerned.sorted() {
-                var query = AuditQuery(actor: actor, action: Self.federationRequestRefused, since: now - Self.federationRefusalWindow,
+                var query = AuditQuery(actor: actor, action: Self.federationRequestRefused.rawValue, since: now - Self.federationRefusalWindow,
                                        limit: Self.federationRefusalAlertThreshold)
                 query.concerns = organization
                 let earlier = try s.auditEvents(query).count

@@ -52,7 +52,7 @@ extension TearlineService {
                 bytes += canonical.bytes.count * 4 / 3 + 1024
                 releases.append(release)
                 objects.append(Self.federationObject(release, canonical: canonical))
-                try s.appendAudit(Self.peerAudit(peer.organization, at: now, action: "federation.pull", object: release.id,
+                try s.appendAudit(Self.peerAudit(peer.organization, at: now, action: .federationPull, object: release.id,
                                                  concerns: release.originator, decision: .allow, detail: "recipient=\(release.recipient)"))
             }
             let more = candidates.count > processed
@@ -149,7 +149,9 @@ extension TearlineService {
             var cursor = try s.federationCursor(peer: p, organization: p)
             for r in input.receipts.sorted(by: { $0.seq < $1.seq }) where r.seq > cursor.pushedAuditSeq {
                 guard let release = try ownRelease(r.release) else { throw Problem.badRequest("receipt \(r.seq): release \(r.release) was not made to \(p) here.") }
-                try s.appendAudit(AuditRecord(at: min(r.at, now), actor: r.actor.map { "\(p)/\($0)" }, organization: p, concerns: release.originator, action: r.action,
+                // why: a partner node reports only events of the kinds the audit log knows; it cannot write new names into it.
+                guard let action = AuditAction(rawValue: r.action) else { throw Problem.badRequest("receipt \(r.seq): action \"\(r.action)\" is not an audit action.") }
+                try s.appendAudit(AuditRecord(at: min(r.at, now), actor: r.actor.map { "\(p)/\($0)" }, organization: p, concerns: release.originator, action: action,
                                               object: release.id, decision: r.decision, reasons: r.reasons,
                                               detail: "via=node seq=\(r.seq)" + (r.detail.map { " " + $0 } ?? "")))
                 cursor.pushedAuditSeq = r.seq
@@ -160,7 +162,7 @@ extension TearlineService {
                 if try s.feedback(release: release.id).contains(where: { $0.id == f.id }) { continue }
                 try s.insertFeedback(FeedbackRecord(id: f.id, releaseId: release.id, organization: p, member: Self.remoteMemberId(p),
                                                     verdict: FeedbackVerdict(rawValue: f.verdict)!, note: f.note, createdAt: min(f.at, now)))
-                try s.appendAudit(Self.peerAudit(p, at: now, action: "release.feedback", object: release.id, concerns: release.originator,
+                try s.appendAudit(Self.peerAudit(p, at: now, action: .releaseFeedback, object: release.id, concerns: release.originator,
                                                  decision: .allow, detail: "via=node verdict=\(f.verdict)"))
             }
             for c in input.consentRequests {
@@ -174,7 +176,7 @@ extension TearlineService {
                     requestedBy: "\(p)/\(c.requestedBy)", createdAt: min(c.at, now)))
             // why: the attempt is a breach of the partnership, as on one node. The refused forward itself
                 // reaches this trail as a receipt (release.forward, deny); this records the request it opened.
-                try s.appendAudit(Self.peerAudit(p, at: now, action: "consent.request", object: release.id, concerns: release.originator,
+                try s.appendAudit(Self.peerAudit(p, at: now, action: .consentRequest, object: release.id, concerns: release.originator,
                                                  decision: .deny(.thirdPartyRule), detail: "via=node target=\(c.target) consentRequest=\(c.id)"))
                 if let partnership = try s.partnership(between: release.originator, and: p) {
                     _ = try self.recordBreach(s, partnership, against: p, kind: .refusedForward, detail: "release=\(release.id) target=\(c.target)", now: now)
@@ -182,7 +184,7 @@ extension TearlineService {
             }
             for r in input.refused {
                 guard let release = try ownRelease(r.release) else { throw Problem.badRequest("refusal: release \(r.release) was not made to \(p) here.") }
-                try s.appendAudit(Self.peerAudit(p, at: now, action: "federation.refused", object: release.id, concerns: release.originator,
+                try s.appendAudit(Self.peerAudit(p, at: now, action: .federationRefused, object: release.id, concerns: release.originator,
                                                  decision: .deny(.badSignature), detail: "reason=\(r.reason)"))
                 try s.insertAlert(AlertRecord(id: Identifier.make("alr"), organization: release.originator, subject: Self.remoteMemberId(p), kind: "federation-refused",
                                               detail: "\(p)'s node refused release \(release.id): \(r.reason)", createdAt: now))
@@ -202,7 +204,7 @@ extension TearlineService {
             reply.consentDecisions = try s.consentRequests(involving: p).filter { $0.holder == p && $0.status != .pending }.map {
                 FederationConsentDecision(id: $0.id, status: $0.status.rawValue, resultingRelease: $0.resultingReleaseId, at: $0.decidedAt)
             }
-            try s.appendAudit(Self.peerAudit(p, at: now, action: "federation.exchange", object: p, concerns: nil, decision: .allow,
+            try s.appendAudit(Self.peerAudit(p, at: now, action: .federationExchange, object: p, concerns: nil, decision: .allow,
                                              detail: "receipts=\(input.receipts.count) feedback=\(input.feedback.count) consent=\(input.consentRequests.count) refused=\(input.refused.count)"))
             return .success(reply)
         }

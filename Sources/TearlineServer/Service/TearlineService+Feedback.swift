@@ -18,18 +18,18 @@ extension TearlineService {
         let id = Identifier.make("fbk")
         defer { trackRecords.removeAll() }
         return try await transact { s in
-            switch try self.releaseView(s, id: releaseId, caller: caller, now: now, action: "release.feedback") {
+            switch try self.releaseView(s, id: releaseId, caller: caller, now: now, action: .releaseFeedback) {
             case .failure(let problem): return .failure(problem)
             case .success(let (release, _, _, member)):
                 guard member.organization == release.recipient else {
                     // why: only the recipient judges what it received; the originator does not grade itself.
-                    try s.appendAudit(.by(caller, at: now, action: "release.feedback", object: releaseId, decision: .deny(.roleRequired)))
+                    try s.appendAudit(.by(caller, at: now, action: .releaseFeedback, object: releaseId, decision: .deny(.roleRequired)))
                     return .failure(.forbidden("Only the recipient gives feedback on a release.", reasons: .roleRequired))
                 }
                 let record = FeedbackRecord(id: id, releaseId: releaseId, organization: member.organization, member: member.id,
                                             verdict: verdict, note: input.note, createdAt: now)
                 try s.insertFeedback(record)
-                try s.appendAudit(.by(caller, at: now, action: "release.feedback", object: releaseId, concerns: release.originator,
+                try s.appendAudit(.by(caller, at: now, action: .releaseFeedback, object: releaseId, concerns: release.originator,
                                       decision: .allow, detail: "verdict=\(verdict.rawValue)"))
                 return .success(Self.view(record, namingMember: true))
             }
@@ -40,11 +40,11 @@ extension TearlineService {
     public func feedback(releaseId: String, by caller: Caller) async throws -> [FeedbackView] {
         let now = now()
         return try await lookup { s in
-            switch try self.releaseView(s, id: releaseId, caller: caller, now: now, action: "release.feedback.list") {
+            switch try self.releaseView(s, id: releaseId, caller: caller, now: now, action: .releaseFeedbackList) {
             case .failure(let problem): return .failure(problem)
             case .success(let (release, _, _, member)):
                 let records = try s.feedback(release: releaseId)
-                try s.appendAudit(.by(caller, at: now, action: "release.feedback.list", object: releaseId,
+                try s.appendAudit(.by(caller, at: now, action: .releaseFeedbackList, object: releaseId,
                                       concerns: member.organization == release.originator ? nil : release.originator, decision: .allow,
                                       detail: "results=\(records.count)"))
                 return .success(records.map { Self.view($0, namingMember: $0.organization == member.organization) })
@@ -58,7 +58,7 @@ extension TearlineService {
         let now = now()
         return try await lookup { s in
             let records = try s.feedbackReceived(originator: member.organization, limit: limit)
-            try s.appendAudit(.by(caller, at: now, action: "feedback.list", object: nil, decision: .allow, detail: "results=\(records.count)"))
+            try s.appendAudit(.by(caller, at: now, action: .feedbackList, object: nil, decision: .allow, detail: "results=\(records.count)"))
             return .success(records.map { Self.view($0, namingMember: false) })
         }
     }

@@ -27,14 +27,14 @@ extension TearlineService {
             guard let caller = try self.caller(s, tokenHash: hash, now: now, path: "/v1/reports/\(id)/export") else {
                 return .failure(.unauthorized("The bearer token is not valid."))
             }
-            if let refusal = try self.refuseRestricted(s, caller, action: "report.export", object: id, now: now) { return .failure(refusal) }
-            switch try self.reportAccess(s, id: id, caller: caller, now: now, action: "report.export") {
+            if let refusal = try self.refuseRestricted(s, caller, action: .reportExport, object: id, now: now) { return .failure(refusal) }
+            switch try self.reportAccess(s, id: id, caller: caller, now: now, action: .reportExport) {
             case .failure(let problem): return .failure(problem)
             case .success(let (stored, view, member)):
-                if let refusal = try self.admitExport(s, member, caller: caller, now: now, action: "report.export", object: id, concerns: nil) {
+                if let refusal = try self.admitExport(s, member, caller: caller, now: now, action: .reportExport, object: id, concerns: nil) {
                     return .failure(refusal)
                 }
-                try s.appendAudit(.by(caller, at: now, action: "report.export", object: id, decision: .allow,
+                try s.appendAudit(.by(caller, at: now, action: .reportExport, object: id, decision: .allow,
                                       detail: view.auditDetail))
                 let document = self.fingerprinted(DocumentView(report: stored.report, view: view, release: nil), member: member.id)
                 return .success(PlainTextCopy.render(document))
@@ -50,15 +50,15 @@ extension TearlineService {
             guard let caller = try self.caller(s, tokenHash: hash, now: now, path: "/v1/releases/\(id)/export") else {
                 return .failure(.unauthorized("The bearer token is not valid."))
             }
-            if let refusal = try self.refuseRestricted(s, caller, action: "release.export", object: id, now: now) { return .failure(refusal) }
-            switch try self.releaseView(s, id: id, caller: caller, now: now, action: "release.export") {
+            if let refusal = try self.refuseRestricted(s, caller, action: .releaseExport, object: id, now: now) { return .failure(refusal) }
+            switch try self.releaseView(s, id: id, caller: caller, now: now, action: .releaseExport) {
             case .failure(let problem): return .failure(problem)
             case .success(let (release, stored, view, member)):
-                if let refusal = try self.admitExport(s, member, caller: caller, now: now, action: "release.export", object: id,
+                if let refusal = try self.admitExport(s, member, caller: caller, now: now, action: .releaseExport, object: id,
                                                       concerns: release.originator) {
                     return .failure(refusal)
                 }
-                try s.appendAudit(.by(caller, at: now, action: "release.export", object: id, concerns: release.originator, decision: .allow,
+                try s.appendAudit(.by(caller, at: now, action: .releaseExport, object: id, concerns: release.originator, decision: .allow,
                                       detail: view.auditDetail))
                 let document = self.fingerprinted(DocumentView(report: stored.report, view: view, release: release), member: member.id)
                 return .success(PlainTextCopy.render(document))
@@ -67,7 +67,7 @@ extension TearlineService {
     }
 
     /// An export counts as a read of the document and as an export.
-    private func admitExport(_ s: any StoreSession, _ member: MemberRecord, caller: Caller, now: Int64, action: String, object: String,
+    private func admitExport(_ s: any StoreSession, _ member: MemberRecord, caller: Caller, now: Int64, action: AuditAction, object: String,
                              concerns: String?) throws -> Problem? {
         if let kind = throttle.admitRead(member.id, document: object, at: now) ?? throttle.admitExport(member.id, at: now) {
             return try refuseCrossing(kind, s, member, caller: caller, now: now, action: action, object: object, concerns: concerns)

@@ -20,7 +20,7 @@ extension TearlineService {
     /// As ``admit(_:method:path:)``, inside the transaction that resolved the token (the audit
     /// record commits with it); returns the refusal to answer with, or `nil` to go on. The record
     /// names the route's own action and object, so that each refused read names its document.
-    func refuseRestricted(_ s: any StoreSession, _ caller: Caller, action: String, object: String, now: Int64) throws -> Problem? {
+    func refuseRestricted(_ s: any StoreSession, _ caller: Caller, action: AuditAction, object: String, now: Int64) throws -> Problem? {
         guard let member = caller.member, let (reasons, problem) = restriction(of: member) else { return nil }
         try s.appendAudit(.by(caller, at: now, action: action, object: object, decision: .deny(reasons), detail: "gate"))
         return problem
@@ -57,6 +57,6 @@ extension TearlineService {
     }
 
     private static func refusal(_ caller: Caller, reasons: DenialReasons, method: String, path: String, at now: Int64) -> AuditRecord {
-        .by(caller, at: now, action: "request.refused", object: String(path.prefix(512)), decision: .deny(reasons), detail: "method=\(method)")
+        .by(caller, at: now, action: .requestRefused, object: String(path.prefix(512)), decision: .deny(reasons), detail: "method=\(method)")
     }
 }

@@ -29,15 +29,15 @@ extension TearlineService {
                 return .failure(.notFound("member"))
             }
             guard allowed else {
-                try s.appendAudit(.by(caller, at: now, action: "grant.create", object: reportId, decision: .deny(.roleRequired)))
+                try s.appendAudit(.by(caller, at: now, action: .grantCreate, object: reportId, decision: .deny(.roleRequired)))
                 return .failure(.forbidden("This member may not grant need-to-know here.", reasons: .roleRequired))
             }
             guard actor.status == .active else {
-                try s.appendAudit(.by(caller, at: now, action: "grant.create", object: reportId, decision: .deny(.memberSuspended)))
+                try s.appendAudit(.by(caller, at: now, action: .grantCreate, object: reportId, decision: .deny(.memberSuspended)))
                 return .failure(.forbidden("A suspended member grants nothing.", reasons: .memberSuspended))
             }
             try s.insertGrant(member: grantee.id, report: reportId, grantedBy: actor.id, createdAt: now)
-            try s.appendAudit(.by(caller, at: now, action: "grant.create", object: reportId, decision: .allow, detail: "member=\(grantee.id)"))
+            try s.appendAudit(.by(caller, at: now, action: .grantCreate, object: reportId, decision: .allow, detail: "member=\(grantee.id)"))
             return .success(GrantResponse(member: grantee.id, report: reportId))
         }
     }
@@ -53,11 +53,11 @@ extension TearlineService {
             case .nodeAdmin: break
             case .member(let m):
                 guard m.has(.security) else {
-                    try s.appendAudit(.by(caller, at: now, action: "audit.read", object: nil, decision: .deny(.roleRequired)))
+                    try s.appendAudit(.by(caller, at: now, action: .auditRead, object: nil, decision: .deny(.roleRequired)))
                     return .failure(.forbidden("Only security members read the audit log.", reasons: .roleRequired))
                 }
                 guard m.status == .active else {
-                    try s.appendAudit(.by(caller, at: now, action: "audit.read", object: nil, decision: .deny(.memberSuspended)))
+                    try s.appendAudit(.by(caller, at: now, action: .auditRead, object: nil, decision: .deny(.memberSuspended)))
                     return .failure(.forbidden("A suspended member reads no audit log.", reasons: .memberSuspended))
                 }
                 q.organization = m.organization
@@ -74,7 +74,7 @@ extension TearlineService {
                     return e
                 }
             }
-            try s.appendAudit(.by(caller, at: now, action: "audit.read", object: nil, decision: .allow, detail: "results=\(events.count)"))
+            try s.appendAudit(.by(caller, at: now, action: .auditRead, object: nil, decision: .allow, detail: "results=\(events.count)"))
             let next = events.count == q.limit ? events.last?.seq.map(String.init) : nil
             return .success(AuditPage(items: events.map(AuditEventResponse.init), next: next))
         }

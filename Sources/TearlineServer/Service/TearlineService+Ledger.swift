@@ -15,12 +15,12 @@ extension TearlineService {
         return try await transact { s in
             guard let member = caller.member, member.organization == organization else { return .failure(.notFound("organisation")) }
             guard member.has(.admin) else {
-                try s.appendAudit(.by(caller, at: now, action: "organization.interests", object: organization, decision: .deny(.roleRequired)))
+                try s.appendAudit(.by(caller, at: now, action: .organizationInterests, object: organization, decision: .deny(.roleRequired)))
                 return .failure(.forbidden("Only an admin declares the organisation's interests.", reasons: .roleRequired))
             }
             let topics = SortedStrings.make(input.topics)
             try s.setInterests(topics, organization: organization)
-            try s.appendAudit(.by(caller, at: now, action: "organization.interests", object: organization, decision: .allow, detail: "topics=\(topics.count)"))
+            try s.appendAudit(.by(caller, at: now, action: .organizationInterests, object: organization, decision: .allow, detail: "topics=\(topics.count)"))
             return .success(InterestsView(organization: organization, topics: topics))
         }
     }
@@ -54,7 +54,7 @@ extension TearlineService {
             }
             let side = input.status == "met" ? term.askedBy : term.owedBy
             guard member.organization == side, member.has(.releaser) || member.has(.admin) else {
-                try s.appendAudit(.by(caller, at: now, action: "term.update", object: id, decision: .deny(.roleRequired)))
+                try s.appendAudit(.by(caller, at: now, action: .termUpdate, object: id, decision: .deny(.roleRequired)))
                 return .failure(.forbidden("A term is marked met by the side that asked for it and declined by the side that owes it (releasers, admins).",
                                            reasons: .roleRequired))
             }
@@ -62,7 +62,7 @@ extension TearlineService {
             term.status = input.status
             term.updatedAt = now
             try s.updateTerm(term)
-            try s.appendAudit(.by(caller, at: now, action: "term.update", object: id, concerns: member.organization == term.askedBy ? term.owedBy : term.askedBy,
+            try s.appendAudit(.by(caller, at: now, action: .termUpdate, object: id, concerns: member.organization == term.askedBy ? term.owedBy : term.askedBy,
                                   decision: .allow, detail: "status=\(term.status)"))
             return .success(Self.view(term))
         }
@@ -92,7 +92,7 @@ extension TearlineService {
                 try s.insertTerm(term)
                 terms.append(term)
             }
-            try s.appendAudit(.by(caller, at: now, action: "rfi.create", object: rfi.id, concerns: input.to, decision: .allow))
+            try s.appendAudit(.by(caller, at: now, action: .rfiCreate, object: rfi.id, concerns: input.to, decision: .allow))
             return .success(Self.view(rfi, terms: terms))
         }
     }
@@ -126,7 +126,7 @@ extension TearlineService {
             rfi.answerReleaseId = release.id
             rfi.answeredAt = now
             try s.updateRFI(rfi)
-            try s.appendAudit(.by(caller, at: now, action: "rfi.answer", object: id, concerns: rfi.requester, decision: .allow, detail: "release=\(release.id)"))
+            try s.appendAudit(.by(caller, at: now, action: .rfiAnswer, object: id, concerns: rfi.requester, decision: .allow, detail: "release=\(release.id)"))
             return .success(Self.view(rfi, terms: try s.terms(partnership: rfi.partnership).filter { $0.rfiId == id }))
         }
     }

@@ -18,7 +18,7 @@ extension TearlineService {
                 return .failure(.conflict("Organisation \(record.id) already exists.", type: "already-exists"))
             }
             try s.insertOrganization(record)
-            try s.appendAudit(.by(caller, at: now, action: "organization.create", object: record.id, decision: .allow))
+            try s.appendAudit(.by(caller, at: now, action: .organizationCreate, object: record.id, decision: .allow))
             return .success(OrganizationResponse(record))
         }
     }
@@ -71,7 +71,7 @@ extension TearlineService {
         return try await transact { s in
             // why: an organisation the caller may not know of is answered exactly as one that does not exist.
             if let m = caller.member, try !self.mayKnow(s, organization: organization, from: m.organization) {
-                try s.appendAudit(.by(caller, at: now, action: "member.create", object: organization, decision: .deny(.noAccessPath)))
+                try s.appendAudit(.by(caller, at: now, action: .memberCreate, object: organization, decision: .deny(.noAccessPath)))
                 return .failure(.notFound("organisation"))
             }
             guard let org = try s.organization(id: organization) else { return .failure(.notFound("organisation")) }
@@ -83,7 +83,7 @@ extension TearlineService {
             let decision = GrantRule.decide(granter, grants: grant)
             guard decision.isAllowed, (caller.member?.status ?? .active) == .active else {
                 let reasons = decision.isAllowed ? DenialReasons.memberSuspended : decision.reasons
-                try s.appendAudit(.by(caller, at: now, action: "member.create", object: organization, decision: .deny(reasons),
+                try s.appendAudit(.by(caller, at: now, action: .memberCreate, object: organization, decision: .deny(reasons),
                                       detail: "clearance=\(clearance.bannerName) compartments=\(compartments.joined(separator: ","))"))
                 let detail = reasons.contains(.roleRequired)
                     ? "Only the node administrator or an admin of \(organization) creates its members."
@@ -103,7 +103,7 @@ extension TearlineService {
             try s.insertMember(record)
             // why: the node administrator's exemption from the grant ceiling is on the record.
             let detail = "createdBy=\(caller.actorId)" + (GrantRule.isExempt(granter) ? " exempt=node-admin" : "")
-            try s.appendAudit(.by(caller, at: now, action: "member.create", object: record.id, concerns: organization, decision: .allow, detail: detail))
+            try s.appendAudit(.by(caller, at: now, action: .memberCreate, object: record.id, concerns: organization, decision: .allow, detail: detail))
             return .success(CreatedMemberResponse(member: MemberResponse(record), token: token))
         }
     }
@@ -140,18 +140,18 @@ extension TearlineService {
             if case .member(let actor) = caller {
                 guard actor.organization == member.organization else { return .failure(.notFound("member")) }
                 guard actor.has(.admin) else {
-                    try s.appendAudit(.by(caller, at: now, action: "member.update", object: id, decision: .deny(.roleRequired)))
+                    try s.appendAudit(.by(caller, at: now, action: .memberUpdate, object: id, decision: .deny(.roleRequired)))
                     return .failure(.forbidden("Only an admin changes a member's status.", reasons: .roleRequired))
                 }
                 // why: a suspended admin must not lift their own suspension or act on others.
                 guard actor.status == .active else {
-                    try s.appendAudit(.by(caller, at: now, action: "member.update", object: id, decision: .deny(.memberSuspended)))
+                    try s.appendAudit(.by(caller, at: now, action: .memberUpdate, object: id, decision: .deny(.memberSuspended)))
                     return .failure(.forbidden("A suspended member changes nothing.", reasons: .memberSuspended))
                 }
             }
             member.status = status
             try s.updateMember(member)
-            try s.appendAudit(.by(caller, at: now, action: "member.update", object: id, decision: .allow, detail: "status=\(status.rawValue)"))
+            try s.appendAudit(.by(caller, at: now, action: .memberUpdate, object: id, decision: .allow, detail: "status=\(status.rawValue)"))
             return .success(MemberResponse(member))
         }
     }

@@ -39,7 +39,7 @@ extension TearlineService {
                 return .failure(.conflict("\(record.first) and \(record.second) already have a partnership.", type: "already-exists"))
             }
             try s.insertPartnership(record)
-            try s.appendAudit(.by(caller, at: now, action: "partnership.create", object: record.id, decision: .allow,
+            try s.appendAudit(.by(caller, at: now, action: .partnershipCreate, object: record.id, decision: .allow,
                                   detail: "\(record.first)-\(record.second) \(kind.rawValue) trust=\(trust.name)"))
             return .success(PartnershipResponse(record, viewer: nil))
         }
@@ -85,7 +85,7 @@ extension TearlineService {
                 guard before.involves(m.organization) else { return .failure(.notFound("partnership")) }
                 guard m.has(.admin) && m.status == .active else {
                     let reason: DenialReasons = .roleRequired
-                    try s.appendAudit(.by(caller, at: now, action: "partnership.update", object: id, concerns: before.other(than: m.organization),
+                    try s.appendAudit(.by(caller, at: now, action: .partnershipUpdate, object: id, concerns: before.other(than: m.organization),
                                           decision: .deny(reason)))
                     return .failure(.forbidden("Only an admin of a side changes that side's stance.", reasons: reason))
                 }
@@ -113,7 +113,7 @@ extension TearlineService {
                 switch PartnershipAuthority.apply(change, by: side, to: p.sides) {
                 case .success(let sides): p.sides = sides
                 case .failure(.imposedByPartner(let imposer)):
-                    try s.appendAudit(AuditRecord(at: now, actor: caller.actorId, organization: side, concerns: other, action: "partnership.update",
+                    try s.appendAudit(AuditRecord(at: now, actor: caller.actorId, organization: side, concerns: other, action: .partnershipUpdate,
                                                   object: id, decision: "deny", reasons: DenialReasons.imposedByPartner.codes, detail: "lift"))
                     return .failure(.forbidden("\(imposer) suspended this partnership; only \(imposer) lifts its suspension.", reasons: .imposedByPartner))
                 case .failure(.notASide):
@@ -135,7 +135,7 @@ extension TearlineService {
                     toStatus: after.suspended ? .suspended : .active, reason: input.reason ?? "", at: now))
             }
             // why: the change is audited on both sides.
-            try s.appendAudit(AuditRecord(at: now, actor: caller.actorId, organization: side, concerns: other, action: "partnership.update",
+            try s.appendAudit(AuditRecord(at: now, actor: caller.actorId, organization: side, concerns: other, action: .partnershipUpdate,
                                           object: id, decision: "allow", detail: described.joined(separator: "; ")))
             return .success(PartnershipResponse(p, viewer: caller.organization))
         }

@@ -54,7 +54,7 @@ extension TearlineService {
             } else {
                 try s.insertPeer(peer)
             }
-            try s.appendAudit(.by(caller, at: now, action: "federation.peer", object: input.organization, decision: .allow,
+            try s.appendAudit(.by(caller, at: now, action: .federationPeer, object: input.organization, decision: .allow,
                                   detail: "url=\(url) pins=\(pins.count)"))
             return .success(PeerResponse(organization: input.organization, name: input.name, url: url, pins: pins, publicKey: input.publicKey))
         }
@@ -67,7 +67,7 @@ extension TearlineService {
     }
 
     /// An audit record for a partner node acting for `peer`.
-    static func peerAudit(_ peer: String, at: Int64, action: String, object: String?, concerns: String?, decision: Decision, detail: String? = nil) -> AuditRecord {
+    static func peerAudit(_ peer: String, at: Int64, action: AuditAction, object: String?, concerns: String?, decision: Decision, detail: String? = nil) -> AuditRecord {
         AuditRecord(at: at, actor: "node:" + peer, organization: peer, concerns: concerns, action: action, object: object,
                     decision: decision.isAllowed ? "allow" : "deny", reasons: decision.reasons.codes, detail: detail)
     }

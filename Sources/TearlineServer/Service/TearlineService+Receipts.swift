@@ -31,11 +31,11 @@ extension TearlineService {
                 isSecurity: member.has(.security), isLiaison: member.has(.liaison), secondedTo: member.secondedTo, holder: holder,
                 originatorSeesMembers: dominant)
             guard mayRead else {
-                try s.appendAudit(.by(caller, at: now, action: "receipts.read", object: holder, decision: .deny(.roleRequired)))
+                try s.appendAudit(.by(caller, at: now, action: .receiptsRead, object: holder, decision: .deny(.roleRequired)))
                 return .failure(.forbidden("Only security members, or liaisons seconded to \(holder), read these receipts.", reasons: .roleRequired))
             }
             guard member.status == .active else {
-                try s.appendAudit(.by(caller, at: now, action: "receipts.read", object: holder, decision: .deny(.memberSuspended)))
+                try s.appendAudit(.by(caller, at: now, action: .receiptsRead, object: holder, decision: .deny(.memberSuspended)))
                 return .failure(.forbidden("A suspended member reads no receipts.", reasons: .memberSuspended))
             }
             var query = AuditQuery(limit: 10_000)
@@ -45,7 +45,7 @@ extension TearlineService {
             query.newestFirst = true
             let events = try s.auditEvents(query)
             let counts = events.reduce(into: [String: Int]()) { $0["\($1.action):\($1.decision)", default: 0] += 1 }
-            try s.appendAudit(.by(caller, at: now, action: "receipts.read", object: holder, concerns: holder, decision: .allow,
+            try s.appendAudit(.by(caller, at: now, action: .receiptsRead, object: holder, concerns: holder, decision: .allow,
                                   detail: "events=\(events.count)"))
             return .success(AccessReceipts(
                 originator: member.organization, holder: holder, granularity: dominant ? "member" : "organization",

@@ -12,18 +12,18 @@ extension TearlineService {
         let now = now()
         let releaseId = Identifier.make("rel")
         return try await transact { s in
-            let access = try self.reportAccess(s, id: reportId, caller: caller, now: now, action: "release.create")
+            let access = try self.reportAccess(s, id: reportId, caller: caller, now: now, action: .releaseCreate)
             guard case .success(let (stored, view, member)) = access else {
                 if case .failure(let problem) = access { return .failure(problem) }
                 return .failure(.notFound("report"))
             }
             guard member.has(.releaser) else {
-                try s.appendAudit(.by(caller, at: now, action: "release.create", object: reportId, concerns: input.recipient, decision: .deny(.roleRequired)))
+                try s.appendAudit(.by(caller, at: now, action: .releaseCreate, object: reportId, concerns: input.recipient, decision: .deny(.roleRequired)))
                 return .failure(.forbidden("Only a releaser of \(member.organization) releases its reports.", reasons: .roleRequired))
             }
             // why: an organisation the releaser may not know of is answered exactly as one that does not exist.
             guard try self.mayKnow(s, organization: input.recipient, from: member.organization) else {
-                try s.appendAudit(.by(caller, at: now, action: "release.create", object: reportId, decision: .deny(.noPartnership),
+                try s.appendAudit(.by(caller, at: now, action: .releaseCreate, object: reportId, decision: .deny(.noPartnership),
                                       detail: "recipient=\(input.recipient)"))
                 return .failure(.badRequest("recipient is not a partner of \(member.organization) on this node."))
             }
@@ -65,7 +65,7 @@ extension TearlineService {
         let withheldViews = plan.withheld.map { WithheldView(index: $0.index, reasons: $0.reasons.codes) }
         guard !plan.isEmpty, let banner = plan.banner else {
             let reasons = plan.withheld.reduce(into: DenialReasons()) { $0.formUnion($1.reasons) }
-            try s.appendAudit(.by(caller, at: now, action: "release.create", object: report.id, concerns: recipient, decision: .deny(reasons),
+            try s.appendAudit(.by(caller, at: now, action: .releaseCreate, object: report.id, concerns: recipient, decision: .deny(reasons),
                                   detail: "recipient=\(recipient)"))
             var problem = Problem.forbidden("No portion of this report may go to \(recipient).", reasons: reasons)
             problem.type = "release-denied"
@@ -81,7 +81,7 @@ extension TearlineService {
         try s.insertRelease(record, content: ReleaseContent(of: report, included: plan.included))
         try notifyCorrelations(s, newRelease: record, report: report, now: now)
         try recordInLedger(s, release: record, report: report, now: now)
-        try s.appendAudit(.by(caller, at: now, action: "release.create", object: id, concerns: recipient, decision: .allow,
+        try s.appendAudit(.by(caller, at: now, action: .releaseCreate, object: id, concerns: recipient, decision: .allow,
                               detail: "report=\(report.id) recipient=\(recipient) portions=\(plan.includedPortions.count) withheld=\(plan.withheld.count)"))
         return .success(ReleaseResult(release: record, withheld: plan.withheld))
     }
@@ -112,7 +112,7 @@ extension TearlineService {
     /// The caller's view of a release; for the originator, the release's portions as it holds them.
     /// The report returned is the one the view was made from: for a recipient, the release's own copy.
     func releaseView(
-        _ s: any StoreSession, id: String, caller: Caller, now: Int64, action: String
+        _ s: any StoreSession, id: String, caller: Caller, now: Int64, action: AuditAction
     ) throws -> Result<(ReleaseRecord, StoredReport, View, MemberRecord), Problem> {
         guard let member = caller.member else { return .failure(.notFound("release")) }
         if let refusal = try refuseIfThrottled(s, member, caller: caller, now: now, action: action, object: id) { return .failure(refusal) }
@@ -174,19 +174,19 @@ extension TearlineService {
         let hash = APIToken.hash(token)
         return try await lookup { s in
             guard let caller = try self.caller(s, tokenHash: hash, now: now, path: "/v1/releases/\(id)") else { return .failure(.unauthorized("The bearer token is not valid.")) }
-            if let refusal = try self.refuseRestricted(s, caller, action: "release.read", object: id, now: now) { return .failure(refusal) }
+            if let refusal = try self.refuseRestricted(s, caller, action: .releaseRead, object: id, now: now) { return .failure(refusal) }
             return try self.viewRelease(s, id: id, caller: caller, now: now)
         }
     }
 
     func viewRelease(_ s: any StoreSession, id: String, caller: Caller, now: Int64) throws -> Result<DocumentView, Problem> {
-        switch try releaseView(s, id: id, caller: caller, now: now, action: "release.read") {
+        switch try releaseView(s, id: id, caller: caller, now: now, action: .releaseRead) {
         case .failure(let problem): return .failure(problem)
         case .success(let (release, stored, view, member)):
             if let kind = throttle.admitRead(member.id, document: id, at: now) {
-                return .failure(try refuseCrossing(kind, s, member, caller: caller, now: now, action: "release.read", object: id, concerns: release.originator))
+                return .failure(try refuseCrossing(kind, s, member, caller: caller, now: now, action: .releaseRead, object: id, concerns: release.originator))
             }
-            try s.appendAudit(.by(caller, at: now, action: "release.read", object: id, concerns: release.originator, decision: .allow,
+            try s.appendAudit(.by(caller, at: now, action: .releaseRead, object: id, concerns: release.originator, decision: .allow,
                                   detail: view.auditDetail))
             var document = DocumentView(report: stored.report, view: view, release: release)
             if !document.entities.isEmpty { document.corroboration = try corroboration(s, reportId: release.reportId, member: member) }
@@ -198,11 +198,11 @@ extension TearlineService {
     public func verifyRelease(id: String, by caller: Caller) async throws -> VerificationResult {
         let now = now()
         return try await lookup { s in
-            switch try self.releaseView(s, id: id, caller: caller, now: now, action: "release.verify") {
+            switch try self.releaseView(s, id: id, caller: caller, now: now, action: .releaseVerify) {
             case .failure(let problem): return .failure(problem)
             case .success(let (release, _, _, _)):
                 let result = try Self.verification(s, release: release)
-                try s.appendAudit(.by(caller, at: now, action: "release.verify", object: id, concerns: release.originator, decision: .allow,
+                try s.appendAudit(.by(caller, at: now, action: .releaseVerify, object: id, concerns: release.originator, decision: .allow,
                                       detail: "valid=\(result.valid)"))
                 return .success(result)
             }
@@ -214,7 +214,7 @@ extension TearlineService {
         guard let member = caller.member else { throw Problem.forbidden("The inbox belongs to members.", reasons: .roleRequired) }
         let now = now()
         return try await lookup { s in
-            if let refusal = try self.refuseIfThrottled(s, member, caller: caller, now: now, action: "release.list", object: nil) { return .failure(refusal) }
+            if let refusal = try self.refuseIfThrottled(s, member, caller: caller, now: now, action: .releaseList, object: nil) { return .failure(refusal) }
             let page: Page<ReleaseRecord>
             do { page = try s.releases(recipient: member.organization, after: cursor, limit: limit) } catch StoreError.invalidCursor {
                 return .failure(.badRequest("cursor is not valid."))
@@ -232,9 +232,9 @@ extension TearlineService {
                 items.append(summary)
             }
             if let kind = self.throttle.admitResults(member.id, count: items.count, at: now) {
-                return .failure(try self.refuseCrossing(kind, s, member, caller: caller, now: now, action: "release.list", object: nil))
+                return .failure(try self.refuseCrossing(kind, s, member, caller: caller, now: now, action: .releaseList, object: nil))
             }
-            try s.appendAudit(.by(caller, at: now, action: "release.list", object: nil, decision: .allow, detail: "results=\(items.count)"))
+            try s.appendAudit(.by(caller, at: now, action: .releaseList, object: nil, decision: .allow, detail: "results=\(items.count)"))
             return .success(DocumentList(items: items, next: page.next))
         }
     }
@@ -243,14 +243,14 @@ extension TearlineService {
     public func releases(ofReport reportId: String, by caller: Caller) async throws -> [ReleaseSummary] {
         let now = now()
         return try await lookup { s in
-            switch try self.reportAccess(s, id: reportId, caller: caller, now: now, action: "release.list") {
+            switch try self.reportAccess(s, id: reportId, caller: caller, now: now, action: .releaseList) {
             case .failure(let problem): return .failure(problem)
             case .success(let (_, _, member)):
                 guard member.has(.releaser) || member.has(.security) || member.has(.admin) else {
-                    try s.appendAudit(.by(caller, at: now, action: "release.list", object: reportId, decision: .deny(.roleRequired)))
+                    try s.appendAudit(.by(caller, at: now, action: .releaseList, object: reportId, decision: .deny(.roleRequired)))
                     return .failure(.forbidden("Only releasers, security and admin members list a report's releases.", reasons: .roleRequired))
                 }
-                try s.appendAudit(.by(caller, at: now, action: "release.list", object: reportId, decision: .allow))
+                try s.appendAudit(.by(caller, at: now, action: .releaseList, object: reportId, decision: .allow))
                 return .success(try s.releases(report: reportId).map(ReleaseSummary.init))
             }
         }
@@ -261,22 +261,22 @@ extension TearlineService {
         let now = now()
         return try await transact { s in
             guard let member = caller.member, var release = try s.release(id: releaseId), release.originator == member.organization else {
-                try s.appendAudit(.by(caller, at: now, action: "release.revoke", object: releaseId, decision: .deny(.noAccessPath)))
+                try s.appendAudit(.by(caller, at: now, action: .releaseRevoke, object: releaseId, decision: .deny(.noAccessPath)))
                 return .failure(.notFound("release"))
             }
             guard member.has(.releaser) else {
-                try s.appendAudit(.by(caller, at: now, action: "release.revoke", object: releaseId, concerns: release.recipient, decision: .deny(.roleRequired)))
+                try s.appendAudit(.by(caller, at: now, action: .releaseRevoke, object: releaseId, concerns: release.recipient, decision: .deny(.roleRequired)))
                 return .failure(.forbidden("Only a releaser revokes a release.", reasons: .roleRequired))
             }
             guard member.status == .active else {
-                try s.appendAudit(.by(caller, at: now, action: "release.revoke", object: releaseId, concerns: release.recipient, decision: .deny(.memberSuspended)))
+                try s.appendAudit(.by(caller, at: now, action: .releaseRevoke, object: releaseId, concerns: release.recipient, decision: .deny(.memberSuspended)))
                 return .failure(.forbidden("A suspended member revokes nothing.", reasons: .memberSuspended))
             }
             guard !release.isRevoked else { return .failure(.conflict("The release is already revoked.", type: "already-revoked")) }
             release.revokedAt = now
             release.revokedBy = member.id
             try s.updateRelease(release)
-            try s.appendAudit(.by(caller, at: now, action: "release.revoke", object: releaseId, concerns: release.recipient, decision: .allow))
+            try s.appendAudit(.by(caller, at: now, action: .releaseRevoke, object: releaseId, concerns: release.recipient, decision: .allow))
             return .success(ReleaseSummary(release))
         }
     }

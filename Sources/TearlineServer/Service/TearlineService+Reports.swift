@@ -44,7 +44,7 @@ extension TearlineService {
                 reasons.formUnion(DecisionRule.author(author.reader, marking: marking).reasons)
             }
             if !reasons.isEmpty {
-                try s.appendAudit(.by(caller, at: now, action: "report.create", object: nil, decision: .deny(reasons)))
+                try s.appendAudit(.by(caller, at: now, action: .reportCreate, object: nil, decision: .deny(reasons)))
                 return .failure(.forbidden("This member may not write this report.", reasons: reasons))
             }
             guard let org = try s.organization(id: author.organization) else { return .failure(.notFound("organisation")) }
@@ -56,7 +56,7 @@ extension TearlineService {
             let signature = try ContentSignature.sign(CanonicalContent.report(report), with: self.signingKey(for: org))
             try s.insertReport(StoredReport(report: report, signature: signature), discoverability: discoverability)
             try self.notifyCorrelations(s, newReport: report, discoverability: discoverability, now: now)
-            try s.appendAudit(.by(caller, at: now, action: "report.create", object: id, decision: .allow,
+            try s.appendAudit(.by(caller, at: now, action: .reportCreate, object: id, decision: .allow,
                                   detail: "portions=\(portionMarkings.count)"))
             let view = View.of(report, for: author.reader, hasGrant: false, channel: .originator)
             return .success(DocumentView(report: report, view: view, release: nil))
@@ -103,19 +103,19 @@ extension TearlineService {
         let hash = APIToken.hash(token)
         return try await lookup { s in
             guard let caller = try self.caller(s, tokenHash: hash, now: now, path: "/v1/reports/\(id)") else { return .failure(.unauthorized("The bearer token is not valid.")) }
-            if let refusal = try self.refuseRestricted(s, caller, action: "report.read", object: id, now: now) { return .failure(refusal) }
+            if let refusal = try self.refuseRestricted(s, caller, action: .reportRead, object: id, now: now) { return .failure(refusal) }
             return try self.viewReport(s, id: id, caller: caller, now: now)
         }
     }
 
     func viewReport(_ s: any StoreSession, id: String, caller: Caller, now: Int64) throws -> Result<DocumentView, Problem> {
-        switch try reportAccess(s, id: id, caller: caller, now: now, action: "report.read") {
+        switch try reportAccess(s, id: id, caller: caller, now: now, action: .reportRead) {
         case .failure(let problem): return .failure(problem)
         case .success(let (report, view, member)):
             if let kind = throttle.admitRead(member.id, document: id, at: now) {
-                return .failure(try refuseCrossing(kind, s, member, caller: caller, now: now, action: "report.read", object: id))
+                return .failure(try refuseCrossing(kind, s, member, caller: caller, now: now, action: .reportRead, object: id))
             }
-            try s.appendAudit(.by(caller, at: now, action: "report.read", object: id, decision: .allow,
+            try s.appendAudit(.by(caller, at: now, action: .reportRead, object: id, decision: .allow,
                                   detail: view.auditDetail))
             var document = DocumentView(report: report.report, view: view, release: nil)
             if !document.entities.isEmpty { document.corroboration = try corroboration(s, reportId: id, member: member) }
@@ -125,7 +125,7 @@ extension TearlineService {
 
     /// Loads a report for a member of its originator and applies the rule; audits and answers 404 on denial.
     func reportAccess(
-        _ s: any StoreSession, id: String, caller: Caller, now: Int64, action: String
+        _ s: any StoreSession, id: String, caller: Caller, now: Int64, action: AuditAction
     ) throws -> Result<(StoredReport, View, MemberRecord), Problem> {
         guard let member = caller.member else { return .failure(.notFound("report")) }
         if let refusal = try refuseIfThrottled(s, member, caller: caller, now: now, action: action, object: id) { return .failure(refusal) }
@@ -151,7 +151,7 @@ extension TearlineService {
         guard let member = caller.member else { throw Problem.forbidden("Reports belong to members' organisations.", reasons: .roleRequired) }
         let now = now()
         return try await lookup { s in
-            if let refusal = try self.refuseIfThrottled(s, member, caller: caller, now: now, action: "report.list", object: nil) { return .failure(refusal) }
+            if let refusal = try self.refuseIfThrottled(s, member, caller: caller, now: now, action: .reportList, object: nil) { return .failure(refusal) }
             let page: Page<String>
             do { page = try s.reportIds(originator: member.organization, after: cursor, limit: limit) } catch StoreError.invalidCursor {
                 return .failure(.badRequest("cursor is not valid."))
@@ -167,9 +167,9 @@ extension TearlineService {
                 items.append(summary)
             }
             if let kind = self.throttle.admitResults(member.id, count: items.count, at: now) {
-                return .failure(try self.refuseCrossing(kind, s, member, caller: caller, now: now, action: "report.list", object: nil))
+                return .failure(try self.refuseCrossing(kind, s, member, caller: caller, now: now, action: .reportList, object: nil))
             }
-            try s.appendAudit(.by(caller, at: now, action: "report.list", object: nil, decision: .allow, detail: "results=\(items.count)"))
+            try s.appendAudit(.by(caller, at: now, action: .reportList, object: nil, decision: .allow, detail: "results=\(items.count)"))
             return .success(DocumentList(items: items, next: page.next))
         }
     }
@@ -178,11 +178,11 @@ extension TearlineService {
     public func verifyReport(id: String, by caller: Caller) async throws -> VerificationResult {
         let now = now()
         return try await lookup { s in
-            switch try self.reportAccess(s, id: id, caller: caller, now: now, action: "report.verify") {
+            switch try self.reportAccess(s, id: id, caller: caller, now: now, action: .reportVerify) {
             case .failure(let problem): return .failure(problem)
             case .success(let (stored, _, _)):
                 let result = try Self.verification(s, report: stored)
-                try s.appendAudit(.by(caller, at: now, action: "report.verify", object: id, decision: .allow, detail: "valid=\(result.valid)"))
+                try s.appendAudit(.by(caller, at: now, action: .reportVerify, object: id, decision: .allow, detail: "valid=\(result.valid)"))
                 return .success(result)
             }
         }

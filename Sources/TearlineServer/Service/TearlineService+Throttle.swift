@@ -4,7 +4,7 @@ import TearlineStore
 
 extension TearlineService {
     /// Refuses (429, audited) a member already throttled, before anything is looked up.
-    func refuseIfThrottled(_ s: any StoreSession, _ member: MemberRecord, caller: Caller, now: Int64, action: String, object: String?) throws -> Problem? {
+    func refuseIfThrottled(_ s: any StoreSession, _ member: MemberRecord, caller: Caller, now: Int64, action: AuditAction, object: String?) throws -> Problem? {
         guard member.throttled else { return nil }
         try s.appendAudit(.by(caller, at: now, action: action, object: object, decision: .deny(.memberThrottled)))
         return .throttled(window: throttle.limits.window)
@@ -13,14 +13,14 @@ extension TearlineService {
     /// Refuses (429, audited) the access that crosses a limit, and carries the trigger that makes
     /// ``lookup(_:)`` mark the member throttled.
     func refuseCrossing(_ kind: ThrottleKind, _ s: any StoreSession, _ member: MemberRecord, caller: Caller, now: Int64,
-                        action: String, object: String?, concerns: String? = nil) throws -> Problem {
+                        action: AuditAction, object: String?, concerns: String? = nil) throws -> Problem {
         try s.appendAudit(.by(caller, at: now, action: action, object: object, concerns: concerns, decision: .deny(.memberThrottled),
                               detail: "limit=\(kind.rawValue)"))
         return .throttled(window: throttle.limits.window, trigger: ThrottleTrigger(member: member.id, organization: member.organization, kind: kind))
     }
 
     /// Counts a refused read as a signal; returns the 429 when it crosses the limit.
-    func countDenial(_ s: any StoreSession, _ member: MemberRecord, caller: Caller, now: Int64, action: String, object: String?) throws -> Problem? {
+    func countDenial(_ s: any StoreSession, _ member: MemberRecord, caller: Caller, now: Int64, action: AuditAction, object: String?) throws -> Problem? {
         guard let kind = throttle.recordDenial(member.id, at: now) else { return nil }
         return try refuseCrossing(kind, s, member, caller: caller, now: now, action: action, object: object)
     }
@@ -37,7 +37,7 @@ extension TearlineService {
             let detail = "limit=\(trigger.kind.rawValue) max=\(limits.limit(trigger.kind)) window=\(limits.window / 1000)s"
             try s.insertAlert(AlertRecord(id: alertId, organization: trigger.organization, subject: member.id, kind: "member-throttled",
                                           detail: detail, createdAt: now))
-            try s.appendAudit(AuditRecord(at: now, actor: member.id, organization: member.organization, action: "member.throttle",
+            try s.appendAudit(AuditRecord(at: now, actor: member.id, organization: member.organization, action: .memberThrottle,
                                           object: member.id, decision: "deny", reasons: DenialReasons.memberThrottled.codes,
                                           detail: detail + " alert=\(alertId)"))
         }
@@ -60,7 +60,7 @@ extension TearlineService {
             // why: another organisation's members do not exist for the caller.
             if decision.reasons.contains(.noAccessPath) { return .failure(.notFound("member")) }
             guard decision.isAllowed else {
-                try s.appendAudit(.by(caller, at: now, action: "member.unthrottle", object: id, decision: decision))
+                try s.appendAudit(.by(caller, at: now, action: .memberUnthrottle, object: id, decision: decision))
                 let detail = decision.reasons.contains(.conflictOfInterest)
                     ? "A throttle is not lifted by the throttled member, nor by a member it created or gave a role; the node administrator can lift it."
                     : "Only an active security member of \(member.organization) lifts a throttle."
@@ -71,7 +71,7 @@ extension TearlineService {
             try s.updateMember(member)
             let resolved = try s.resolveAlerts(subject: id, by: caller.actorId, at: now)
             let exempt = caller.member == nil ? " exempt=node-admin" : ""
-            try s.appendAudit(.by(caller, at: now, action: "member.unthrottle", object: id, decision: .allow, detail: "alertsResolved=\(resolved)" + exempt))
+            try s.appendAudit(.by(caller, at: now, action: .memberUnthrottle, object: id, decision: .allow, detail: "alertsResolved=\(resolved)" + exempt))
             return .success(MemberResponse(member))
         }
         throttle.reset(id)
@@ -96,15 +96,15 @@ extension TearlineService {
         return try await lookup { s in
             guard let member = caller.member else { return .failure(.forbidden("Alerts go to members' security officers.", reasons: .roleRequired)) }
             guard member.has(.security) else {
-                try s.appendAudit(.by(caller, at: now, action: "alert.read", object: nil, decision: .deny(.roleRequired)))
+                try s.appendAudit(.by(caller, at: now, action: .alertRead, object: nil, decision: .deny(.roleRequired)))
                 return .failure(.forbidden("Only security members read alerts.", reasons: .roleRequired))
             }
             guard member.status == .active else {
-                try s.appendAudit(.by(caller, at: now, action: "alert.read", object: nil, decision: .deny(.memberSuspended)))
+                try s.appendAudit(.by(caller, at: now, action: .alertRead, object: nil, decision: .deny(.memberSuspended)))
                 return .failure(.forbidden("A suspended member reads no alerts.", reasons: .memberSuspended))
             }
             let alerts = try s.alerts(organization: member.organization, openOnly: openOnly, limit: limit)
-            try s.appendAudit(.by(caller, at: now, action: "alert.read", object: nil, decision: .allow, detail: "results=\(alerts.count)"))
+            try s.appendAudit(.by(caller, at: now, action: .alertRead, object: nil, decision: .allow, detail: "results=\(alerts.count)"))
             return .success(alerts.map(AlertResponse.init))
         }
     }

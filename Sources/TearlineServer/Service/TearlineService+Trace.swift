@@ -53,17 +53,17 @@ extension TearlineService {
             var scope: String?
             if case .member(let member) = caller {
                 guard member.has(.security) else {
-                    try s.appendAudit(.by(caller, at: now, action: "trace", object: nil, decision: .deny(.roleRequired)))
+                    try s.appendAudit(.by(caller, at: now, action: .trace, object: nil, decision: .deny(.roleRequired)))
                     return .failure(.forbidden("Only security members trace leaks.", reasons: .roleRequired))
                 }
                 guard member.status == .active else {
-                    try s.appendAudit(.by(caller, at: now, action: "trace", object: nil, decision: .deny(.memberSuspended)))
+                    try s.appendAudit(.by(caller, at: now, action: .trace, object: nil, decision: .deny(.memberSuspended)))
                     return .failure(.forbidden("A suspended member traces nothing.", reasons: .memberSuspended))
                 }
                 scope = member.organization
             }
             let result = try self.trace(s, text: text, scope: scope, showWeak: showWeak)
-            try s.appendAudit(.by(caller, at: now, action: "trace", object: result.best?.document, decision: .allow,
+            try s.appendAudit(.by(caller, at: now, action: .trace, object: result.best?.document, decision: .allow,
                                   detail: "observed=\(result.observed) scored=\(result.scored) verdict=\(result.verdict.rawValue) "
                                       + "score=\(result.best.map { String(format: "%.3f", $0.score) } ?? "-")"))
             return .success(result)
@@ -87,7 +87,7 @@ extension TearlineService {
         let now = now()
         return try await store.read { s in
             let result = try self.trace(s, text: text, scope: nil, showWeak: showWeak)
-            try s.appendAudit(AuditRecord(at: now, actor: "operator", organization: nil, action: "trace", object: result.best?.document,
+            try s.appendAudit(AuditRecord(at: now, actor: "operator", organization: nil, action: .trace, object: result.best?.document,
                                           decision: "allow",
                                           detail: "observed=\(result.observed) scored=\(result.scored) verdict=\(result.verdict.rawValue)"))
             return result

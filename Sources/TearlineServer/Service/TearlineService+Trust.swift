@@ -20,7 +20,7 @@ extension TearlineService {
         let breach = BreachRecord(id: Identifier.make("brc"), partnership: p.id, against: against, kind: kind, detail: detail,
                                   response: apply ? "applied" : "recommended", trust: lowered, at: now)
         try s.insertBreach(breach)
-        try s.appendAudit(AuditRecord(at: now, actor: nil, organization: wronged, concerns: against, action: "partnership.breach", object: p.id,
+        try s.appendAudit(AuditRecord(at: now, actor: nil, organization: wronged, concerns: against, action: .partnershipBreach, object: p.id,
                                       decision: "allow", detail: "kind=\(kind.rawValue) response=\(breach.response) trust=\(lowered.name)"))
         if apply, case .success(let sides) = PartnershipAuthority.apply(.trust(lowered), by: wronged, to: p.sides) {
             var changed = p
@@ -31,7 +31,7 @@ extension TearlineService {
             try s.insertTrustChange(TrustChangeRecord(
                 id: Identifier.make("tcg"), partnership: p.id, changedBy: "policy", organization: wronged, fromTrust: current, toTrust: lowered,
                 fromStatus: stance, toStatus: stance, reason: "automatic downgrade after breach \(breach.id) (\(kind.rawValue))", at: now))
-            try s.appendAudit(AuditRecord(at: now, actor: nil, organization: wronged, concerns: against, action: "partnership.update", object: p.id,
+            try s.appendAudit(AuditRecord(at: now, actor: nil, organization: wronged, concerns: against, action: .partnershipUpdate, object: p.id,
                                           decision: "allow", detail: "\(wronged) trust in \(against) \(current.name)->\(lowered.name) by breach policy"))
         }
         return breach
@@ -52,7 +52,7 @@ extension TearlineService {
                 return .failure(.badRequest("against must be the other side of the partnership, \(p.other(than: member.organization))."))
             }
             guard member.has(.security) || member.has(.admin) else {
-                try s.appendAudit(.by(caller, at: now, action: "partnership.breach", object: id, concerns: input.against, decision: .deny(.roleRequired)))
+                try s.appendAudit(.by(caller, at: now, action: .partnershipBreach, object: id, concerns: input.against, decision: .deny(.roleRequired)))
                 return .failure(.forbidden("Breaches are recorded by security or admin members.", reasons: .roleRequired))
             }
             let breach = try self.recordBreach(s, p, against: input.against, kind: kind, detail: input.detail, now: now)
@@ -74,7 +74,7 @@ extension TearlineService {
                 TrustChangeView(changedBy: c.changedBy, organization: c.organization, fromTrust: c.fromTrust.name, toTrust: c.toTrust.name,
                                 fromStatus: c.fromStatus.rawValue, toStatus: c.toStatus.rawValue, reason: c.reason, at: Timestamp.string(c.at))
             }
-            try s.appendAudit(.by(caller, at: now, action: "partnership.history", object: id, decision: .allow))
+            try s.appendAudit(.by(caller, at: now, action: .partnershipHistory, object: id, decision: .allow))
             let viewer = caller.organization
             return .success(PartnershipHistory(
                 partnership: id, trust: [p.first: p.trust(of: p.first).name, p.second: p.trust(of: p.second).name],
@@ -91,11 +91,11 @@ extension TearlineService {
         return try await transact { s in
             guard let member = caller.member, member.organization == organization else { return .failure(.notFound("organisation")) }
             guard member.has(.admin) else {
-                try s.appendAudit(.by(caller, at: now, action: "organization.breach-policy", object: organization, decision: .deny(.roleRequired)))
+                try s.appendAudit(.by(caller, at: now, action: .organizationBreachPolicy, object: organization, decision: .deny(.roleRequired)))
                 return .failure(.forbidden("Only an admin sets the breach policy.", reasons: .roleRequired))
             }
             try s.setBreachResponse(response, organization: organization)
-            try s.appendAudit(.by(caller, at: now, action: "organization.breach-policy", object: organization, decision: .allow,
+            try s.appendAudit(.by(caller, at: now, action: .organizationBreachPolicy, object: organization, decision: .allow,
                                   detail: "response=\(response.rawValue)"))
             return .success(BreachPolicyView(organization: organization, response: response.rawValue))
         }
@@ -127,7 +127,7 @@ extension TearlineService {
                 cursor = page.next
             } while cursor != nil
             let losses = TrustWhatIf.losses(exposures, at: level)
-            try s.appendAudit(.by(caller, at: now, action: "partnership.what-if", object: id, decision: .allow,
+            try s.appendAudit(.by(caller, at: now, action: .partnershipWhatIf, object: id, decision: .allow,
                                   detail: "trust=\(level.name) releases=\(losses.count)"))
             return .success(WhatIfResponse(
                 partner: partner, currentTrustLevel: p.trust(of: member.organization).name, trustLevel: level.name, releasesAffected: losses.count,

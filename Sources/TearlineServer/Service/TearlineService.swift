@@ -84,7 +84,7 @@ public final class TearlineService: Sendable {
     func caller(_ s: any StoreSession, tokenHash: Data, now: Int64, path: String) throws -> Caller? {
         if let member = try s.member(tokenHash: tokenHash) { return .member(member) }
         if try s.nodeCredentialExists(tokenHash: tokenHash) { return .nodeAdmin }
-        try s.appendAudit(AuditRecord(at: now, actor: nil, organization: nil, action: "auth.denied", object: path, decision: "deny", reasons: ["unauthenticated"]))
+        try s.appendAudit(AuditRecord(at: now, actor: nil, organization: nil, action: .authDenied, object: path, decision: "deny", reasons: ["unauthenticated"]))
         return nil
     }
 
@@ -103,7 +103,7 @@ public final class TearlineService: Sendable {
         return try await store.write { s in
             guard try s.nodeCredentialCount() == 0 else { return nil }
             try s.insertNodeCredential(tokenHash: hash, createdAt: now)
-            try s.appendAudit(AuditRecord(at: now, actor: "node", organization: nil, action: "node-admin.create", object: nil, decision: "allow"))
+            try s.appendAudit(AuditRecord(at: now, actor: "node", organization: nil, action: .nodeAdminCreate, object: nil, decision: "allow"))
             try deliver(token)
             return token
         }
@@ -113,7 +113,7 @@ public final class TearlineService: Sendable {
     public func auditUnauthenticated(path: String) async throws {
         let now = now()
         _ = try await store.write { s in
-            try s.appendAudit(AuditRecord(at: now, actor: nil, organization: nil, action: "auth.denied", object: path, decision: "deny", reasons: ["unauthenticated"]))
+            try s.appendAudit(AuditRecord(at: now, actor: nil, organization: nil, action: .authDenied, object: path, decision: "deny", reasons: ["unauthenticated"]))
         }
     }
 
@@ -126,7 +126,7 @@ public final class TearlineService: Sendable {
 extension AuditRecord {
     /// An audit record for `caller` acting on `object`.
     static func by(
-        _ caller: Caller, at: Int64, action: String, object: String?, concerns: String? = nil,
+        _ caller: Caller, at: Int64, action: AuditAction, object: String?, concerns: String? = nil,
         decision: Decision, detail: String? = nil
     ) -> AuditRecord {
         AuditRecord(

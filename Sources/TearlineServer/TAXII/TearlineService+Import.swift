@@ -65,7 +65,7 @@ extension TearlineService {
                                                marking: a.marking.banner, body: Data(a.json))
                 if try s.insertObject(record) { stored += 1 }
             }
-            try s.appendAudit(.by(caller, at: nowMs, action: "stix.import", object: target.id, concerns: organization, decision: .allow,
+            try s.appendAudit(.by(caller, at: nowMs, action: .stixImport, object: target.id, concerns: organization, decision: .allow,
                                   detail: "objects=\(objects.count) stored=\(stored)"))
             return .success(ImportResult(organization: organization, collection: target.id, stored: stored, alreadyPresent: admitted.count - stored))
         }

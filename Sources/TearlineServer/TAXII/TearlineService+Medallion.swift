@@ -66,7 +66,7 @@ extension TearlineService {
                 try s.setCredential(MemberCredentialRecord(member: member.id, login: user.login, passwordHash: user.hash, updatedAt: nowMs))
                 members.append(.init(login: user.login, member: member.id, token: tokens[i]))
             }
-            try s.appendAudit(.by(caller, at: nowMs, action: "medallion.import", object: nil, concerns: organization, decision: .allow,
+            try s.appendAudit(.by(caller, at: nowMs, action: .medallionImport, object: nil, concerns: organization, decision: .allow,
                                   detail: "roots=\(plan.roots.count) collections=\(plan.collectionCount) objects=\(plan.objectCount) users=\(members.count)"))
             return .success(MedallionImportResult(organization: organization, apiRoots: plan.roots.map(\.record.name),
                                                   collections: plan.collectionCount, objects: plan.objectCount, members: members))

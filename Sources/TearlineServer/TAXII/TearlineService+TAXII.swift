@@ -55,7 +55,7 @@ extension TearlineService {
             case .nodeAdmin: break
             case .member(let m):
                 guard m.organization == member.organization, m.roles.contains(.admin) else {
-                    try s.appendAudit(.by(caller, at: now, action: "member.password", object: id, decision: .deny(.roleRequired)))
+                    try s.appendAudit(.by(caller, at: now, action: .memberPassword, object: id, decision: .deny(.roleRequired)))
                     return .failure(.notFound("member"))
                 }
             }
@@ -63,7 +63,7 @@ extension TearlineService {
                 return .failure(.conflict("login \(login) is taken."))
             }
             try s.setCredential(MemberCredentialRecord(member: id, login: login, passwordHash: hash, updatedAt: now))
-            try s.appendAudit(.by(caller, at: now, action: "member.password", object: id, concerns: member.organization, decision: .allow))
+            try s.appendAudit(.by(caller, at: now, action: .memberPassword, object: id, concerns: member.organization, decision: .allow))
             return .success(MemberCredentialView(member: id, login: login))
         }
     }
@@ -94,7 +94,7 @@ extension TearlineService {
                 alias: input.alias, readers: SortedStrings.make(input.readers), writers: SortedStrings.make(input.writers),
                 topics: SortedStrings.make(input.topics), defaultMarking: marking.banner, createdAt: now)
             try s.insertCollection(record)
-            try s.appendAudit(.by(caller, at: now, action: "taxii.collection.create", object: id, decision: .allow))
+            try s.appendAudit(.by(caller, at: now, action: .taxiiCollectionCreate, object: id, decision: .allow))
             return .success(TAXIICollectionView(record, access: TAXIIAccess(canRead: true, canWrite: true)))
         }
     }
@@ -109,7 +109,7 @@ extension TearlineService {
                     if try s.collections(apiRoot: root.name).contains(where: { TAXIIAccess($0, member: member).isVisible }) { names.append(root.name) }
                 }
             }
-            try s.appendAudit(.by(caller, at: now, action: "taxii.discovery", object: nil, decision: .allow))
+            try s.appendAudit(.by(caller, at: now, action: .taxiiDiscovery, object: nil, decision: .allow))
             return .success(names)
         }
         var w = JSONWriter(capacity: 512)
@@ -127,7 +127,7 @@ extension TearlineService {
         let now = now()
         let root = try await lookup { s -> Result<TAXIIApiRootRecord, Problem> in
             guard let root = try self.visibleRoot(s, name, caller: caller) else { return .failure(.notFound("API root")) }
-            try s.appendAudit(.by(caller, at: now, action: "taxii.api-root", object: name, decision: .allow))
+            try s.appendAudit(.by(caller, at: now, action: .taxiiApiRoot, object: name, decision: .allow))
             return .success(root)
         }
         var w = JSONWriter(capacity: 256)
@@ -157,7 +157,7 @@ extension TearlineService {
                 let access = TAXIIAccess(c, member: member)
                 return access.isVisible ? TAXIICollectionView(c, access: access) : nil
             }
-            try s.appendAudit(.by(caller, at: now, action: "taxii.collections", object: name, decision: .allow, detail: "results=\(views.count)"))
+            try s.appendAudit(.by(caller, at: now, action: .taxiiCollections, object: name, decision: .allow, detail: "results=\(views.count)"))
             return .success(views)
         }
         var w = JSONWriter(capacity: 1024)
@@ -178,10 +178,10 @@ extension TearlineService {
     func taxiiCollection(root: String, id: String, by caller: Caller) async throws -> [UInt8] {
         let now = now()
         let view = try await lookup { s -> Result<TAXIICollectionView, Problem> in
-            switch try self.visibleCollection(s, root: root, id: id, caller: caller, now: now, action: "taxii.collection") {
+            switch try self.visibleCollection(s, root: root, id: id, caller: caller, now: now, action: .taxiiCollection) {
             case .failure(let p): return .failure(p)
             case .success(let (c, access, _)):
-                try s.appendAudit(.by(caller, at: now, action: "taxii.collection", object: id, decision: .allow))
+                try s.appendAudit(.by(caller, at: now, action: .taxiiCollection, object: id, decision: .allow))
                 return .success(TAXIICollectionView(c, access: access))
             }
         }
@@ -192,7 +192,7 @@ extension TearlineService {
 
     /// Loads a collection the caller may see; audits and answers 404 otherwise.
     func visibleCollection(
-        _ s: any StoreSession, root: String, id: String, caller: Caller, now: Int64, action: String
+        _ s: any StoreSession, root: String, id: String, caller: Caller, now: Int64, action: AuditAction
     ) throws -> Result<(TAXIICollectionRecord, TAXIIAccess, MemberRecord), Problem> {
         guard let member = caller.member else { return .failure(.notFound("collection")) }
         guard let c = try s.collection(id: id.lowercased()), c.apiRoot == root else {

@@ -34,7 +34,7 @@ extension TearlineService {
         let statusId = UUID().uuidString.lowercased()
         let clock = taxiiClock
         return try await transact { s -> Result<[UInt8], Problem> in
-            let action = "taxii.objects.add"
+            let action = AuditAction.taxiiObjectsAdd
             switch try self.visibleCollection(s, root: root, id: id, caller: caller, now: nowMs, action: action) {
             case .failure(let p): return .failure(p)
             case .success(let (c, access, member)):

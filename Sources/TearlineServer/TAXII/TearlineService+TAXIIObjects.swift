@@ -20,7 +20,7 @@ extension TearlineService {
         var query = input
         if let objectId { query.ids = [objectId] }
         let filter = query
-        let action = objectId == nil ? "taxii.objects.list" : "taxii.object.read"
+        let action = objectId == nil ? AuditAction.taxiiObjectsList : AuditAction.taxiiObjectRead
         return try await lookup { s -> Result<TAXIIBody, Problem> in
             switch try self.readableCollection(s, root: root, id: id, caller: caller, now: now, action: action) {
             case .failure(let p): return .failure(p)
@@ -63,7 +63,7 @@ extension TearlineService {
         var query = input
         if let objectId { query.ids = [objectId] }
         let filter = query
-        let action = objectId == nil ? "taxii.manifest" : "taxii.versions"
+        let action = objectId == nil ? AuditAction.taxiiManifest : AuditAction.taxiiVersions
         return try await lookup { s -> Result<TAXIIBody, Problem> in
             switch try self.readableCollection(s, root: root, id: id, caller: caller, now: now, action: action) {
             case .failure(let p): return .failure(p)
@@ -118,7 +118,7 @@ extension TearlineService {
 
     /// Loads a collection the caller may read: 404 when it may not see it, 403 when it may only write.
     func readableCollection(
-        _ s: any StoreSession, root: String, id: String, caller: Caller, now: Int64, action: String
+        _ s: any StoreSession, root: String, id: String, caller: Caller, now: Int64, action: AuditAction
     ) throws -> Result<(TAXIICollectionRecord, TAXIIAccess, MemberRecord), Problem> {
         switch try visibleCollection(s, root: root, id: id, caller: caller, now: now, action: action) {
         case .failure(let p): return .failure(p)
@@ -136,7 +136,7 @@ extension TearlineService {
     func taxiiDelete(root: String, collection id: String, objectId: String, filter: TAXIIFilter, by caller: Caller) async throws {
         let now = now()
         _ = try await transact { s -> Result<Bool, Problem> in
-            let action = "taxii.object.delete"
+            let action = AuditAction.taxiiObjectDelete
             switch try self.visibleCollection(s, root: root, id: id, caller: caller, now: now, action: action) {
             case .failure(let p): return .failure(p)
             case .success(let (c, access, member)):
@@ -175,10 +175,10 @@ extension TearlineService {
         let now = now()
         let status = try await lookup { s -> Result<TAXIIStatusRecord, Problem> in
             guard let member = caller.member, let status = try s.status(id: id.lowercased()), status.apiRoot == root, status.member == member.id else {
-                try s.appendAudit(.by(caller, at: now, action: "taxii.status", object: id, decision: .deny(.noAccessPath)))
+                try s.appendAudit(.by(caller, at: now, action: .taxiiStatus, object: id, decision: .deny(.noAccessPath)))
                 return .failure(.notFound("status"))
             }
-            try s.appendAudit(.by(caller, at: now, action: "taxii.status", object: id, decision: .allow))
+            try s.appendAudit(.by(caller, at: now, action: .taxiiStatus, object: id, decision: .allow))
             return .success(status)
         }
         return Self.statusBytes(status)
