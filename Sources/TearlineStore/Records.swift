@@ -61,6 +61,9 @@ public struct MemberRecord: Sendable, Hashable {
 
     public func has(_ role: Role) -> Bool { roles.contains(role) }
 
+    /// True when one of the member's roles carries `duty` (see ``RoleRule``).
+    public func may(_ duty: Duty) -> Bool { RoleRule.permits(duty, roles: roles) }
+
     /// The facts the decision rule reads.
     public var reader: Reader {
         Reader(organization: organization, clearance: clearance, compartments: compartments, topics: topics,

@@ -38,7 +38,7 @@ extension TearlineService {
             try s.appendAudit(.by(caller, at: now, action: .accessRequestCreate, object: id, concerns: handle.holder == member.organization ? nil : handle.holder,
                                   decision: .allow, detail: "holder=\(handle.holder) \(Self.entityObject(handle.entity)) reports=\(covered.count)"))
             let entity = try s.entity(id: handle.entity)
-            for releaser in try s.members(organization: handle.holder) where releaser.has(.releaser) && releaser.status == .active {
+            for releaser in try s.members(organization: handle.holder) where releaser.may(.decide) && releaser.status == .active {
                 let detail = NotificationDetail(entity: entity.map { EntityRef(kind: $0.kind.rawValue, value: $0.key) }, accessRequest: id, status: "pending")
                 try s.insertNotification(NotificationRecord(id: Identifier.make("ntf"), member: releaser.id, kind: "access-request.received",
                                                             detail: try Self.encode(detail), createdAt: now))
@@ -53,9 +53,8 @@ extension TearlineService {
         guard let member = caller.member else { throw Problem.forbidden("Access requests belong to members.", reasons: .roleRequired) }
         let now = now()
         return try await lookup { s in
-            let overseer = member.has(.security) || member.has(.admin)
             if incoming {
-                guard member.has(.releaser) || overseer else {
+                guard member.may(.oversee) else {
                     try s.appendAudit(.by(caller, at: now, action: .accessRequestList, object: nil, decision: .deny(.roleRequired)))
                     return .failure(.forbidden("Incoming access requests are for releasers, security and admins.", reasons: .roleRequired))
                 }
@@ -64,7 +63,7 @@ extension TearlineService {
                 return .success(try records.map { try self.view(s, $0, forHolder: true) })
             }
             let records = try s.accessRequests(holder: nil, requesterOrganization: member.organization, limit: limit)
-                .filter { overseer || $0.requester == member.id }
+                .filter { member.may(.followColleagues) || $0.requester == member.id }
             try s.appendAudit(.by(caller, at: now, action: .accessRequestList, object: nil, decision: .allow, detail: "outgoing=\(records.count)"))
             return .success(try records.map { try self.view(s, $0, forHolder: false) })
         }
@@ -75,9 +74,8 @@ extension TearlineService {
         let now = now()
         return try await lookup { s in
             guard let record = try s.accessRequest(id: id) else { return .failure(.notFound("access request")) }
-            let overseer = member.has(.security) || member.has(.admin)
-            let asHolder = record.holder == member.organization && (member.has(.releaser) || overseer)
-            let asRequester = record.requesterOrganization == member.organization && (record.requester == member.id || overseer)
+            let asHolder = record.holder == member.organization && member.may(.oversee)
+            let asRequester = record.requesterOrganization == member.organization && (record.requester == member.id || member.may(.followColleagues))
             guard asHolder || asRequester else {
                 try s.appendAudit(.by(caller, at: now, action: .accessRequestRead, object: id, decision: .deny(.noAccessPath)))
                 return .failure(.notFound("access request"))
@@ -170,7 +168,7 @@ extension TearlineService {
             try s.appendAudit(.by(caller, at: now, action: action, object: id, decision: .deny(.noAccessPath)))
             return .failure(.notFound("access request"))
         }
-        guard member.has(.releaser), member.status == .active else {
+        guard member.may(.decide), member.status == .active else {
             try s.appendAudit(.by(caller, at: now, action: action, object: id, decision: .deny(.roleRequired)))
             return .failure(.forbidden("Only a releaser of \(record.holder) decides its access requests.", reasons: .roleRequired))
         }

@@ -55,8 +55,8 @@ extension TearlineService {
         guard let member = caller.member else { throw Problem.forbidden("Consent requests belong to members.", reasons: .roleRequired) }
         return try await store.read { s in
             try s.consentRequests(involving: member.organization).filter { c in
-                if c.originator == member.organization { return member.has(.releaser) || member.has(.security) || member.has(.admin) }
-                return c.requestedBy == member.id || member.has(.security) || member.has(.admin) || member.has(.releaser)
+                if c.originator == member.organization { return member.may(.oversee) }
+                return c.requestedBy == member.id || member.may(.oversee)
             }.map(ConsentRequestResponse.init)
         }
     }
@@ -73,7 +73,7 @@ extension TearlineService {
                 try s.appendAudit(.by(caller, at: now, action: .consentDecide, object: id, decision: .deny(.noAccessPath)))
                 return .failure(.notFound("consent request"))
             }
-            guard member.has(.releaser) else {
+            guard member.may(.decide) else {
                 try s.appendAudit(.by(caller, at: now, action: .consentDecide, object: id, concerns: request.holder, decision: .deny(.roleRequired)))
                 return .failure(.forbidden("Only a releaser of the originator decides consent.", reasons: .roleRequired))
             }

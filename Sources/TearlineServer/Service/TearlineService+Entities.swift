@@ -218,7 +218,7 @@ extension TearlineService {
             switch try self.reportAccess(s, id: reportId, caller: caller, now: now, action: .reportDiscoverability) {
             case .failure(let problem): return .failure(problem)
             case .success(let (stored, _, member)):
-                guard member.has(.releaser) || stored.report.createdBy == member.id else {
+                guard member.may(.setDiscoverability) || stored.report.createdBy == member.id else {
                     try s.appendAudit(.by(caller, at: now, action: .reportDiscoverability, object: reportId, decision: .deny(.roleRequired)))
                     return .failure(.forbidden("Only a releaser of \(member.organization) or the report's author sets its discoverability.", reasons: .roleRequired))
                 }

@@ -17,13 +17,13 @@ extension TearlineService {
             if let id = input.report {
                 guard let report = try s.report(id: id), report.report.originator == actor.organization else { return .failure(.notFound("report")) }
                 reportId = report.report.id
-                allowed = actor.has(.admin) || actor.has(.releaser)
+                allowed = actor.may(.grantReports)
             } else {
                 guard let release = try s.release(id: input.release!), release.recipient == actor.organization || release.originator == actor.organization else {
                     return .failure(.notFound("release"))
                 }
                 reportId = release.reportId
-                allowed = actor.has(.admin)
+                allowed = actor.may(.grantReleases)
             }
             guard let grantee = try s.member(id: input.member), grantee.organization == actor.organization else {
                 return .failure(.notFound("member"))
@@ -52,7 +52,7 @@ extension TearlineService {
             switch caller {
             case .nodeAdmin: break
             case .member(let m):
-                guard m.has(.security) else {
+                guard m.may(.investigate) else {
                     try s.appendAudit(.by(caller, at: now, action: .auditRead, object: nil, decision: .deny(.roleRequired)))
                     return .failure(.forbidden("Only security members read the audit log.", reasons: .roleRequired))
                 }

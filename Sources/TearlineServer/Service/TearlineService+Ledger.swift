@@ -14,7 +14,7 @@ extension TearlineService {
         let now = now()
         return try await transact { s in
             guard let member = caller.member, member.organization == organization else { return .failure(.notFound("organisation")) }
-            guard member.has(.admin) else {
+            guard member.may(.administer) else {
                 try s.appendAudit(.by(caller, at: now, action: .organizationInterests, object: organization, decision: .deny(.roleRequired)))
                 return .failure(.forbidden("Only an admin declares the organisation's interests.", reasons: .roleRequired))
             }
@@ -53,7 +53,7 @@ extension TearlineService {
                 return .failure(.notFound("term"))
             }
             let side = input.status == "met" ? term.askedBy : term.owedBy
-            guard member.organization == side, member.has(.releaser) || member.has(.admin) else {
+            guard member.organization == side, member.may(.settleTerms) else {
                 try s.appendAudit(.by(caller, at: now, action: .termUpdate, object: id, decision: .deny(.roleRequired)))
                 return .failure(.forbidden("A term is marked met by the side that asked for it and declined by the side that owes it (releasers, admins).",
                                            reasons: .roleRequired))
@@ -75,7 +75,7 @@ extension TearlineService {
         if let terms = input.terms { try Validate.text(terms, field: "terms", max: Self.termBytes) }
         let now = now()
         return try await transact { s in
-            guard let member = caller.member, member.has(.analyst) || member.has(.releaser) else {
+            guard let member = caller.member, member.may(.askForInformation) else {
                 return .failure(.forbidden("Requests for information are made by analysts and releasers.", reasons: .roleRequired))
             }
             guard let partnership = try s.partnership(between: member.organization, and: input.to), partnership.status == .active else {
@@ -114,7 +114,7 @@ extension TearlineService {
             guard let member = caller.member, var rfi = try s.rfi(id: id), rfi.responder == member.organization || rfi.requester == member.organization else {
                 return .failure(.notFound("request for information"))
             }
-            guard member.organization == rfi.responder, member.has(.releaser) else {
+            guard member.organization == rfi.responder, member.may(.decide) else {
                 return .failure(.forbidden("The responder's releasers answer a request for information.", reasons: .roleRequired))
             }
             guard rfi.status == "open" else { return .failure(.conflict("This request is already \(rfi.status).", type: "rfi-decided")) }
@@ -135,7 +135,7 @@ extension TearlineService {
     public func partners(of organization: String, by caller: Caller) async throws -> [PartnerRow] {
         if let member = caller.member {
             guard member.organization == organization else { throw Problem.notFound("organisation") }
-            guard member.has(.admin) || member.has(.releaser) || member.has(.security) else {
+            guard member.may(.readPartnerships) else {
                 throw Problem.forbidden("The partners table is for admins, releasers and security.", reasons: .roleRequired)
             }
         }
@@ -171,7 +171,7 @@ extension TearlineService {
     /// The exchange with one partner over time: cumulative value given and received after each release.
     public func exchangeSeries(partner: String, by caller: Caller) async throws -> [ExchangePoint] {
         guard let member = caller.member else { throw Problem.forbidden("The exchange series is for members.", reasons: .roleRequired) }
-        guard member.has(.admin) || member.has(.releaser) || member.has(.security) else {
+        guard member.may(.readPartnerships) else {
             throw Problem.forbidden("The exchange series is for admins, releasers and security.", reasons: .roleRequired)
         }
         return try await lookup { s in
@@ -187,7 +187,7 @@ extension TearlineService {
     /// Reports the partner declared interest in that could be released to it now, with the
     /// portions that would go. Nothing is released. Releasers only; the newest 500 reports are considered.
     public func suggestions(partner: String, by caller: Caller) async throws -> [ReleaseSuggestion] {
-        guard let member = caller.member, member.has(.releaser) else {
+        guard let member = caller.member, member.may(.release) else {
             throw Problem.forbidden("Release suggestions are for releasers.", reasons: .roleRequired)
         }
         return try await lookup { s in

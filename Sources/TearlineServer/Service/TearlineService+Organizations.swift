@@ -121,7 +121,7 @@ extension TearlineService {
             case .nodeAdmin: break
             case .member(let m):
                 guard m.organization == organization else { throw Problem.notFound("organisation") }
-                guard m.has(.admin) || m.has(.security) else {
+                guard m.may(.listMembers) else {
                     throw Problem.forbidden("Only admin and security members list members.", reasons: .roleRequired)
                 }
             }
@@ -139,7 +139,7 @@ extension TearlineService {
             guard var member = try s.member(id: id) else { return .failure(.notFound("member")) }
             if case .member(let actor) = caller {
                 guard actor.organization == member.organization else { return .failure(.notFound("member")) }
-                guard actor.has(.admin) else {
+                guard actor.may(.administer) else {
                     try s.appendAudit(.by(caller, at: now, action: .memberUpdate, object: id, decision: .deny(.roleRequired)))
                     return .failure(.forbidden("Only an admin changes a member's status.", reasons: .roleRequired))
                 }

@@ -83,7 +83,7 @@ extension TearlineService {
             switch caller {
             case .member(let m):
                 guard before.involves(m.organization) else { return .failure(.notFound("partnership")) }
-                guard m.has(.admin) && m.status == .active else {
+                guard m.may(.administer) && m.status == .active else {
                     let reason: DenialReasons = .roleRequired
                     try s.appendAudit(.by(caller, at: now, action: .partnershipUpdate, object: id, concerns: before.other(than: m.organization),
                                           decision: .deny(reason)))

@@ -17,7 +17,7 @@ extension TearlineService {
                 if case .failure(let problem) = access { return .failure(problem) }
                 return .failure(.notFound("report"))
             }
-            guard member.has(.releaser) else {
+            guard member.may(.release) else {
                 try s.appendAudit(.by(caller, at: now, action: .releaseCreate, object: reportId, concerns: input.recipient, decision: .deny(.roleRequired)))
                 return .failure(.forbidden("Only a releaser of \(member.organization) releases its reports.", reasons: .roleRequired))
             }
@@ -246,7 +246,7 @@ extension TearlineService {
             switch try self.reportAccess(s, id: reportId, caller: caller, now: now, action: .releaseList) {
             case .failure(let problem): return .failure(problem)
             case .success(let (_, _, member)):
-                guard member.has(.releaser) || member.has(.security) || member.has(.admin) else {
+                guard member.may(.oversee) else {
                     try s.appendAudit(.by(caller, at: now, action: .releaseList, object: reportId, decision: .deny(.roleRequired)))
                     return .failure(.forbidden("Only releasers, security and admin members list a report's releases.", reasons: .roleRequired))
                 }
@@ -264,7 +264,7 @@ extension TearlineService {
                 try s.appendAudit(.by(caller, at: now, action: .releaseRevoke, object: releaseId, decision: .deny(.noAccessPath)))
                 return .failure(.notFound("release"))
             }
-            guard member.has(.releaser) else {
+            guard member.may(.release) else {
                 try s.appendAudit(.by(caller, at: now, action: .releaseRevoke, object: releaseId, concerns: release.recipient, decision: .deny(.roleRequired)))
                 return .failure(.forbidden("Only a releaser revokes a release.", reasons: .roleRequired))
             }

@@ -39,7 +39,7 @@ extension TearlineService {
             portions: portions, createdBy: author.id, createdAt: now)
         return try await transact { s in
             var reasons = DenialReasons()
-            if !(author.has(.analyst) || author.has(.releaser)) { reasons.insert(.roleRequired) }
+            if !author.may(.writeReports) { reasons.insert(.roleRequired) }
             for marking in [titleMarking] + portionMarkings {
                 reasons.formUnion(DecisionRule.author(author.reader, marking: marking).reasons)
             }

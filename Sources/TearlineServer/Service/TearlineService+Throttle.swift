@@ -95,7 +95,7 @@ extension TearlineService {
         let now = now()
         return try await lookup { s in
             guard let member = caller.member else { return .failure(.forbidden("Alerts go to members' security officers.", reasons: .roleRequired)) }
-            guard member.has(.security) else {
+            guard member.may(.investigate) else {
                 try s.appendAudit(.by(caller, at: now, action: .alertRead, object: nil, decision: .deny(.roleRequired)))
                 return .failure(.forbidden("Only security members read alerts.", reasons: .roleRequired))
             }

@@ -52,7 +52,7 @@ extension TearlineService {
         let result: TraceResult = try await lookup { s in
             var scope: String?
             if case .member(let member) = caller {
-                guard member.has(.security) else {
+                guard member.may(.investigate) else {
                     try s.appendAudit(.by(caller, at: now, action: .trace, object: nil, decision: .deny(.roleRequired)))
                     return .failure(.forbidden("Only security members trace leaks.", reasons: .roleRequired))
                 }

@@ -51,7 +51,7 @@ extension TearlineService {
             guard input.against == p.other(than: member.organization) else {
                 return .failure(.badRequest("against must be the other side of the partnership, \(p.other(than: member.organization))."))
             }
-            guard member.has(.security) || member.has(.admin) else {
+            guard member.may(.recordBreaches) else {
                 try s.appendAudit(.by(caller, at: now, action: .partnershipBreach, object: id, concerns: input.against, decision: .deny(.roleRequired)))
                 return .failure(.forbidden("Breaches are recorded by security or admin members.", reasons: .roleRequired))
             }
@@ -67,7 +67,7 @@ extension TearlineService {
             guard let p = try s.partnership(id: id), caller.member.map({ p.involves($0.organization) }) ?? true else {
                 return .failure(.notFound("partnership"))
             }
-            if let member = caller.member, !(member.has(.admin) || member.has(.security) || member.has(.releaser)) {
+            if let member = caller.member, !member.may(.readPartnerships) {
                 return .failure(.forbidden("A partnership's history is for admins, security and releasers.", reasons: .roleRequired))
             }
             let changes = try s.trustChanges(partnership: id).map { c in
@@ -90,7 +90,7 @@ extension TearlineService {
         let now = now()
         return try await transact { s in
             guard let member = caller.member, member.organization == organization else { return .failure(.notFound("organisation")) }
-            guard member.has(.admin) else {
+            guard member.may(.administer) else {
                 try s.appendAudit(.by(caller, at: now, action: .organizationBreachPolicy, object: organization, decision: .deny(.roleRequired)))
                 return .failure(.forbidden("Only an admin sets the breach policy.", reasons: .roleRequired))
             }
