@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import TearlineCore
 import TearlineStore
 
 /// Who is calling: the node administrator, or a member of an organisation.
@@ -30,8 +31,8 @@ public enum Caller: Sendable {
 ///
 /// A fast hash is enough here because the tokens are random and long; a password would need a slow one.
 public enum APIToken {
-    public static func generate(prefix: String = "tl") -> String {
-        let bytes = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }
+    public static func generate(prefix: String = "tl", random: any RandomSource = SystemRandom()) -> String {
+        let bytes = Data(random.bytes(32))
         return prefix + "_" + bytes.base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")
@@ -39,13 +40,5 @@ public enum APIToken {
 
     public static func hash(_ token: String) -> Data {
         Data(SHA256.hash(data: Data(token.utf8)))
-    }
-}
-
-/// Random identifiers with a readable prefix, such as `rpt_3f9c…`.
-enum Identifier {
-    static func make(_ prefix: String) -> String {
-        let bytes = SymmetricKey(size: .bits128).withUnsafeBytes { Array($0) }
-        return prefix + "_" + bytes.map { String(format: "%02x", $0) }.joined()
     }
 }

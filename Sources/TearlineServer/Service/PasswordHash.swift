@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import TearlineCore
 import _CryptoExtras
 
 /// Slow password hashes, in the text forms werkzeug writes, so that passwords imported from a
@@ -7,9 +8,9 @@ import _CryptoExtras
 /// `pbkdf2:sha256|sha512:rounds$salt$hex`.
 public enum PasswordHash {
     /// scrypt with N = 2^15, r = 8, p = 1: werkzeug's default, about 32 MiB and tens of milliseconds per check.
-    public static func make(_ password: String) throws -> String {
+    public static func make(_ password: String, random source: any RandomSource = SystemRandom()) throws -> String {
         let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
-        let random = SymmetricKey(size: .bits128).withUnsafeBytes { Array($0) }
+        let random = source.bytes(16)
         let salt = String(random.map { alphabet[Int($0) % alphabet.count] })
         let derived = try scrypt(password, salt: salt, n: 32_768, r: 8, p: 1)
         return "scrypt:32768:8:1$\(salt)$\(hex(derived))"

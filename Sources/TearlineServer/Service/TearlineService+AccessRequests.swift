@@ -12,7 +12,7 @@ extension TearlineService {
         guard let member = caller.member else { throw Problem.forbidden("Access requests are made by members.", reasons: .roleRequired) }
         try Validate.text(input.justification, field: "justification", max: Self.justificationBytes)
         let now = now()
-        let id = Identifier.make("acr")
+        let id = self.ids.make("acr")
         return try await transact { s in
             if let refusal = try self.refuseIfThrottled(s, member, caller: caller, now: now, action: .accessRequestCreate, object: nil) { return .failure(refusal) }
             // why 404 for a bad handle: a forged, expired or borrowed handle names nothing the caller may know.
@@ -40,7 +40,7 @@ extension TearlineService {
             let entity = try s.entity(id: handle.entity)
             for releaser in try s.members(organization: handle.holder) where releaser.may(.decide) && releaser.status == .active {
                 let detail = NotificationDetail(entity: entity.map { EntityRef(kind: $0.kind.rawValue, value: $0.key) }, accessRequest: id, status: "pending")
-                try s.insertNotification(NotificationRecord(id: Identifier.make("ntf"), member: releaser.id, kind: "access-request.received",
+                try s.insertNotification(NotificationRecord(id: self.ids.make("ntf"), member: releaser.id, kind: "access-request.received",
                                                             detail: try Self.encode(detail), createdAt: now))
             }
             return .success(try self.view(s, record, forHolder: false))
@@ -112,7 +112,7 @@ extension TearlineService {
                         outcome.append(reportId)
                     } else {
                         let partnership = try s.partnership(between: record.holder, and: record.requesterOrganization)
-                        let made = try self.makeRelease(s, id: Identifier.make("rel"), report: stored.report, releaserView: view, candidates: nil,
+                        let made = try self.makeRelease(s, id: self.ids.make("rel"), report: stored.report, releaserView: view, candidates: nil,
                                                         to: record.requesterOrganization, partnership: partnership?.terms(releasesFrom: record.holder), orconApproved: false,
                                                         by: caller, now: now, consentRequestId: nil)
                         switch made {
@@ -184,7 +184,7 @@ extension TearlineService {
             accessRequest: record.id, status: record.status.rawValue,
             releases: record.status == .granted && !sameOrganization ? record.outcome : nil,
             grantedReports: record.status == .granted && sameOrganization ? record.outcome : nil)
-        try s.insertNotification(NotificationRecord(id: Identifier.make("ntf"), member: record.requester, kind: "access-request.\(record.status.rawValue)",
+        try s.insertNotification(NotificationRecord(id: self.ids.make("ntf"), member: record.requester, kind: "access-request.\(record.status.rawValue)",
                                                     detail: try Self.encode(detail), createdAt: now))
     }
 

@@ -10,7 +10,7 @@ extension TearlineService {
     public func forward(releaseId: String, _ input: ForwardRequest, by caller: Caller) async throws -> Never {
         try Validate.organizationId(input.recipient, field: "recipient")
         let now = now()
-        let consentId = Identifier.make("csr")
+        let consentId = self.ids.make("csr")
         let problem: Problem = try await store.write { s in
             switch try self.releaseView(s, id: releaseId, caller: caller, now: now, action: .releaseForward) {
             case .failure(let problem): return problem
@@ -67,7 +67,7 @@ extension TearlineService {
     public func decideConsent(id: String, _ input: ConsentDecisionRequest, by caller: Caller) async throws -> ConsentRequestResponse {
         guard ["grant", "deny"].contains(input.decision) else { throw Problem.badRequest("decision must be grant or deny.") }
         let now = now()
-        let releaseId = Identifier.make("rel")
+        let releaseId = self.ids.make("rel")
         return try await transact { s in
             guard let member = caller.member, var request = try s.consentRequest(id: id), request.originator == member.organization else {
                 try s.appendAudit(.by(caller, at: now, action: .consentDecide, object: id, decision: .deny(.noAccessPath)))

@@ -87,7 +87,7 @@ extension TearlineService {
         let detail = NotificationDetail(
             document: document, entity: EntityRef(kind: entity.kind.rawValue, value: entity.key),
             pointers: try pointerViews(pointers, entity: entityId, asker: member.organization, now: now), ownHits: ownHits)
-        try s.insertNotification(NotificationRecord(id: Identifier.make("ntf"), member: member.id, kind: "correlation",
+        try s.insertNotification(NotificationRecord(id: self.ids.make("ntf"), member: member.id, kind: "correlation",
                                                     detail: try Self.encode(detail), createdAt: now))
     }
 

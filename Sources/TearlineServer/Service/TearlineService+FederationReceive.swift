@@ -89,7 +89,7 @@ extension TearlineService {
             // security members are alerted, and the originator hears of it on the next exchange.
             try s.appendAudit(Self.nodeAudit(from: originator.id, at: organization, time: now, action: .federationReceive, object: releaseId,
                                              decision: .deny(reasons), detail: "reason=\(reason)"))
-            try s.insertAlert(AlertRecord(id: Identifier.make("alr"), organization: organization, subject: Self.remoteMemberId(originator.id),
+            try s.insertAlert(AlertRecord(id: self.ids.make("alr"), organization: organization, subject: Self.remoteMemberId(originator.id),
                                           kind: "federation-refused",
                                           detail: "Release \(releaseId) from \(originator.id)'s node was refused: \(reason)", createdAt: now))
             return (position, .refused(FederationRefusal(release: releaseId, reason: reason)))
@@ -206,7 +206,7 @@ extension TearlineService {
                         local.updatedAt = now
                         try s.updatePartnership(local)
                         try s.insertTrustChange(TrustChangeRecord(
-                            id: Identifier.make("tcg"), partnership: local.id, changedBy: "node:" + peer, organization: peer,
+                            id: self.ids.make("tcg"), partnership: local.id, changedBy: "node:" + peer, organization: peer,
                             fromTrust: current.trust, toTrust: stance.trust, fromStatus: current.suspended ? .suspended : .active,
                             toStatus: wanted, reason: "reported by \(peer)'s node", at: now))
                         try s.appendAudit(Self.nodeAudit(from: peer, at: organization, time: now, action: .federationPartnership, object: local.id,

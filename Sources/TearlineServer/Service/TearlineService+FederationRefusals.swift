@@ -53,7 +53,7 @@ extension TearlineService {
                 // why once: the alert marks the crossing; the trail holds every refusal.
                 if earlier == Self.federationRefusalAlertThreshold - 1, let attributed {
                     try s.insertAlert(AlertRecord(
-                        id: Identifier.make("alr"), organization: organization, subject: Self.remoteMemberId(attributed), kind: "federation-probing",
+                        id: self.ids.make("alr"), organization: organization, subject: Self.remoteMemberId(attributed), kind: "federation-probing",
                         detail: "\(attributed)'s node (\(pinText)) had \(Self.federationRefusalAlertThreshold) federation requests refused within "
                             + "\(Self.federationRefusalWindow / 60_000) minutes", createdAt: now))
                 }

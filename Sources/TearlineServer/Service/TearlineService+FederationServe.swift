@@ -186,7 +186,7 @@ extension TearlineService {
                 guard let release = try ownRelease(r.release) else { throw Problem.badRequest("refusal: release \(r.release) was not made to \(p) here.") }
                 try s.appendAudit(Self.peerAudit(p, at: now, action: .federationRefused, object: release.id, concerns: release.originator,
                                                  decision: .deny(.badSignature), detail: "reason=\(r.reason)"))
-                try s.insertAlert(AlertRecord(id: Identifier.make("alr"), organization: release.originator, subject: Self.remoteMemberId(p), kind: "federation-refused",
+                try s.insertAlert(AlertRecord(id: self.ids.make("alr"), organization: release.originator, subject: Self.remoteMemberId(p), kind: "federation-refused",
                                               detail: "\(p)'s node refused release \(release.id): \(r.reason)", createdAt: now))
             }
             var reply = FederationExchangeReply(partnerships: [], revoked: [], consentDecisions: [])

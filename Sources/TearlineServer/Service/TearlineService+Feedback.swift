@@ -15,7 +15,7 @@ extension TearlineService {
         }
         if let note = input.note { try Validate.text(note, field: "note", max: Self.feedbackNoteBytes) }
         let now = now()
-        let id = Identifier.make("fbk")
+        let id = self.ids.make("fbk")
         defer { trackRecords.removeAll() }
         return try await transact { s in
             switch try self.releaseView(s, id: releaseId, caller: caller, now: now, action: .releaseFeedback) {

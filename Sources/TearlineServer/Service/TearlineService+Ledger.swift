@@ -31,14 +31,14 @@ extension TearlineService {
         let classifications = report.portions.filter { release.portions.contains($0.index) }.map(\.marking.classification)
         let interest = ExchangeValue.interest(reportTopics: report.topics, declared: Set(try s.interests(organization: release.recipient)))
         let value = ExchangeValue.value(portions: classifications, sourceGrade: report.sourceGrade, interest: interest)
-        try s.insertLedgerEntry(LedgerEntryRecord(id: Identifier.make("led"), partnership: partnership.id, giver: release.originator,
+        try s.insertLedgerEntry(LedgerEntryRecord(id: self.ids.make("led"), partnership: partnership.id, giver: release.originator,
                                                   receiver: release.recipient, releaseId: release.id, value: value, at: now))
     }
 
     /// Terms asked in return for a release: the recipient owes them to the originator.
     func attachTerms(_ s: any StoreSession, _ text: String, release: ReleaseRecord, now: Int64) throws -> TermRecord? {
         guard let partnership = try s.partnership(between: release.originator, and: release.recipient) else { return nil }
-        let term = TermRecord(id: Identifier.make("trm"), partnership: partnership.id, askedBy: release.originator, owedBy: release.recipient,
+        let term = TermRecord(id: self.ids.make("trm"), partnership: partnership.id, askedBy: release.originator, owedBy: release.recipient,
                               releaseId: release.id, rfiId: nil, text: text, createdAt: now, updatedAt: now)
         try s.insertTerm(term)
         return term
@@ -81,13 +81,13 @@ extension TearlineService {
             guard let partnership = try s.partnership(between: member.organization, and: input.to), partnership.status == .active else {
                 return .failure(.notFound("partnership"))
             }
-            let rfi = RFIRecord(id: Identifier.make("rfi"), partnership: partnership.id, requester: member.organization, responder: input.to,
+            let rfi = RFIRecord(id: self.ids.make("rfi"), partnership: partnership.id, requester: member.organization, responder: input.to,
                                 requestedBy: member.id, question: input.question, createdAt: now)
             try s.insertRFI(rfi)
             var terms: [TermRecord] = []
             if let text = input.terms {
                 // why: terms offered with a request are owed by the requester once it is answered.
-                let term = TermRecord(id: Identifier.make("trm"), partnership: partnership.id, askedBy: input.to, owedBy: member.organization,
+                let term = TermRecord(id: self.ids.make("trm"), partnership: partnership.id, askedBy: input.to, owedBy: member.organization,
                                       releaseId: nil, rfiId: rfi.id, text: text, createdAt: now, updatedAt: now)
                 try s.insertTerm(term)
                 terms.append(term)

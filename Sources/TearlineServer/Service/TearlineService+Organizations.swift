@@ -58,10 +58,10 @@ extension TearlineService {
         if input.secondedTo != nil && !roles.contains(.liaison) {
             throw Problem.badRequest("secondedTo is only for members with the liaison role.")
         }
-        let token = APIToken.generate()
+        let token = APIToken.generate(random: random)
         let now = now()
         let record = MemberRecord(
-            id: Identifier.make("mem"), organization: organization, name: input.name, roles: roles, clearance: clearance,
+            id: self.ids.make("mem"), organization: organization, name: input.name, roles: roles, clearance: clearance,
             compartments: compartments, topics: topics, tokenHash: APIToken.hash(token), secondedTo: input.secondedTo, createdAt: now,
             createdBy: caller.actorId)
         let granter: Granter = caller.member.map { m in

@@ -29,7 +29,7 @@ extension TearlineService {
         }
         let now = now()
         let record = PartnershipRecord(
-            id: Identifier.make("pts"), first: input.organizations[0], second: input.organizations[1], kind: kind,
+            id: self.ids.make("pts"), first: input.organizations[0], second: input.organizations[1], kind: kind,
             dominant: input.dominant, trust: trust, status: status, createdAt: now, updatedAt: now)
         return try await transact { s in
             for id in [record.first, record.second] where try s.organization(id: id) == nil {
@@ -130,7 +130,7 @@ extension TearlineService {
             if !described.isEmpty {
                 // why: every change of trust is recorded with who changed it, for which side, when and why.
                 try s.insertTrustChange(TrustChangeRecord(
-                    id: Identifier.make("tcg"), partnership: id, changedBy: caller.actorId, organization: side,
+                    id: self.ids.make("tcg"), partnership: id, changedBy: caller.actorId, organization: side,
                     fromTrust: was.trust, toTrust: after.trust, fromStatus: was.suspended ? .suspended : .active,
                     toStatus: after.suspended ? .suspended : .active, reason: input.reason ?? "", at: now))
             }

@@ -42,7 +42,7 @@ extension TearlineService {
             } else {
                 try s.insertOrganization(OrganizationRecord(id: input.organization, name: input.name, kind: kind, publicKey: key,
                                                             sealedPrivateKey: Data(), createdAt: now))
-                let unusable = APIToken.hash(APIToken.generate())
+                let unusable = APIToken.hash(APIToken.generate(random: self.random))
                 try s.insertMember(MemberRecord(
                     id: Self.remoteMemberId(input.organization), organization: input.organization, name: "\(input.organization) (partner node)",
                     roles: [], clearance: .unclassified, compartments: [], topics: [], tokenHash: unusable, status: .suspended, createdAt: now))

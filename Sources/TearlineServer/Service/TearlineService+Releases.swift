@@ -10,7 +10,7 @@ extension TearlineService {
         try Validate.organizationId(input.recipient, field: "recipient")
         if let terms = input.terms { try Validate.text(terms, field: "terms", max: Self.termBytes) }
         let now = now()
-        let releaseId = Identifier.make("rel")
+        let releaseId = self.ids.make("rel")
         return try await transact { s in
             let access = try self.reportAccess(s, id: reportId, caller: caller, now: now, action: .releaseCreate)
             guard case .success(let (stored, view, member)) = access else {

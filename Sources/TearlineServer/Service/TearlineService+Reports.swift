@@ -31,7 +31,7 @@ extension TearlineService {
         let entities = try Self.entityMentions(input.entities ?? [], portions: portions)
         let discoverability = try Self.discoverability(input.discoverability, input.discoverableTo)
         let now = now()
-        let id = Identifier.make("rpt")
+        let id = self.ids.make("rpt")
         let portionMarkings = portions.map(\.marking)
         let report = Report(
             id: id, originator: author.organization, title: input.title, titleMarking: titleMarking, sourceGrade: grade,

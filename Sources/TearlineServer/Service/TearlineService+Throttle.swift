@@ -29,7 +29,7 @@ extension TearlineService {
     func markThrottled(_ trigger: ThrottleTrigger) async throws {
         let now = now()
         let limits = throttle.limits
-        let alertId = Identifier.make("alt")
+        let alertId = self.ids.make("alt")
         _ = try await store.write { s in
             guard var member = try s.member(id: trigger.member), !member.throttled else { return () }
             member.throttled = true

@@ -17,7 +17,7 @@ extension TearlineService {
         let lowered = TrustResponse.downgrade(from: current)
         // why: the wronged side lowers its own trust in the side that breached; only it may.
         let apply = try s.breachResponse(organization: wronged) == .automatic && lowered != current
-        let breach = BreachRecord(id: Identifier.make("brc"), partnership: p.id, against: against, kind: kind, detail: detail,
+        let breach = BreachRecord(id: self.ids.make("brc"), partnership: p.id, against: against, kind: kind, detail: detail,
                                   response: apply ? "applied" : "recommended", trust: lowered, at: now)
         try s.insertBreach(breach)
         try s.appendAudit(AuditRecord(at: now, actor: nil, organization: wronged, concerns: against, action: .partnershipBreach, object: p.id,
@@ -29,7 +29,7 @@ extension TearlineService {
             try s.updatePartnership(changed)
             let stance: PartnershipStatus = sides.stance(of: wronged)?.suspended == true ? .suspended : .active
             try s.insertTrustChange(TrustChangeRecord(
-                id: Identifier.make("tcg"), partnership: p.id, changedBy: "policy", organization: wronged, fromTrust: current, toTrust: lowered,
+                id: self.ids.make("tcg"), partnership: p.id, changedBy: "policy", organization: wronged, fromTrust: current, toTrust: lowered,
                 fromStatus: stance, toStatus: stance, reason: "automatic downgrade after breach \(breach.id) (\(kind.rawValue))", at: now))
             try s.appendAudit(AuditRecord(at: now, actor: nil, organization: wronged, concerns: against, action: .partnershipUpdate, object: p.id,
                                           decision: "allow", detail: "\(wronged) trust in \(against) \(current.name)->\(lowered.name) by breach policy"))

@@ -8,7 +8,10 @@ import TearlineStore
 public final class TearlineService: Sendable {
     public let store: any TearlineStore
     let masterKey: MasterKey
-    let clock: @Sendable () -> Int64
+    /// The node's clock, random source and identifiers (see ``TimeSource``, ``RandomSource``).
+    let time: any TimeSource
+    let random: any RandomSource
+    let ids: IdentifierSource
     let throttle: ThrottleBook
     /// Track records by originator, dropped when feedback arrives (only feedback changes them).
     let trackRecords = TrackRecordCache()
@@ -23,15 +26,18 @@ public final class TearlineService: Sendable {
     /// Where HTTP Basic passwords are checked (see ``PasswordCheckPool``).
     let passwordChecks: PasswordCheckPool
 
+    /// `time` and `random` are the node's clock and random source; tests inject their own.
     public init(store: any TearlineStore, masterKey: MasterKey, limits: ThrottleLimits = .standard, clock: (@Sendable () -> Int64)? = nil,
-                passwordChecks: PasswordCheckPool = .shared) {
+                time: (any TimeSource)? = nil, random: any RandomSource = SystemRandom(), passwordChecks: PasswordCheckPool = .shared) {
         self.passwordChecks = passwordChecks
         self.store = store
         self.masterKey = masterKey
         self.throttle = ThrottleBook(limits: limits)
         self.canaryKeyBytes = masterKey.derive("canary-v1").withUnsafeBytes { Data($0) }
         self.pointerKeyBytes = masterKey.derive("pointer-handle-v1").withUnsafeBytes { Data($0) }
-        self.clock = clock ?? { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
+        self.time = time ?? clock.map { FunctionTime($0) } ?? SystemTime()
+        self.random = random
+        self.ids = IdentifierSource(random: random)
     }
 
     /// Opens the SQLite store and its master key file (created with mode 0600 when missing).
@@ -45,7 +51,7 @@ public final class TearlineService: Sendable {
     /// The limits members are throttled at.
     public var limits: ThrottleLimits { throttle.limits }
 
-    func now() -> Int64 { clock() }
+    func now() -> Int64 { time.nowMilliseconds() }
 
     /// Runs a write transaction whose body may refuse with a problem *after* recording the
     /// refusal in the audit log: the audit row commits, the problem is thrown afterwards.
@@ -97,7 +103,7 @@ public final class TearlineService: Sendable {
     /// operator (for `serve`, a 0600 file) inside the transaction: if it fails, no credential is
     /// stored, so a token can never be created and lost.
     public func bootstrapNodeAdmin(deliver: @escaping @Sendable (String) throws -> Void) async throws -> String? {
-        let token = APIToken.generate(prefix: "tln")
+        let token = APIToken.generate(prefix: "tln", random: random)
         let hash = APIToken.hash(token)
         let now = now()
         return try await store.write { s in

@@ -42,10 +42,10 @@ extension TearlineService {
             }
         }
         // Hash before the transaction: scrypt is slow by design.
-        let hashed = try users.map { (login: $0.0, hash: try PasswordHash.make($0.1)) }
+        let hashed = try users.map { (login: $0.0, hash: try PasswordHash.make($0.1, random: random)) }
         let plan = try MedallionPlan(data: dataObject, organization: organization, unmapped: fallbackForUnmapped)
         let nowMs = now()
-        let tokens = hashed.map { _ in APIToken.generate() }
+        let tokens = hashed.map { _ in APIToken.generate(random: random) }
         return try await transact { s -> Result<MedallionImportResult, Problem> in
             guard try s.organization(id: organization) != nil else { return .failure(.badRequest("no organisation \(organization); create it first.")) }
             for root in plan.roots {
@@ -60,7 +60,7 @@ extension TearlineService {
             var members: [MedallionImportResult.ImportedMember] = []
             for (i, user) in hashed.enumerated() {
                 guard try s.credential(login: user.login) == nil else { return .failure(.conflict("login \(user.login) exists on this node.")) }
-                let member = MemberRecord(id: Identifier.make("mem"), organization: organization, name: user.login, roles: [.analyst],
+                let member = MemberRecord(id: self.ids.make("mem"), organization: organization, name: user.login, roles: [.analyst],
                                           clearance: level, compartments: [], topics: [], tokenHash: APIToken.hash(tokens[i]), createdAt: nowMs)
                 try s.insertMember(member)
                 try s.setCredential(MemberCredentialRecord(member: member.id, login: user.login, passwordHash: user.hash, updatedAt: nowMs))

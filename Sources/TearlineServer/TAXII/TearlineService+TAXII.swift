@@ -47,7 +47,7 @@ extension TearlineService {
             throw Problem.badRequest("login must be 1–64 characters without ':' or control characters.")
         }
         guard password.utf8.count >= 8, password.utf8.count <= 1024 else { throw Problem.badRequest("password must be 8 to 1,024 bytes long.") }
-        let hash = try PasswordHash.make(password)
+        let hash = try PasswordHash.make(password, random: random)
         let now = now()
         return try await transact { s in
             guard let member = try s.member(id: id) else { return .failure(.notFound("member")) }
