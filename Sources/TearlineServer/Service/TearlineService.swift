@@ -12,7 +12,8 @@ public final class TearlineService: Sendable {
     let time: any TimeSource
     let random: any RandomSource
     let ids: IdentifierSource
-    let throttle: ThrottleBook
+    /// Throttle windows: this process's own unless a shared implementation is given.
+    let throttle: any ThrottleWindows
     /// Track records by originator, dropped when feedback arrives (only feedback changes them).
     let trackRecords = TrackRecordCache()
     /// The canary secret (see ``canaryKey``), derived once.
@@ -28,11 +29,12 @@ public final class TearlineService: Sendable {
 
     /// `time` and `random` are the node's clock and random source; tests inject their own.
     public init(store: any TearlineStore, masterKey: MasterKey, limits: ThrottleLimits = .standard, clock: (@Sendable () -> Int64)? = nil,
-                time: (any TimeSource)? = nil, random: any RandomSource = SystemRandom(), passwordChecks: PasswordCheckPool = .shared) {
+                time: (any TimeSource)? = nil, random: any RandomSource = SystemRandom(), throttleWindows: (any ThrottleWindows)? = nil,
+                passwordChecks: PasswordCheckPool = .shared) {
         self.passwordChecks = passwordChecks
         self.store = store
         self.masterKey = masterKey
-        self.throttle = ThrottleBook(limits: limits)
+        self.throttle = throttleWindows ?? LocalThrottleWindows(limits: limits)
         self.canaryKeyBytes = masterKey.derive("canary-v1").withUnsafeBytes { Data($0) }
         self.pointerKeyBytes = masterKey.derive("pointer-handle-v1").withUnsafeBytes { Data($0) }
         self.time = time ?? clock.map { FunctionTime($0) } ?? SystemTime()

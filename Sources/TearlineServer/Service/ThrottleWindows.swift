@@ -1,36 +1,50 @@
 import Foundation
 import TearlineCore
 
-/// Every member's ``AccessWindow``, in memory, behind a lock. The throttled flag itself is stored
-/// on the member, so a throttle survives a restart; the windows start afresh.
-final class ThrottleBook: @unchecked Sendable {
+/// The sliding windows that count each member's reads, listed results, exports and refusals
+/// against ``ThrottleLimits``. Each `admit…`/`record…` call counts one access and answers the
+/// limit it crossed, if any. The throttled flag itself is stored on the member; the windows are
+/// process-local state, so a node of several processes substitutes a shared implementation.
+public protocol ThrottleWindows: Sendable {
+    var limits: ThrottleLimits { get }
+    func admitRead(_ member: String, document: String, at now: Int64) -> ThrottleKind?
+    func admitResults(_ member: String, count: Int, at now: Int64) -> ThrottleKind?
+    func admitExport(_ member: String, at now: Int64) -> ThrottleKind?
+    func recordDenial(_ member: String, at now: Int64) -> ThrottleKind?
+    /// Forgets a member's window, when its throttle is lifted.
+    func reset(_ member: String)
+}
+
+/// Every member's ``AccessWindow``, in this process's memory, behind a lock. The windows start
+/// afresh on a restart (the throttle itself survives: it is stored).
+public final class LocalThrottleWindows: ThrottleWindows, @unchecked Sendable {
     // why @unchecked: `windows` is guarded by `lock`.
-    let limits: ThrottleLimits
+    public let limits: ThrottleLimits
     private let lock = NSLock()
     private var windows: [String: AccessWindow] = [:]
 
-    init(limits: ThrottleLimits) {
+    public init(limits: ThrottleLimits) {
         self.limits = limits
     }
 
-    func admitRead(_ member: String, document: String, at now: Int64) -> ThrottleKind? {
+    public func admitRead(_ member: String, document: String, at now: Int64) -> ThrottleKind? {
         lock.withLock { windows[member, default: AccessWindow()].admitRead(document, at: now, limits: limits) }
     }
 
-    func admitResults(_ member: String, count: Int, at now: Int64) -> ThrottleKind? {
+    public func admitResults(_ member: String, count: Int, at now: Int64) -> ThrottleKind? {
         lock.withLock { windows[member, default: AccessWindow()].admitResults(count, at: now, limits: limits) }
     }
 
-    func admitExport(_ member: String, at now: Int64) -> ThrottleKind? {
+    public func admitExport(_ member: String, at now: Int64) -> ThrottleKind? {
         lock.withLock { windows[member, default: AccessWindow()].admitExport(at: now, limits: limits) }
     }
 
-    func recordDenial(_ member: String, at now: Int64) -> ThrottleKind? {
+    public func recordDenial(_ member: String, at now: Int64) -> ThrottleKind? {
         lock.withLock { windows[member, default: AccessWindow()].recordDenial(at: now, limits: limits) }
     }
 
     /// Forgets a member's window, when a security member lifts the throttle.
-    func reset(_ member: String) {
+    public func reset(_ member: String) {
         lock.withLock { _ = windows.removeValue(forKey: member) }
     }
 }
