@@ -16,14 +16,14 @@ final class AuditBatcher: @unchecked Sendable {
         case failed(any Error)
     }
 
-    private let pool: DatabasePool
+    private let writer: any DatabaseWriter
     private let context: StoreContext
     private let lock = NSLock()
     private var pending: [([AuditRecord], CheckedContinuation<Signal, Never>)] = []
     private var leading = false
 
-    init(pool: DatabasePool, context: StoreContext) {
-        self.pool = pool
+    init(writer: any DatabaseWriter, context: StoreContext) {
+        self.writer = writer
         self.context = context
     }
 
@@ -84,7 +84,7 @@ final class AuditBatcher: @unchecked Sendable {
     /// commit. A head always covers the log once the queue drains, and a crash in between leaves
     /// at most the last batch outside it, which `audit verify` reports.
     private func write(_ records: [AuditRecord]) throws {
-        try pool.write { db in
+        try writer.write { db in
             let state = SessionState()
             for record in records { try AuditWriter.append(record, db: db, state: state) }
             let more = lock.withLock { !pending.isEmpty }

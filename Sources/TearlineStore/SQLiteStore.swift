@@ -29,14 +29,32 @@ final class StoreContext: Sendable {
 
 /// The embedded default store: one SQLite file in WAL mode with foreign keys on. Report and
 /// release text is sealed at rest; the audit log is hash-chained, append-only and signed.
+///
+/// The same store also runs on an in-memory database (``Location/memory``), which the contract
+/// tests use as a second backend and which suits short-lived tools.
 public final class SQLiteStore: TearlineStore {
-    let pool: DatabasePool
+    /// Where the database lives.
+    public enum Location: Sendable, Equatable {
+        /// A file (created if missing), opened as a WAL pool: readers run beside the writer.
+        case file(String)
+        /// A private in-memory database on one connection; it is gone when the store is.
+        case memory
+    }
+
+    public let location: Location
+    let writer: any DatabaseWriter
     let context: StoreContext
     let auditBatcher: AuditBatcher
 
     /// Opens (and migrates) the database at `path`, creating it if needed. `masterKey` seals text
     /// at rest and derives the key that signs the audit log.
-    public init(path: String, masterKey: MasterKey) throws {
+    public convenience init(path: String, masterKey: MasterKey) throws {
+        try self.init(.file(path), masterKey: masterKey)
+    }
+
+    /// Opens (and migrates) the database at `location`. `masterKey` seals text at rest and derives
+    /// the key that signs the audit log.
+    public init(_ location: Location, masterKey: MasterKey) throws {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(10)
@@ -46,16 +64,32 @@ public final class SQLiteStore: TearlineStore {
             // value does not linger in the file.
             try db.execute(sql: "PRAGMA secure_delete = ON")
         }
-        pool = try DatabasePool(path: path, configuration: configuration)
+        switch location {
+        case .file(let path):
+            writer = try DatabasePool(path: path, configuration: configuration)
+        case .memory:
+            // why a queue: WAL and a pool of readers need a file; an in-memory database is one
+            // connection, so reads and writes take turns on it.
+            writer = try DatabaseQueue(configuration: configuration)
+        }
+        self.location = location
         let context = StoreContext(masterKey: masterKey)
         self.context = context
-        try Self.migrator(context).migrate(pool)
-        try pool.read { db in try EntityIndexLoader.load(db, into: context.entities) }
-        auditBatcher = AuditBatcher(pool: pool, context: context)
+        try Self.migrator(context).migrate(writer)
+        try writer.read { db in try EntityIndexLoader.load(db, into: context.entities) }
+        auditBatcher = AuditBatcher(writer: writer, context: context)
+    }
+
+    /// Whether the database has a write-ahead log to checkpoint and purge (a file does; memory does not).
+    private var hasJournal: Bool {
+        if case .file = location { return true }
+        return false
     }
 
     /// Copies the WAL into the database file and truncates it (what an idle node's checkpoints do).
+    /// An in-memory store has no journal: this does nothing.
     public func checkpointJournal() throws {
+        guard hasJournal else { return }
         try truncateJournal(busyTimeout: 10_000)
     }
 
@@ -72,12 +106,14 @@ public final class SQLiteStore: TearlineStore {
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any StoreSession) throws -> T) async throws -> T {
         let (value, destroyed) = try writeNow(body)
-        if destroyed || purge.isPending { purgeJournal() }
+        // why only with a journal: in memory a destroyed key's page is zeroed by secure_delete and
+        // there is no WAL that could still hold an old copy of it.
+        if hasJournal, destroyed || purge.isPending { purgeJournal() }
         return value
     }
 
     private func readNow<T>(_ body: (any StoreSession) throws -> T) throws -> (T, [AuditRecord]) {
-        try pool.read { db in
+        try writer.read { db in
             let session = SQLiteSession(db: db, context: context, readOnly: true)
             let value = try body(session)
             return (value, session.state.pendingAudit)
@@ -85,7 +121,7 @@ public final class SQLiteStore: TearlineStore {
     }
 
     private func writeNow<T>(_ body: (any StoreSession) throws -> T) throws -> (T, Bool) {
-        try pool.writeWithoutTransaction { db in
+        try writer.writeWithoutTransaction { db in
             let session = SQLiteSession(db: db, context: context, readOnly: false)
             var value: T?
             try db.inTransaction {
@@ -136,7 +172,7 @@ public final class SQLiteStore: TearlineStore {
     /// Checkpoints the WAL into the database and truncates it, waiting for readers at most
     /// `busyTimeout` milliseconds (then it throws SQLITE_BUSY).
     private func truncateJournal(busyTimeout: Int) throws {
-        try pool.writeWithoutTransaction { db in
+        try writer.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA busy_timeout = \(busyTimeout)")
             defer { try? db.execute(sql: "PRAGMA busy_timeout = 10000") }
             _ = try db.checkpoint(.truncate)

@@ -15,7 +15,8 @@ import Testing
     }
 
     @Test func tokensAreStoredOnlyAsHashes() async throws {
-        try await withWorld { w in
+        // SQLite-file only: it searches the bytes of the database file and its journal.
+        try await withWorld(.sqliteFile) { w in
             let tokens = [w.adminToken] + people.map { w.token($0.name) }
             #expect(Set(tokens).count == tokens.count, "every token is distinct")
             // Some activity, so the files hold more than the bare world.
@@ -40,8 +41,8 @@ import Testing
         }
     }
 
-    @Test func eachTokenIdentifiesItsHolder() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func eachTokenIdentifiesItsHolder(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let admin = try await w.get("/v1/me", as: "admin")
             #expect(admin.code == 200)
             #expect(admin.object["nodeAdmin"] as? Bool == true)
@@ -57,8 +58,8 @@ import Testing
         }
     }
 
-    @Test func nodeAdminOnlyEndpointsRefuseMembers() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func nodeAdminOnlyEndpointsRefuseMembers(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             for who in ["usa-senior", "usa-security", "gbr-analyst-secret"] {
                 let org = try await w.post("/v1/organizations", as: who, json: ["id": "NLD", "name": "Netherlands", "kind": "state"])
                 #expect(org.code == 403)
@@ -89,8 +90,8 @@ import Testing
         }
     }
 
-    @Test func membersCannotSeeOtherOrganisationsReports() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func membersCannotSeeOtherOrganisationsReports(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let report = try await w.createReport(reportBody(portions: [portion("(U)", "USA holdings.")]))
             let absent = "rpt_00000000000000000000000000000000"
             for who in ["gbr-analyst-secret", "deu-admin", "isr-releaser", "fra-releaser"] {
@@ -111,8 +112,8 @@ import Testing
         }
     }
 
-    @Test func membersCannotSeeReleasesToOtherOrganisations() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func membersCannotSeeReleasesToOtherOrganisations(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let report = try await w.createReport(reportBody(portions: [portion("(C//REL TO USA, GBR, DEU)", "Shared.")]))
             let toGBR = try await w.releaseId(report, to: "GBR")
             for who in ["deu-analyst", "isr-releaser", "rus-analyst"] {
@@ -129,8 +130,8 @@ import Testing
         }
     }
 
-    @Test func organisationsVisibleAreOnlyOwnAndPartners() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func organisationsVisibleAreOnlyOwnAndPartners(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let gbr = try await w.get("/v1/organizations", as: "gbr-analyst-secret")
             #expect(gbr.code == 200)
             #expect(Set(gbr.array.compactMap { $0["id"] as? String }) == ["GBR", "USA"])
@@ -146,8 +147,8 @@ import Testing
         }
     }
 
-    @Test func auditIsLimitedToTheOrganisationAndHidesForeignActors() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func auditIsLimitedToTheOrganisationAndHidesForeignActors(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let release = try await w.releaseId(try await w.createReport(reportBody(portions: [portion("(C//REL TO USA, GBR)", "x")])), to: "GBR")
             #expect(try await w.get("/v1/releases/\(release)", as: "gbr-analyst-secret").code == 200)
             let usa = try await w.audit(as: "usa-security", "action=release.read")

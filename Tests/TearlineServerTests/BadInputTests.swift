@@ -40,8 +40,8 @@ import Testing
         #expect(events.filter { $0["decision"] as? String == "allow" }.isEmpty, sourceLocation: sourceLocation)
     }
 
-    @Test func malformedJSON() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func malformedJSON(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             for raw in ["{ \"title\": ", "not json", "", "{\"title\": \"x\",}"] {
                 let reply = try await w.send(.post, "/v1/reports", as: "usa-releaser", raw: raw)
                 Self.expectProblem(reply, 400, "invalid-request")
@@ -50,8 +50,8 @@ import Testing
         }
     }
 
-    @Test func bodyThatIsNotAnObject() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func bodyThatIsNotAnObject(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             for raw in ["[]", "null", "\"report\"", "42"] {
                 let reply = try await w.send(.post, "/v1/reports", as: "usa-releaser", raw: raw)
                 Self.expectProblem(reply, 400, "invalid-request", detailContains: "the body")
@@ -60,8 +60,8 @@ import Testing
         }
     }
 
-    @Test func unknownTopLevelField() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func unknownTopLevelField(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             var body = Self.validReport
             body["classification"] = "SECRET"
             let reply = try await w.post("/v1/reports", as: "usa-releaser", json: body)
@@ -74,8 +74,8 @@ import Testing
         }
     }
 
-    @Test func unknownFieldNestedInPortions() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func unknownFieldNestedInPortions(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             var body = Self.validReport
             body["portions"] = [portion("(U)", "x"), ["marking": "(U)", "text": "y", "classified": true]]
             let reply = try await w.post("/v1/reports", as: "usa-releaser", json: body)
@@ -84,8 +84,8 @@ import Testing
         }
     }
 
-    @Test func wrongTypes() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func wrongTypes(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let cases: [(String, (inout [String: Any]) -> Void)] = [
                 ("topics", { $0["topics"] = "counter-terrorism" }),
                 ("title", { $0["title"] = 42 }),
@@ -101,8 +101,8 @@ import Testing
         }
     }
 
-    @Test func missingFields() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func missingFields(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             for field in ["title", "titleMarking", "sourceGrade", "topics", "portions"] {
                 var body = Self.validReport
                 body[field] = nil
@@ -117,8 +117,8 @@ import Testing
         }
     }
 
-    @Test func badMarkingsNameTheBadPart() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func badMarkingsNameTheBadPart(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let cases: [(marking: String, part: String)] = [
                 ("(S//REL TO usa)", "usa"),
                 ("(SECRET)", "SECRET"),
@@ -139,8 +139,8 @@ import Testing
         }
     }
 
-    @Test func badSourceGrade() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func badSourceGrade(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             for grade in ["Z9", "A7", "", "B", "b2", "B22"] {
                 let reply = try await w.post("/v1/reports", as: "usa-releaser", json: reportBody(sourceGrade: grade, portions: [portion("(U)", "x")]))
                 Self.expectProblem(reply, 400, "invalid-request", detailContains: "sourceGrade")
@@ -149,8 +149,8 @@ import Testing
         }
     }
 
-    @Test func oversizedBody() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func oversizedBody(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let huge = String(repeating: "a", count: (1 << 20) + 1)
             let reply = try await w.post("/v1/reports", as: "usa-releaser", json: reportBody(portions: [portion("(U)", huge)]))
             Self.expectProblem(reply, 413, "body-too-large")
@@ -158,8 +158,8 @@ import Testing
         }
     }
 
-    @Test func unknownIds() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func unknownIds(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let absent = "00000000000000000000000000000000"
             for path in ["/v1/reports/rpt_\(absent)", "/v1/releases/rel_\(absent)", "/v1/reports/rpt_\(absent)/releases",
                          "/v1/releases/rel_\(absent)/verify", "/v1/reports/rpt_\(absent)/verify", "/v1/organizations/NOPE"] {
@@ -182,8 +182,8 @@ import Testing
         }
     }
 
-    @Test func missingToken() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func missingToken(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let reply = try await w.post("/v1/organizations", as: nil, json: ["id": "NLD", "name": "Netherlands", "kind": "state"])
             Self.expectProblem(reply, 401, "unauthorized")
             Self.expectProblem(try await w.get("/v1/reports", as: nil), 401, "unauthorized")
@@ -199,8 +199,8 @@ import Testing
         }
     }
 
-    @Test func forgedToken() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func forgedToken(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let real = w.token("usa-releaser")
             let forged = String(real.dropLast()) + (real.hasSuffix("A") ? "B" : "A")
             for token in [forged, "tln_forged", String(repeating: "x", count: 300), w.adminToken + "x"] {
@@ -216,8 +216,8 @@ import Testing
         }
     }
 
-    @Test func wrongContentType() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func wrongContentType(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let json = String(decoding: try JSONSerialization.data(withJSONObject: Self.validReport), as: UTF8.self)
             for type in ["text/plain", "application/x-www-form-urlencoded", "application/xml"] {
                 let reply = try await w.send(.post, "/v1/reports", as: "usa-releaser", raw: json, contentType: type)
@@ -227,8 +227,8 @@ import Testing
         }
     }
 
-    @Test func badCursorAndLimit() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func badCursorAndLimit(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             for query in ["cursor=garbage", "limit=0", "limit=201", "limit=abc", "limit=-1"] {
                 Self.expectProblem(try await w.get("/v1/reports?\(query)", as: "usa-releaser"), 400, "invalid-request")
                 Self.expectProblem(try await w.get("/v1/releases?\(query)", as: "gbr-analyst-secret"), 400, "invalid-request")
@@ -241,8 +241,8 @@ import Testing
         }
     }
 
-    @Test func badValuesInOtherRequests() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func badValuesInOtherRequests(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let org = try await w.post("/v1/organizations", as: "admin", json: ["id": "nl", "name": "Netherlands", "kind": "state"])
             Self.expectProblem(org, 400, "invalid-request", detailContains: "id")
             let kind = try await w.post("/v1/organizations", as: "admin", json: ["id": "NLD", "name": "Netherlands", "kind": "kingdom"])
@@ -272,8 +272,8 @@ import Testing
         }
     }
 
-    @Test func deeplyNestedJSONIsRefusedWithoutCrashing() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func deeplyNestedJSONIsRefusedWithoutCrashing(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let depth = 100_000
             let raw = "{\"title\": " + String(repeating: "[", count: depth) + String(repeating: "]", count: depth) + "}"
             let reply = try await w.send(.post, "/v1/reports", as: "usa-releaser", raw: raw)
@@ -282,8 +282,8 @@ import Testing
         }
     }
 
-    @Test func unknownRouteAndMethod() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func unknownRouteAndMethod(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let route = try await w.get("/v1/nothing-here", as: "usa-releaser")
             #expect(route.code == 404)
             #expect(route.isProblem, "\(route.headers)")

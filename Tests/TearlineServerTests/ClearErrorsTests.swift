@@ -9,8 +9,8 @@ import Testing
 /// Errors say what is wrong: the field with a number of the wrong kind, the methods a path
 /// takes, and a header block too large.
 @Suite struct ClearErrorsTests {
-    @Test func aNumberOfTheWrongKindNamesTheField() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func aNumberOfTheWrongKindNamesTheField(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             for lexeme in ["1.5", "1e20", "9223372036854775808", "2.0"] {
                 let body = try BadInputTests.reportJSON { _ in }.dropLast()
                     + #","entities":[{"type":"person","value":"Abu Example","portion":\#(lexeme)}]}"#
@@ -24,8 +24,8 @@ import Testing
         }
     }
 
-    @Test func aKnownPathWithAnotherMethodAnswers405WithAllow() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func aKnownPathWithAnotherMethodAnswers405WithAllow(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let cases: [(HTTPRequest.Method, String, String)] = [
                 (.delete, "/v1/reports", "GET, POST"),
                 (.put, "/v1/reports", "GET, POST"),
@@ -45,8 +45,8 @@ import Testing
         }
     }
 
-    @Test func anUnknownPathStillAnswers404() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func anUnknownPathStillAnswers404(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let reference = try await w.get("/v1/no-such-thing", as: "usa-senior")
             BadInputTests.expectProblem(reference, 404, "not-found")
             #expect(reference.headers[.allow] == nil)

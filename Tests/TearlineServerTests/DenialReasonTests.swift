@@ -46,8 +46,8 @@ import Testing
 
     // MARK: Reading
 
-    @Test func noAccessPath() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func noAccessPath(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let report = try await w.createReport(Self.sharedReport)
             try await Self.expectReadDenied(w, "/v1/reports/\(report)", as: "gbr-analyst-secret", action: "report.read", object: report,
                                             security: "gbr-security", reasons: ["no-access-path"])
@@ -57,8 +57,8 @@ import Testing
         }
     }
 
-    @Test func releaseRevoked() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func releaseRevoked(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let release = try await w.releaseId(try await w.createReport(Self.sharedReport), to: "GBR")
             #expect(try await w.get("/v1/releases/\(release)", as: "gbr-analyst-secret").code == 200)
             let revoke = try await w.post("/v1/releases/\(release)/revoke", as: "usa-releaser")
@@ -72,8 +72,8 @@ import Testing
         }
     }
 
-    @Test func partnershipSuspended() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func partnershipSuspended(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let report = try await w.createReport(Self.sharedReport)
             let release = try await w.releaseId(report, to: "GBR")
             try await w.setPartnership("USA", "GBR", ["status": "suspended"], as: "usa-senior")
@@ -85,8 +85,8 @@ import Testing
         }
     }
 
-    @Test func trustCeiling() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func trustCeiling(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             try await Self.expectReleaseDenied(w, portions: [portion("(S//REL TO USA, DEU)", "x")], to: "DEU", reasons: ["trust-ceiling"])
             // Lowering trust takes effect at once on a release already made.
             let release = try await w.releaseId(try await w.createReport(Self.secretOnly), to: "GBR")
@@ -96,16 +96,16 @@ import Testing
         }
     }
 
-    @Test func clearance() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func clearance(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let release = try await w.releaseId(try await w.createReport(Self.secretOnly), to: "GBR")
             try await Self.expectReadDenied(w, "/v1/releases/\(release)", as: "gbr-analyst-confidential", action: "release.read",
                                             object: release, security: "gbr-security", reasons: ["clearance"])
         }
     }
 
-    @Test func partialViewReturnsWithheldCountAndBannerOfWhatIsShown() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func partialViewReturnsWithheldCountAndBannerOfWhatIsShown(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let release = try await w.releaseId(try await w.createReport(Self.sharedReport), to: "GBR")
             let read = try await w.get("/v1/releases/\(release)", as: "gbr-analyst-confidential")
             #expect(read.code == 200)
@@ -119,16 +119,16 @@ import Testing
         }
     }
 
-    @Test func compartments() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func compartments(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let report = try await w.createReport(reportBody(portions: [portion("(S//HCS)", "Compartmented.")]))
             try await Self.expectReadDenied(w, "/v1/reports/\(report)", as: "usa-analyst-nohcs", action: "report.read", object: report,
                                             security: "usa-security", reasons: ["compartments"])
         }
     }
 
-    @Test func needToKnowAndAGrantLiftingIt() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func needToKnowAndAGrantLiftingIt(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let report = try await w.createReport(Self.sharedReport)
             try await Self.expectReadDenied(w, "/v1/reports/\(report)", as: "usa-analyst-economics", action: "report.read", object: report,
                                             security: "usa-security", reasons: ["need-to-know"])
@@ -147,8 +147,8 @@ import Testing
         }
     }
 
-    @Test func memberSuspended() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func memberSuspended(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let report = try await w.createReport(Self.sharedReport)
             #expect(try await w.get("/v1/reports/\(report)", as: "usa-analyst").code == 200)
             let suspend = try await w.patch("/v1/members/\(w.id("usa-analyst"))", as: "usa-senior", json: ["status": "suspended"])
@@ -173,8 +173,8 @@ import Testing
 
     // MARK: Releasing
 
-    @Test func noPartnership() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func noPartnership(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             // A release to an organisation with no partnership (one the releaser may not know of) is answered
             // like one to an unknown id; the attempt stands in the log with its reason.
             let report = try await w.createReport(reportBody(portions: [portion("(U)", "Open source.")]))
@@ -186,43 +186,43 @@ import Testing
         }
     }
 
-    @Test func sourcesAndMethods() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func sourcesAndMethods(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             try await Self.expectReleaseDenied(
                 w, portions: [portion("(S//REL TO USA, GBR)", "A recruited source.", sourcesAndMethods: true)], to: "GBR",
                 reasons: ["sources-and-methods"])
         }
     }
 
-    @Test func noforn() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func noforn(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             try await Self.expectReleaseDenied(w, portions: [portion("(U//NF)", "x")], to: "GBR", reasons: ["noforn"])
             // A classified NOFORN portion has no REL TO either.
             try await Self.expectReleaseDenied(w, portions: [portion("(S//NF)", "x")], to: "GBR", reasons: ["noforn", "not-rel-to"])
         }
     }
 
-    @Test func notRelTo() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func notRelTo(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             try await Self.expectReleaseDenied(w, portions: [portion("(S//REL TO USA)", "x")], to: "GBR", reasons: ["not-rel-to"])
             try await Self.expectReleaseDenied(w, portions: [portion("(C)", "x")], to: "GBR", reasons: ["not-rel-to"])
         }
     }
 
-    @Test func orconNotApproved() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func orconNotApproved(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             try await Self.expectReleaseDenied(w, portions: [portion("(S//OC/REL TO USA, GBR)", "x")], to: "GBR", reasons: ["orcon-not-approved"])
         }
     }
 
-    @Test func tlpRed() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func tlpRed(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             try await Self.expectReleaseDenied(w, portions: [portion("(TLP:RED)", "x")], to: "GBR", reasons: ["tlp-red"])
         }
     }
 
-    @Test func selfRelease() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func selfRelease(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             // There is no partnership of USA with itself either.
             try await Self.expectReleaseDenied(w, portions: [portion("(U)", "x")], to: "USA", reasons: ["no-partnership", "self-release"])
         }
@@ -230,8 +230,8 @@ import Testing
 
     // MARK: Passing on
 
-    @Test func thirdPartyRule() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func thirdPartyRule(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let report = try await w.createReport(Self.sharedReport)
             let release = try await w.releaseId(report, to: "GBR")
             let forward = try await w.post("/v1/releases/\(release)/forward", as: "gbr-analyst-secret", json: ["recipient": "DEU"])
@@ -251,8 +251,8 @@ import Testing
 
     // MARK: Authority
 
-    @Test func roleRequiredToRelease() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func roleRequiredToRelease(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let report = try await w.createReport(Self.sharedReport)
             let reply = try await w.release(report, to: "GBR", as: "usa-analyst")
             #expect(reply.code == 403)
@@ -263,8 +263,8 @@ import Testing
         }
     }
 
-    @Test func roleRequiredToReadAudit() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func roleRequiredToReadAudit(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let reply = try await w.get("/v1/audit", as: "usa-senior")
             #expect(reply.code == 403)
             #expect(reply.isProblem)
@@ -275,8 +275,8 @@ import Testing
         }
     }
 
-    @Test func theWeakerSideCannotRestoreAHierarchicalPartnershipNorRaiseWhatItReceives() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func theWeakerSideCannotRestoreAHierarchicalPartnershipNorRaiseWhatItReceives(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             try await w.setPartnership("USA", "DEU", ["status": "suspended"], as: "usa-senior")
             let analyst = try await w.patch("/v1/partnerships/\(w.partnership("USA", "DEU"))", as: "deu-analyst", json: ["status": "active"])
             #expect(analyst.code == 403)
@@ -296,8 +296,8 @@ import Testing
         }
     }
 
-    @Test func markingAboveAuthor() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func markingAboveAuthor(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let above = try await w.post("/v1/reports", as: "usa-analyst", json: reportBody(portions: [portion("(TS//REL TO USA)", "x")]))
             #expect(above.code == 403)
             #expect(above.problemType == "denied")

@@ -23,8 +23,8 @@ import Testing
         portion("(TS//REL TO USA, GBR)", "A top secret portion for GBR."), portion("(S//REL TO USA, GBR)", "A secret portion for GBR."),
     ]) }
 
-    @Test func aRecipientCannotRaiseTheCeilingOfWhatItsPartnerReleasesToIt() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func aRecipientCannotRaiseTheCeilingOfWhatItsPartnerReleasesToIt(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let admin = try await Self.gbrAdmin(w)
             let raised = try await Self.patch(w, "USA", "GBR", token: admin, ["trustLevel": "full"])
             #expect(raised.code == 200, "\(raised)")
@@ -48,8 +48,8 @@ import Testing
         }
     }
 
-    @Test func theSideThatBreachedCannotRaiseTheTrustTheWrongedSideLowered() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func theSideThatBreachedCannotRaiseTheTrustTheWrongedSideLowered(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let (_, release) = try await StoryFourTests.isrReleasesToUSA(w)
             _ = try await StoryFourTests.forwardToRUS(w, release: release)
             try await w.setPartnership("ISR", "USA", ["trustLevel": "low", "reason": "USA tried to pass our report to RUS"], as: "isr-releaser")
@@ -68,8 +68,8 @@ import Testing
         }
     }
 
-    @Test func aSuspensionStandsUntilTheSideThatImposedItLiftsIt() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func aSuspensionStandsUntilTheSideThatImposedItLiftsIt(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let admin = try await Self.gbrAdmin(w)
             let release = try await w.releaseId(try await w.createReport(reportBody(portions: [portion("(S//REL TO USA, GBR)", "Shared.")])), to: "GBR")
             try await w.setPartnership("USA", "GBR", ["status": "suspended", "reason": "breach"], as: "usa-senior")
@@ -100,8 +100,8 @@ import Testing
         }
     }
 
-    @Test func theNodeAdministratorActsForANamedHostedSide() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func theNodeAdministratorActsForANamedHostedSide(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let id = w.partnership("USA", "GBR")
             let unnamed = try await w.patch("/v1/partnerships/\(id)", as: "admin", json: ["trustLevel": "low"])
             #expect(unnamed.code == 400, "both sides are hosted here: the side must be named")
@@ -117,8 +117,8 @@ import Testing
         }
     }
 
-    @Test func thePartnersTableShowsTrustInEachDirection() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func thePartnersTableShowsTrustInEachDirection(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let admin = try await Self.gbrAdmin(w)
             _ = try await Self.patch(w, "USA", "GBR", token: admin, ["trustLevel": "limited"])
             let partners = try await w.get("/v1/partners", as: "usa-senior")

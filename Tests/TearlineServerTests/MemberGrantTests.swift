@@ -14,8 +14,8 @@ import Testing
         return reply.array.count
     }
 
-    @Test func aSecretAdminCannotMakeATopSecretHCSMemberWhoReadsTSHCS() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func aSecretAdminCannotMakeATopSecretHCSMemberWhoReadsTSHCS(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             // The case: an admin cleared SECRET, and a (TS//HCS) report in its organisation.
             let made = try await w.post("/v1/organizations/USA/members", as: "admin",
                                         json: Self.member("usa-admin-secret", roles: ["admin"], clearance: "SECRET"))
@@ -49,8 +49,8 @@ import Testing
         }
     }
 
-    @Test func anAdminStaffsRolesItDoesNotHoldWithinItsClearance() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func anAdminStaffsRolesItDoesNotHoldWithinItsClearance(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             // deu-admin (analyst, admin; SECRET) appoints a security member at SECRET.
             let reply = try await w.post("/v1/organizations/DEU/members", as: "deu-admin",
                                          json: Self.member("deu-officer", roles: ["security"], clearance: "SECRET", topics: ["soviet-union"]))
@@ -62,8 +62,8 @@ import Testing
         }
     }
 
-    @Test func theNodeAdministratorIsExemptAndTheExemptionIsAudited() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func theNodeAdministratorIsExemptAndTheExemptionIsAudited(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let reply = try await w.post("/v1/organizations/DEU/members", as: "admin",
                                          json: Self.member("deu-ts", clearance: "TOP SECRET", compartments: ["HCS"]))
             #expect(reply.code == 201, "\(reply)")
@@ -77,8 +77,8 @@ import Testing
         }
     }
 
-    @Test func aNonAdminCreatesNobody() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func aNonAdminCreatesNobody(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let before = try await Self.memberCount(w, "USA")
             let reply = try await w.post("/v1/organizations/USA/members", as: "usa-security", json: Self.member("x", clearance: "UNCLASSIFIED"))
             #expect(reply.code == 403)

@@ -48,8 +48,8 @@ import Testing
         return nil
     }
 
-    @Test func servedDocumentIsTheCommittedOpenAPI31Document() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func servedDocumentIsTheCommittedOpenAPI31Document(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let reply = try await w.get("/openapi.json", as: nil)
             #expect(reply.code == 200)
             #expect(reply.contentType == "application/json")
@@ -59,10 +59,10 @@ import Testing
         }
     }
 
-    @Test func everyRegisteredRouteIsDocumentedAndViceVersa() async throws {
+    @Test(arguments: TestBackend.allCases) func everyRegisteredRouteIsDocumentedAndViceVersa(backend: TestBackend) async throws {
         let registered = try Self.registeredRoutes()
         #expect(registered.count >= 25, "the router registers the whole API")
-        try await withWorld { w in
+        try await withWorld(backend) { w in
             let document = try await w.get("/openapi.json", as: nil).object
             let documented = Self.documentedRoutes(document)
             let undocumented = registered.subtracting(documented).sorted()
@@ -72,8 +72,8 @@ import Testing
         }
     }
 
-    @Test func everyPathParameterIsDeclared() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func everyPathParameterIsDeclared(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let document = try await w.get("/openapi.json", as: nil).object
             #expect(!Self.paths(document).isEmpty)
             for (path, item) in Self.paths(document) {
@@ -89,8 +89,8 @@ import Testing
     }
 
     /// Operations that need a bearer token answer 401 without one; the open ones answer 200.
-    @Test func documentedSecurityMatchesTheServer() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func documentedSecurityMatchesTheServer(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let document = try await w.get("/openapi.json", as: nil).object
             let globalSecurity = (document["security"] as? [[String: Any]]) ?? []
             #expect(!Self.paths(document).isEmpty)
@@ -113,8 +113,8 @@ import Testing
 
     /// Every status the server answers in the scenarios below is one the document lists for that
     /// operation, and every 4xx is documented as application/problem+json.
-    @Test func observedStatusesAreDocumented() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func observedStatusesAreDocumented(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let document = try await w.get("/openapi.json", as: nil).object
             var observed: [(String, String, Reply)] = []
             func record(_ method: String, _ path: String, _ reply: Reply) { observed.append((method, path, reply)) }

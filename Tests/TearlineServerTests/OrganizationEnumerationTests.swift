@@ -19,8 +19,8 @@ import Testing
         }
     }
 
-    @Test func creatingAMemberInAnOrganisationOneMayNotKnow() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func creatingAMemberInAnOrganisationOneMayNotKnow(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let body: [String: Any] = ["name": "x", "roles": ["analyst"], "clearance": "SECRET"]
             let hidden = try await w.post("/v1/organizations/\(Self.hidden)/members", as: "usa-senior", json: body)
             let missing = try await w.post("/v1/organizations/\(Self.missing)/members", as: "usa-senior", json: body)
@@ -32,8 +32,8 @@ import Testing
         }
     }
 
-    @Test func releasingToAnOrganisationOneMayNotKnow() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func releasingToAnOrganisationOneMayNotKnow(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let report = try await w.createReport(reportBody(portions: [portion("(C//REL TO USA, FRA, ZZZ)", "x")]))
             let hidden = try await w.release(report, to: Self.hidden)
             let missing = try await w.release(report, to: Self.missing)
@@ -43,8 +43,8 @@ import Testing
         }
     }
 
-    @Test func forwardingToAnOrganisationOneMayNotKnow() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func forwardingToAnOrganisationOneMayNotKnow(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let report = try await w.createReport(reportBody(portions: [portion("(C//REL TO USA, GBR)", "x")]))
             let release = try await w.releaseId(report, to: "GBR")
             let hidden = try await w.post("/v1/releases/\(release)/forward", as: "gbr-analyst-secret", json: ["recipient": Self.hidden])
@@ -58,8 +58,8 @@ import Testing
         }
     }
 
-    @Test func discoverableToAnOrganisationOneMayNotKnow() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func discoverableToAnOrganisationOneMayNotKnow(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let report = try await w.createReport(reportBody(portions: [portion("(C)", "x")]))
             func set(_ org: String) async throws -> Reply {
                 try await w.send(.put, "/v1/reports/\(report)/discoverability", as: "usa-releaser",
@@ -73,8 +73,8 @@ import Testing
         }
     }
 
-    @Test func secondedToAnOrganisationOneMayNotKnow() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func secondedToAnOrganisationOneMayNotKnow(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             func create(_ org: String) async throws -> Reply {
                 try await w.post("/v1/organizations/USA/members", as: "usa-senior",
                                  json: ["name": "liaison", "roles": ["liaison"], "clearance": "SECRET", "secondedTo": org])
@@ -92,8 +92,8 @@ import Testing
 
 extension OrganizationEnumerationTests {
     /// The other routes that take an organisation id answer alike too.
-    @Test func otherRoutesNamingAnOrganisationAnswerAlike() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func otherRoutesNamingAnOrganisationAnswerAlike(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let routes: [(HTTPRequest.Method, String, [String: Any]?)] = [
                 (.get, "/v1/organizations/{X}", nil),
                 (.get, "/v1/organizations/{X}/members", nil),

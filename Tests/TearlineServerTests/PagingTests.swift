@@ -2,8 +2,8 @@ import Testing
 
 /// Listings page with an opaque cursor: every item exactly once, newest first.
 @Suite struct PagingTests {
-    @Test func reportsPageWithoutGapsOrRepeats() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func reportsPageWithoutGapsOrRepeats(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             var created: [String] = []
             for n in 0..<5 { created.append(try await w.createReport(reportBody(title: "Report \(n)", portions: [portion("(U)", "x")]))) }
             var seen: [String] = []
@@ -24,8 +24,8 @@ import Testing
         }
     }
 
-    @Test func inboxPagesAndAuditPages() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func inboxPagesAndAuditPages(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             var releases: [String] = []
             for n in 0..<3 {
                 let report = try await w.createReport(reportBody(title: "R\(n)", portions: [portion("(C//REL TO USA, GBR)", "x")]))

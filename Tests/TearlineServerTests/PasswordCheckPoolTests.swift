@@ -38,9 +38,9 @@ import Testing
         #expect(try await pool.run { 7 } == 7, "the pool takes work again once it drained")
     }
 
-    @Test func aFullPoolAnswersBasicLogins503AndEverythingElseStillAnswers() async throws {
+    @Test(arguments: TestBackend.allCases) func aFullPoolAnswersBasicLogins503AndEverythingElseStillAnswers(backend: TestBackend) async throws {
         let pool = PasswordCheckPool(workers: 1, queueLimit: 0)
-        try await withWorld(passwordChecks: pool) { w in
+        try await withWorld(backend, passwordChecks: pool) { w in
             _ = try await w.service.setPassword(member: w.id("usa-analyst"), login: "alice", password: "a long passphrase", by: .nodeAdmin)
             let gate = Gate()
             let blocker = Task { try await pool.run { gate.wait(); return 0 } }

@@ -147,8 +147,8 @@ import Testing
         }
     }
 
-    @Test func theTableCoversEveryGatedRoute() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func theTableCoversEveryGatedRoute(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let table = Set(Self.routes(w, who: "usa-senior", report: "r", release: "r").map(\.key))
             let registered = try OpenAPITests.registeredRoutes().subtracting(Self.ungated)
             #expect(registered.subtracting(table).isEmpty, "routes missing from the table: \(registered.subtracting(table).sorted())")
@@ -156,9 +156,9 @@ import Testing
         }
     }
 
-    @Test func aThrottledMemberGets429EverywhereAndNothingIsWritten() async throws {
+    @Test(arguments: TestBackend.allCases) func aThrottledMemberGets429EverywhereAndNothingIsWritten(backend: TestBackend) async throws {
         let limits = ThrottleLimits(distinctReads: 2, searchResults: 100_000, exports: 50, deniedReads: 10_000, window: StoryFiveTests.hour)
-        try await withWorld(limits: limits) { w in
+        try await withWorld(backend, limits: limits) { w in
             let (report, release) = try await Self.seed(w)
             let extra = try await w.createReport(reportBody(portions: [portion("(S)", "x")]))
             let third = try await w.createReport(reportBody(portions: [portion("(S)", "y")]))
@@ -196,8 +196,8 @@ import Testing
         }
     }
 
-    @Test func aSuspendedMemberGets403EverywhereAndNothingIsWritten() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func aSuspendedMemberGets403EverywhereAndNothingIsWritten(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let (report, release) = try await Self.seed(w)
             _ = try await w.service.setPassword(member: w.id("usa-senior"), login: "usa.senior", password: "correct horse battery", by: .nodeAdmin)
             try await SuspensionTests.suspend(w, "usa-senior", by: "admin")
@@ -224,8 +224,8 @@ import Testing
 
     /// The case: a suspended analyst searched entities (getting pointers and handles) and
     /// filed access requests that notified the holder's releasers.
-    @Test func aSuspendedAnalystNeitherSearchesNorRequestsAccess() async throws {
-        try await withWorld { world in
+    @Test(arguments: TestBackend.allCases) func aSuspendedAnalystNeitherSearchesNorRequestsAccess(backend: TestBackend) async throws {
+        try await withWorld(backend) { world in
             let agencies = try await StorySixTests.agencies(world)
             _ = try await agencies.ciaReport()
             let found = try await agencies.search("vasily petrov")

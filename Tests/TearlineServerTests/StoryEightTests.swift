@@ -16,8 +16,8 @@ import Testing
         return try #require(reply.object["overall"] as? [String: Any])
     }
 
-    @Test func aRefutedReleaseLowersTheOriginatorsTrackRecordShownBesideTheSourceGrade() async throws {
-        try await withWorld { world in
+    @Test(arguments: TestBackend.allCases) func aRefutedReleaseLowersTheOriginatorsTrackRecordShownBesideTheSourceGrade(backend: TestBackend) async throws {
+        try await withWorld(backend) { world in
             let releaseId = try await Self.release(world)
             let before = try await Self.record(world)
             #expect(before["judged"] as? Int == 0)
@@ -43,8 +43,8 @@ import Testing
         }
     }
 
-    @Test func feedbackCanBeRevisedAndTheHistoryIsKept() async throws {
-        try await withWorld { world in
+    @Test(arguments: TestBackend.allCases) func feedbackCanBeRevisedAndTheHistoryIsKept(backend: TestBackend) async throws {
+        try await withWorld(backend) { world in
             let releaseId = try await Self.release(world)
             _ = try await world.post("/v1/releases/\(releaseId)/feedback", as: "gbr-analyst-secret", json: ["verdict": "refuted"])
             _ = try await world.post("/v1/releases/\(releaseId)/feedback", as: "gbr-analyst-secret", json: ["verdict": "confirmed"])
@@ -58,8 +58,8 @@ import Testing
         }
     }
 
-    @Test func theOriginatorSeesTheFeedbackItReceivedWithoutTheRecipientsMembers() async throws {
-        try await withWorld { world in
+    @Test(arguments: TestBackend.allCases) func theOriginatorSeesTheFeedbackItReceivedWithoutTheRecipientsMembers(backend: TestBackend) async throws {
+        try await withWorld(backend) { world in
             let releaseId = try await Self.release(world)
             _ = try await world.post("/v1/releases/\(releaseId)/feedback", as: "gbr-analyst-secret", json: ["verdict": "partly-confirmed", "note": "Half right."])
             let received = try await world.get("/v1/feedback", as: "usa-releaser")
@@ -72,8 +72,8 @@ import Testing
         }
     }
 
-    @Test func onlyTheRecipientJudgesAndBadInputWritesNothing() async throws {
-        try await withWorld { world in
+    @Test(arguments: TestBackend.allCases) func onlyTheRecipientJudgesAndBadInputWritesNothing(backend: TestBackend) async throws {
+        try await withWorld(backend) { world in
             let releaseId = try await Self.release(world)
             let own = try await world.post("/v1/releases/\(releaseId)/feedback", as: "usa-releaser", json: ["verdict": "confirmed"])
             #expect(own.code == 403, "the originator does not grade itself")

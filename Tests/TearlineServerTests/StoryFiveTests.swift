@@ -33,9 +33,9 @@ import Testing
         return all
     }
 
-    @Test func aBulkReaderIsStoppedAtTheThresholdAlertedAndEveryAttemptLogged() async throws {
+    @Test(arguments: TestBackend.allCases) func aBulkReaderIsStoppedAtTheThresholdAlertedAndEveryAttemptLogged(backend: TestBackend) async throws {
         let limits = ThrottleLimits(distinctReads: 100, searchResults: 100_000, exports: 50, deniedReads: 10_000, window: Self.hour)
-        try await withWorld(limits: limits) { w in
+        try await withWorld(backend, limits: limits) { w in
             let ids = try await Self.seed(w, count: 2000)
             var served: [Int] = []
             var refused = 0
@@ -87,9 +87,9 @@ import Testing
         }
     }
 
-    @Test func concurrentReadsNeverServeMoreThanTheThreshold() async throws {
+    @Test(arguments: TestBackend.allCases) func concurrentReadsNeverServeMoreThanTheThreshold(backend: TestBackend) async throws {
         let limits = ThrottleLimits(distinctReads: 40, searchResults: 100_000, exports: 50, deniedReads: 10_000, window: Self.hour)
-        try await withWorld(limits: limits) { w in
+        try await withWorld(backend, limits: limits) { w in
             let ids = try await Self.seed(w, count: 150)
             let codes = try await withThrowingTaskGroup(of: Int.self) { group in
                 for id in ids { group.addTask { try await w.get("/v1/reports/\(id)", as: "usa-analyst").code } }
@@ -100,9 +100,9 @@ import Testing
         }
     }
 
-    @Test func readingTheSameReportAgainIsNotBulkReading() async throws {
+    @Test(arguments: TestBackend.allCases) func readingTheSameReportAgainIsNotBulkReading(backend: TestBackend) async throws {
         let limits = ThrottleLimits(distinctReads: 3, searchResults: 100_000, exports: 50, deniedReads: 10_000, window: Self.hour)
-        try await withWorld(limits: limits) { w in
+        try await withWorld(backend, limits: limits) { w in
             let ids = try await Self.seed(w, count: 4)
             for _ in 0..<50 { #expect(try await w.get("/v1/reports/\(ids[0])", as: "usa-analyst").code == 200) }
             #expect(try await w.get("/v1/reports/\(ids[1])", as: "usa-analyst").code == 200)
@@ -113,9 +113,9 @@ import Testing
         }
     }
 
-    @Test func onlyAnotherSecurityMemberOfTheOrganisationLiftsTheThrottle() async throws {
+    @Test(arguments: TestBackend.allCases) func onlyAnotherSecurityMemberOfTheOrganisationLiftsTheThrottle(backend: TestBackend) async throws {
         let limits = ThrottleLimits(distinctReads: 2, searchResults: 100_000, exports: 50, deniedReads: 10_000, window: Self.hour)
-        try await withWorld(limits: limits) { w in
+        try await withWorld(backend, limits: limits) { w in
             let ids = try await Self.seed(w, count: 4)
             for id in ids.prefix(3) { _ = try await w.get("/v1/reports/\(id)", as: "usa-analyst") }
             #expect(try await w.get("/v1/reports/\(ids[0])", as: "usa-analyst").code == 429)
@@ -141,9 +141,9 @@ import Testing
         }
     }
 
-    @Test func readsOutsideNeedToKnowAreDeniedAuditedAndCountedAsASignal() async throws {
+    @Test(arguments: TestBackend.allCases) func readsOutsideNeedToKnowAreDeniedAuditedAndCountedAsASignal(backend: TestBackend) async throws {
         let limits = ThrottleLimits(distinctReads: 1000, searchResults: 100_000, exports: 50, deniedReads: 5, window: Self.hour)
-        try await withWorld(limits: limits) { w in
+        try await withWorld(backend, limits: limits) { w in
             let ids = try await Self.seed(w, count: 8)
             // usa-analyst-economics has the clearance but not the topic.
             var codes: [Int] = []
@@ -161,9 +161,9 @@ import Testing
         }
     }
 
-    @Test func listingMoreResultsThanAllowedIsRefused() async throws {
+    @Test(arguments: TestBackend.allCases) func listingMoreResultsThanAllowedIsRefused(backend: TestBackend) async throws {
         let limits = ThrottleLimits(distinctReads: 1000, searchResults: 25, exports: 50, deniedReads: 100, window: Self.hour)
-        try await withWorld(limits: limits) { w in
+        try await withWorld(backend, limits: limits) { w in
             _ = try await Self.seed(w, count: 30)
             let first = try await w.get("/v1/reports?limit=20", as: "usa-analyst")
             #expect(first.code == 200)

@@ -26,8 +26,8 @@ import Testing
         return try #require(forward.string("consentRequestId"))
     }
 
-    @Test func orconNeedsTheOriginatorsExplicitApproval() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func orconNeedsTheOriginatorsExplicitApproval(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let report = try await w.createReport(as: "isr-releaser", Self.planningCell())
             let refused = try await w.release(report, to: "USA", as: "isr-releaser")
             #expect(refused.code == 403)
@@ -47,8 +47,8 @@ import Testing
         }
     }
 
-    @Test func forwardIsRefusedUnderTheThirdPartyRule() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func forwardIsRefusedUnderTheThirdPartyRule(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let (_, release) = try await Self.isrReleasesToUSA(w)
             let forward = try await w.post("/v1/releases/\(release)/forward", as: "usa-senior", json: ["recipient": "RUS"])
             #expect(forward.code == 403)
@@ -68,8 +68,8 @@ import Testing
         }
     }
 
-    @Test func consentDeniedSendsNothingToRUS() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func consentDeniedSendsNothingToRUS(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let (_, release) = try await Self.isrReleasesToUSA(w)
             let consentId = try await Self.forwardToRUS(w, release: release)
             let decided = try await w.post("/v1/consent-requests/\(consentId)/decision", as: "isr-releaser", json: ["decision": "deny"])
@@ -88,8 +88,8 @@ import Testing
         }
     }
 
-    @Test func consentGrantedMakesANewReleaseStillOriginatedAndSignedByISR() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func consentGrantedMakesANewReleaseStillOriginatedAndSignedByISR(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             try await w.createPartnership("ISR", "RUS", trust: "high")
             let (report, release) = try await Self.isrReleasesToUSA(w, relTo: "USA, ISR, RUS")
             let consentId = try await Self.forwardToRUS(w, release: release)
@@ -125,8 +125,8 @@ import Testing
         }
     }
 
-    @Test func consentThatTheRuleCannotHonourStaysPending() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func consentThatTheRuleCannotHonourStaysPending(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let (_, release) = try await Self.isrReleasesToUSA(w)  // REL TO USA, ISR; no ISR–RUS partnership
             let consentId = try await Self.forwardToRUS(w, release: release)
             let decided = try await w.post("/v1/consent-requests/\(consentId)/decision", as: "isr-releaser", json: ["decision": "grant"])
@@ -139,8 +139,8 @@ import Testing
         }
     }
 
-    @Test func onlyAnOriginatorReleaserDecidesConsent() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func onlyAnOriginatorReleaserDecidesConsent(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let (_, release) = try await Self.isrReleasesToUSA(w)
             let consentId = try await Self.forwardToRUS(w, release: release)
             let analyst = try await w.post("/v1/consent-requests/\(consentId)/decision", as: "isr-analyst", json: ["decision": "grant"])
@@ -154,8 +154,8 @@ import Testing
         }
     }
 
-    @Test func theAttemptStandsInBothAuditTrails() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func theAttemptStandsInBothAuditTrails(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let (_, release) = try await Self.isrReleasesToUSA(w)
             _ = try await Self.forwardToRUS(w, release: release)
             let usa = try await w.audit(as: "usa-security", "action=release.forward")
@@ -175,8 +175,8 @@ import Testing
         }
     }
 
-    @Test func isrLowersTrustAndUSALosesTheSecretPortionAtOnce() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func isrLowersTrustAndUSALosesTheSecretPortionAtOnce(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let (_, release) = try await Self.isrReleasesToUSA(w)
             _ = try await Self.forwardToRUS(w, release: release)
             try await w.setPartnership("ISR", "USA", ["trustLevel": "low"], as: "isr-releaser")

@@ -13,8 +13,8 @@ import Testing
             portion("(S//NF)", "Reporting comes from a recruited employee of one exchange house.", sourcesAndMethods: true),
         ]) }
 
-    @Test func originatorSeesWholeReportUnderFullBanner() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func originatorSeesWholeReportUnderFullBanner(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let created = try await w.post("/v1/reports", as: "usa-releaser", json: Self.courierReport)
             #expect(created.code == 201)
             #expect(created.string("banner") == "SECRET//NOFORN")
@@ -31,8 +31,8 @@ import Testing
         }
     }
 
-    @Test func releaseToGBRWithholdsSourcesAndMethodsWithReasons() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func releaseToGBRWithholdsSourcesAndMethodsWithReasons(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let id = try await w.createReport(Self.courierReport)
             let release = try await w.release(id, to: "GBR")
             #expect(release.code == 201)
@@ -49,8 +49,8 @@ import Testing
         }
     }
 
-    @Test func clearedGBRAnalystReadsAllReleasedPortions() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func clearedGBRAnalystReadsAllReleasedPortions(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let id = try await w.createReport(Self.courierReport)
             let releaseId = try await w.releaseId(id, to: "GBR")
             let read = try await w.get("/v1/releases/\(releaseId)", as: "gbr-analyst-secret")
@@ -71,8 +71,8 @@ import Testing
         }
     }
 
-    @Test func lessClearedGBRAnalystSeesOnlyPortionsAtTheirLevel() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func lessClearedGBRAnalystSeesOnlyPortionsAtTheirLevel(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let id = try await w.createReport(Self.courierReport)
             let releaseId = try await w.releaseId(id, to: "GBR")
             let read = try await w.get("/v1/releases/\(releaseId)", as: "gbr-analyst-confidential")
@@ -85,8 +85,8 @@ import Testing
         }
     }
 
-    @Test func gbrInboxListsTheReleaseWithoutPortionText() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func gbrInboxListsTheReleaseWithoutPortionText(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let id = try await w.createReport(Self.courierReport)
             let releaseId = try await w.releaseId(id, to: "GBR")
             let inbox = try await w.get("/v1/releases", as: "gbr-analyst-secret")
@@ -101,8 +101,8 @@ import Testing
         }
     }
 
-    @Test func readerWhoMaySeeNothingGets404() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func readerWhoMaySeeNothingGets404(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let id = try await w.createReport(reportBody(portions: [portion("(S//REL TO USA, GBR)", "Only SECRET here.")]))
             let releaseId = try await w.releaseId(id, to: "GBR")
             let read = try await w.get("/v1/releases/\(releaseId)", as: "gbr-analyst-confidential")
@@ -116,8 +116,8 @@ import Testing
         }
     }
 
-    @Test func titleTravelsLikeAPortion() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func titleTravelsLikeAPortion(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             var body = reportBody(title: "Name of the recruited source", titleMarking: "(S//NF)",
                                   portions: [portion("(C//REL TO USA, GBR)", "Releasable portion.")])
             let report = try await w.createReport(body)
@@ -137,8 +137,8 @@ import Testing
         }
     }
 
-    @Test func entitiesTravelOnlyWithTheirPortions() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func entitiesTravelOnlyWithTheirPortions(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             var body = Self.courierReport
             body["entities"] = [
                 ["type": "organization", "value": "Gulf Exchange House", "portion": 0],
@@ -159,8 +159,8 @@ import Testing
 }
 
 @Suite struct ReadAuditDetailTests {
-    @Test func aReadRecordsEachWithheldPortionWithItsReasons() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func aReadRecordsEachWithheldPortionWithItsReasons(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let id = try await w.createReport(reportBody(portions: [
                 portion("(S//REL TO USA, GBR)", "A secret portion."), portion("(C//REL TO USA, GBR)", "A confidential portion."),
             ]))

@@ -57,8 +57,8 @@ import Testing
         String(String.UnicodeScalarView(text.unicodeScalars.filter { !$0.properties.isDefaultIgnorableCodePoint }))
     }
 
-    @Test func fiftyRecipientsOfOneReleaseAreEachTracedFromExactStrippedCollapsedAndParagraphCopies() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func fiftyRecipientsOfOneReleaseAreEachTracedFromExactStrippedCollapsedAndParagraphCopies(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let reportId = try await w.createReport(reportBody(
                 title: "Logistics network of the organisation", titleMarking: "(S//REL TO USA, GBR)",
                 portions: Self.paragraphs.map { portion("(S//REL TO USA, GBR)", $0) }))
@@ -148,8 +148,8 @@ import Testing
         }
     }
 
-    @Test func aDominantPartnerLearnsWhichMemberLeakedItsRelease() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func aDominantPartnerLearnsWhichMemberLeakedItsRelease(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let reportId = try await w.createReport(reportBody(
                 titleMarking: "(C//REL TO USA, DEU)", topics: ["soviet-union"],
                 portions: Self.paragraphs.map { portion("(C//REL TO USA, DEU)", $0) }))
@@ -164,8 +164,8 @@ import Testing
         }
     }
 
-    @Test func aTextNoCopyWasServedOfTracesToNobody() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func aTextNoCopyWasServedOfTracesToNobody(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let reportId = try await w.createReport(reportBody(portions: Self.paragraphs.map { portion("(S//REL TO USA, GBR)", $0) }))
             _ = try await w.releaseId(reportId, to: "GBR")
             // Nobody read the release yet: there is no served copy to match.
@@ -176,9 +176,9 @@ import Testing
         }
     }
 
-    @Test func exportsAreThrottledLikeReads() async throws {
+    @Test(arguments: TestBackend.allCases) func exportsAreThrottledLikeReads(backend: TestBackend) async throws {
         let limits = ThrottleLimits(distinctReads: 1000, searchResults: 1000, exports: 2, deniedReads: 100, window: 3_600_000)
-        try await withWorld(limits: limits) { w in
+        try await withWorld(backend, limits: limits) { w in
             let reportId = try await w.createReport(reportBody(portions: [portion("(S//REL TO USA, GBR)", Self.paragraphs[0])]))
             let releaseId = try await w.releaseId(reportId, to: "GBR")
             #expect(try await w.get("/v1/releases/\(releaseId)/export", as: "gbr-analyst-secret").code == 200)

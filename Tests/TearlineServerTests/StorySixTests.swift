@@ -79,8 +79,8 @@ import Testing
         }
     }
 
-    @Test func theAnalystSeesTheirHitAndAPointerRequestsAccessAndReadsIt() async throws {
-        try await withWorld { world in
+    @Test(arguments: TestBackend.allCases) func theAnalystSeesTheirHitAndAPointerRequestsAccessAndReadsIt(backend: TestBackend) async throws {
+        try await withWorld(backend) { world in
             let agencies = try await Self.agencies(world)
             let fbiReport = try await agencies.fbiReport()
             let ciaReport = try await agencies.ciaReport()
@@ -159,8 +159,8 @@ import Testing
     }
 
     /// Searches once before the CIA holding exists, then after it exists in a form the FBI may not discover.
-    func expectNoTrace(_ change: @escaping @Sendable (Agencies) async throws -> Void) async throws {
-        try await withWorld { world in
+    func expectNoTrace(on backend: TestBackend, _ change: @escaping @Sendable (Agencies) async throws -> Void) async throws {
+        try await withWorld(backend) { world in
             let agencies = try await Self.agencies(world)
             _ = try await agencies.fbiReport()
             let before = try await agencies.search("Vasily Petrov")
@@ -172,30 +172,30 @@ import Testing
         }
     }
 
-    @Test func aHoldingNotDiscoverableToTheAskerLeavesNoTrace() async throws {
-        try await expectNoTrace { a in _ = try await a.ciaReport(discoverability: nil) }  // own-organisation, the default
-        try await expectNoTrace { a in _ = try await a.ciaReport(discoverability: "none") }
-        try await expectNoTrace { a in _ = try await a.ciaReport(discoverability: "partners", discoverableTo: ["GBR"]) }
-        try await expectNoTrace { a in _ = try await a.ciaReport(sourcesAndMethodsOnly: true) }
-        try await expectNoTrace { a in  // classified and not REL TO the asker: it could never be released to it
+    @Test(arguments: TestBackend.allCases) func aHoldingNotDiscoverableToTheAskerLeavesNoTrace(backend: TestBackend) async throws {
+        try await expectNoTrace(on: backend) { a in _ = try await a.ciaReport(discoverability: nil) }  // own-organisation, the default
+        try await expectNoTrace(on: backend) { a in _ = try await a.ciaReport(discoverability: "none") }
+        try await expectNoTrace(on: backend) { a in _ = try await a.ciaReport(discoverability: "partners", discoverableTo: ["GBR"]) }
+        try await expectNoTrace(on: backend) { a in _ = try await a.ciaReport(sourcesAndMethodsOnly: true) }
+        try await expectNoTrace(on: backend) { a in  // classified and not REL TO the asker: it could never be released to it
             _ = try await a.report(as: "cia-releaser", title: StorySixTests.ciaTitle, portions: [portion("(S)", StorySixTests.ciaText)],
                                    entities: [["type": "person", "value": "Vasily Petrov", "portion": 0]], discoverability: "all-partners")
         }
-        try await expectNoTrace { a in
+        try await expectNoTrace(on: backend) { a in
             _ = try await a.ciaReport()
             let reply = try await a.world.patch("/v1/partnerships/\(a.partnership)", as: "admin",
                                                 json: ["status": "suspended", "side": StorySixTests.cia])
             try #require(reply.code == 200, "\(reply)")
         }
-        try await expectNoTrace { a in
+        try await expectNoTrace(on: backend) { a in
             let id = try await a.ciaReport()
             let reply = try await a.send(.put, "/v1/reports/\(id)/discoverability", as: "cia-releaser", json: ["discoverability": "none"])
             try #require(reply.code == 200, "\(reply)")
         }
     }
 
-    @Test func discoverabilityToANamedPartnerGivesThePointer() async throws {
-        try await withWorld { world in
+    @Test(arguments: TestBackend.allCases) func discoverabilityToANamedPartnerGivesThePointer(backend: TestBackend) async throws {
+        try await withWorld(backend) { world in
             let agencies = try await Self.agencies(world)
             _ = try await agencies.ciaReport(discoverability: "partners", discoverableTo: [Self.fbi])
             let found = try await agencies.search("vasily petrov")
@@ -204,8 +204,8 @@ import Testing
         }
     }
 
-    @Test func onlyTheOriginatorsReleaserOrTheAuthorSetsDiscoverability() async throws {
-        try await withWorld { world in
+    @Test(arguments: TestBackend.allCases) func onlyTheOriginatorsReleaserOrTheAuthorSetsDiscoverability(backend: TestBackend) async throws {
+        try await withWorld(backend) { world in
             let agencies = try await Self.agencies(world)
             let id = try await agencies.fbiReport()  // written by fbi-analyst
             let body: [String: Any] = ["discoverability": "none"]
@@ -227,8 +227,8 @@ import Testing
         }
     }
 
-    @Test func aDeniedRequestGivesNothingAndTheAskerIsTold() async throws {
-        try await withWorld { world in
+    @Test(arguments: TestBackend.allCases) func aDeniedRequestGivesNothingAndTheAskerIsTold(backend: TestBackend) async throws {
+        try await withWorld(backend) { world in
             let agencies = try await Self.agencies(world)
             _ = try await agencies.ciaReport()
             let handle = try #require(try await agencies.search("vasily petrov").objects("pointers").first?["handle"] as? String)
@@ -245,8 +245,8 @@ import Testing
         }
     }
 
-    @Test func aHandleWorksOnlyForItsOrganisationAndCannotBeForged() async throws {
-        try await withWorld { world in
+    @Test(arguments: TestBackend.allCases) func aHandleWorksOnlyForItsOrganisationAndCannotBeForged(backend: TestBackend) async throws {
+        try await withWorld(backend) { world in
             let agencies = try await Self.agencies(world)
             _ = try await agencies.ciaReport()
             let handle = try #require(try await agencies.search("vasily petrov").objects("pointers").first?["handle"] as? String)
@@ -265,8 +265,8 @@ import Testing
         }
     }
 
-    @Test func insideOneOrganisationAGrantGivesNeedToKnow() async throws {
-        try await withWorld { world in
+    @Test(arguments: TestBackend.allCases) func insideOneOrganisationAGrantGivesNeedToKnow(backend: TestBackend) async throws {
+        try await withWorld(backend) { world in
             let agencies = try await Self.agencies(world)
             // fbi-other (topics: fraud) cannot read the FBI report (counter-intelligence): a pointer to its own organisation.
             let fbiReport = try await agencies.fbiReport()
@@ -284,8 +284,8 @@ import Testing
         }
     }
 
-    @Test func observablesAreFoundInTheTextAndNormalised() async throws {
-        try await withWorld { world in
+    @Test(arguments: TestBackend.allCases) func observablesAreFoundInTheTextAndNormalised(backend: TestBackend) async throws {
+        try await withWorld(backend) { world in
             let agencies = try await Self.agencies(world)
             let id = try await agencies.fbiReport()
             for (kind, value) in [("phone", "0044 (20) 7946-0958"), ("ipv4", "198.51.100.7")] {
@@ -299,8 +299,8 @@ import Testing
         }
     }
 
-    @Test func aNewDiscoverableHoldingAlertsTheMembersWhoHoldTheEntity() async throws {
-        try await withWorld { world in
+    @Test(arguments: TestBackend.allCases) func aNewDiscoverableHoldingAlertsTheMembersWhoHoldTheEntity(backend: TestBackend) async throws {
+        try await withWorld(backend) { world in
             let agencies = try await Self.agencies(world)
             _ = try await agencies.fbiReport()
             // Not discoverable to the FBI: no alert.
@@ -324,8 +324,8 @@ import Testing
         }
     }
 
-    @Test func linkAnalysisCountsCoOccurrencesAndFindsChainsThroughPointers() async throws {
-        try await withWorld { world in
+    @Test(arguments: TestBackend.allCases) func linkAnalysisCountsCoOccurrencesAndFindsChainsThroughPointers(backend: TestBackend) async throws {
+        try await withWorld(backend) { world in
             let agencies = try await Self.agencies(world)
             _ = try await agencies.fbiReport()
             // A second FBI report links the vessel to an e-mail address.

@@ -19,8 +19,8 @@ import Testing
         return try #require(table.array.first { $0["partner"] as? String == partner })
     }
 
-    @Test func aReleaseEntersTheLedgerValuedByTheFormulaAndTheBalanceShows() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func aReleaseEntersTheLedgerValuedByTheFormulaAndTheBalanceShows(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let release = try await Self.isrRelease(w)
             try #require(release.code == 201)
             var row = try await Self.row(w)
@@ -42,8 +42,8 @@ import Testing
         }
     }
 
-    @Test func termsAreOwedByTheRecipientAndOnlyTheRightSideDecidesThem() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func termsAreOwedByTheRecipientAndOnlyTheRightSideDecidesThem(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let release = try await Self.isrRelease(w, terms: "Support at the IMF board")
             let term = try #require(release.object["terms"] as? [String: Any])
             #expect(term["owedBy"] as? String == "USA")
@@ -61,8 +61,8 @@ import Testing
         }
     }
 
-    @Test func aRequestForInformationIsAnsweredByARelease() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func aRequestForInformationIsAnsweredByARelease(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let asked = try await w.post("/v1/rfis", as: "usa-analyst", json: ["to": "ISR", "question": "Where does the courier cross?", "terms": "Satellite passes"])
             #expect(asked.code == 201, "\(asked)")
             let id = try #require(asked.string("id"))
@@ -79,8 +79,8 @@ import Testing
         }
     }
 
-    @Test func suggestionsListWhatThePartnerWantsAndMayReceive() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func suggestionsListWhatThePartnerWantsAndMayReceive(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             _ = try await w.send(.put, "/v1/organizations/USA/interests", as: "usa-senior", json: ["topics": ["iran"]])
             let wanted = try await w.createReport(as: "isr-releaser", reportBody(
                 topics: ["iran"], portions: [portion("(S//REL TO USA, ISR)", "Goes."), portion("(S)", "Not REL TO USA."), portion("(S//REL TO USA, ISR)", "Source.", sourcesAndMethods: true)]))

@@ -14,8 +14,8 @@ import Testing
             ])
     }
 
-    @Test func onlyMaterialUpToConfidentialGoesToDEU() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func onlyMaterialUpToConfidentialGoesToDEU(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let id = try await w.createReport(Self.orderOfBattle)
             let release = try await w.release(id, to: "DEU")
             #expect(release.code == 201)
@@ -34,8 +34,8 @@ import Testing
         }
     }
 
-    @Test func liaisonSeesHowDEUHandlesUSAMaterial() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func liaisonSeesHowDEUHandlesUSAMaterial(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let id = try await w.createReport(Self.orderOfBattle)
             let releaseId = try await w.releaseId(id, to: "DEU")
             #expect(try await w.get("/v1/releases/\(releaseId)", as: "deu-analyst").code == 200)
@@ -69,8 +69,8 @@ import Testing
         }
     }
 
-    @Test func suspensionRemovesEveryReleaseAtOnceAndReactivationRestoresThem() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func suspensionRemovesEveryReleaseAtOnceAndReactivationRestoresThem(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let first = try await w.releaseId(try await w.createReport(Self.orderOfBattle), to: "DEU")
             let second = try await w.releaseId(
                 try await w.createReport(reportBody(topics: ["soviet-union"], portions: [portion("(C//REL TO USA, DEU)", "Second report.")])),
@@ -107,8 +107,8 @@ import Testing
         }
     }
 
-    @Test func suspensionStandsInBothAuditTrails() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func suspensionStandsInBothAuditTrails(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             try await w.setPartnership("USA", "DEU", ["status": "suspended"], as: "usa-senior")
             let pid = w.partnership("USA", "DEU")
             let usa = try await w.audit(as: "usa-security", "action=partnership.update&object=\(pid)")

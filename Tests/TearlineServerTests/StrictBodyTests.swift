@@ -13,8 +13,8 @@ import Testing
         #"{"title":"Test report","titleMarking":"(U)","sourceGrade":"B2","topics":["counter-terrorism"],"portions":"# + portions + "}"
     }
 
-    @Test func aDuplicateMarkingIsRefusedByPath() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func aDuplicateMarkingIsRefusedByPath(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             #expect(try await w.send(.post, "/v1/reports", as: "usa-releaser", raw: Self.report()).code == 201, "the unedited body is valid")
             let reply = try await w.send(.post, "/v1/reports", as: "usa-releaser",
                                          raw: Self.report(portions: #"[{"marking":"(U)","marking":"(S//NF)","text":"x"}]"#))
@@ -26,8 +26,8 @@ import Testing
         }
     }
 
-    @Test func aDuplicateSourcesAndMethodsFlagIsRefused() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func aDuplicateSourcesAndMethodsFlagIsRefused(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let portions = #"[{"marking":"(U)","text":"a"},{"marking":"(U)","text":"b","sourcesAndMethods":true,"sourcesAndMethods":false}]"#
             let reply = try await w.send(.post, "/v1/reports", as: "usa-releaser", raw: Self.report(portions: portions))
             BadInputTests.expectProblem(reply, 400, "invalid-request", detailContains: "Duplicate field \"portions[1].sourcesAndMethods\"")
@@ -35,8 +35,8 @@ import Testing
         }
     }
 
-    @Test func aDuplicateReleaseRecipientIsRefused() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func aDuplicateReleaseRecipientIsRefused(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let reportId = try await w.createReport(reportBody(portions: [portion("(S//REL TO USA, GBR)", "x")]))
             let reply = try await w.send(.post, "/v1/reports/\(reportId)/releases", as: "usa-releaser", raw: #"{"recipient":"GBR","recipient":"RUS"}"#)
             BadInputTests.expectProblem(reply, 400, "invalid-request", detailContains: "Duplicate field \"recipient\"")
@@ -44,8 +44,8 @@ import Testing
         }
     }
 
-    @Test func aDuplicateMemberStatusIsRefused() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func aDuplicateMemberStatusIsRefused(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let reply = try await w.send(.patch, "/v1/members/\(w.id("usa-analyst"))", as: "usa-senior", raw: #"{"status":"active","status":"suspended"}"#)
             BadInputTests.expectProblem(reply, 400, "invalid-request", detailContains: "Duplicate field \"status\"")
             // Still active: the analyst reads the report list.
@@ -53,8 +53,8 @@ import Testing
         }
     }
 
-    @Test func aDuplicateOrganisationIdIsRefused() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func aDuplicateOrganisationIdIsRefused(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let reply = try await w.send(.post, "/v1/organizations", as: "admin", raw: #"{"id":"NLD","name":"Netherlands","kind":"state","id":"BEL"}"#)
             BadInputTests.expectProblem(reply, 400, "invalid-request", detailContains: "Duplicate field \"id\"")
             #expect(try await w.get("/v1/organizations/NLD", as: "admin").code == 404)
@@ -62,16 +62,16 @@ import Testing
         }
     }
 
-    @Test func aDuplicateAccessRequestHandleIsRefused() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func aDuplicateAccessRequestHandleIsRefused(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let reply = try await w.send(.post, "/v1/access-requests", as: "gbr-analyst-secret",
                                          raw: #"{"handle":"ptr_a","justification":"need","handle":"ptr_b"}"#)
             BadInputTests.expectProblem(reply, 400, "invalid-request", detailContains: "Duplicate field \"handle\"")
         }
     }
 
-    @Test func aTAXIIEnvelopeWithADuplicateKeyIsRefused() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func aTAXIIEnvelopeWithADuplicateKeyIsRefused(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let id = try await w.createCommunity(readers: ["USA"], writers: ["USA"])
             let object = String(decoding: try JSONSerialization.data(withJSONObject: indicator(1, tlp: "GREEN"), options: [.sortedKeys]), as: UTF8.self)
             let doubled = object.replacingOccurrences(of: #""name":"indicator 1""#, with: #""name":"indicator 1","name":"other""#)
@@ -114,8 +114,8 @@ import Testing
         }
     }
 
-    @Test func anImportFileWithADuplicateKeyIsRefusedWithAClearError() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func anImportFileWithADuplicateKeyIsRefusedWithAClearError(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let object = String(decoding: try JSONSerialization.data(withJSONObject: indicator(1, tlp: "GREEN"), options: [.sortedKeys]), as: UTF8.self)
             let bundle = #"{"type":"bundle","id":"bundle--00000000-0000-4000-8000-000000000001","objects":["#
                 + object.replacingOccurrences(of: #""type":"indicator""#, with: #""type":"indicator","type":"malware""#) + "]}"

@@ -8,8 +8,8 @@ import Testing
         try #require(reply.code == 200, "suspending \(who): \(reply)")
     }
 
-    @Test func suspendedAdminCannotReactivateThemselvesOrChangeOthers() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func suspendedAdminCannotReactivateThemselvesOrChangeOthers(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             try await Self.suspend(w, "usa-senior", by: "admin")
             let selfRestore = try await w.patch("/v1/members/\(w.id("usa-senior"))", as: "usa-senior", json: ["status": "active"])
             #expect(selfRestore.code == 403)
@@ -28,8 +28,8 @@ import Testing
         }
     }
 
-    @Test func suspendedReleaserCannotGrantConsent() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func suspendedReleaserCannotGrantConsent(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             try await w.createPartnership("ISR", "RUS", trust: "high")
             let (_, release) = try await StoryFourTests.isrReleasesToUSA(w, relTo: "USA, ISR, RUS")
             let consentId = try await StoryFourTests.forwardToRUS(w, release: release)
@@ -41,8 +41,8 @@ import Testing
         }
     }
 
-    @Test func suspendedReleaserCannotGrantNeedToKnowOrRevoke() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func suspendedReleaserCannotGrantNeedToKnowOrRevoke(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let report = try await w.createReport(reportBody(portions: [portion("(C//REL TO USA, GBR)", "x")]))
             let release = try await w.releaseId(report, to: "GBR")
             try await Self.suspend(w, "usa-releaser", by: "usa-senior")
@@ -59,8 +59,8 @@ import Testing
         }
     }
 
-    @Test func suspendedSecurityMemberCannotReadTheAuditLogOrReceipts() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func suspendedSecurityMemberCannotReadTheAuditLogOrReceipts(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             try await Self.suspend(w, "usa-security", by: "usa-senior")
             let audit = try await w.get("/v1/audit", as: "usa-security")
             #expect(audit.code == 403)

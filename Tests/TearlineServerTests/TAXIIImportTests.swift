@@ -61,8 +61,8 @@ struct TAXIIImportTests {
                                             clearance: "UNCLASSIFIED", unmappedMarking: unmapped, by: .nodeAdmin)
     }
 
-    @Test func aMedallionUserKeepsURLsCredentialsAndObjects() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func aMedallionUserKeepsURLsCredentialsAndObjects(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let result = try await importMedallion(w)
             #expect(result.apiRoots == ["api1", "trustgroup1"])
             #expect(result.collections == 2)
@@ -99,8 +99,8 @@ struct TAXIIImportTests {
         }
     }
 
-    @Test func aMedallionImportIsAllOrNothing() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func aMedallionImportIsAllOrNothing(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let bad = medallionData.replacingOccurrences(of: "marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da",
                                                          with: "marking-definition--99999999-9999-4999-8999-999999999999")
             await #expect(throws: Problem.self) { _ = try await importMedallion(w, data: bad) }
@@ -113,8 +113,8 @@ struct TAXIIImportTests {
         }
     }
 
-    @Test func aSTIXBundleBecomesHoldingsOrNothing() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func aSTIXBundleBecomesHoldingsOrNothing(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let bundle: [String: Any] = ["type": "bundle", "id": "bundle--44af6c39-c09b-49c5-9de2-394224b04982",
                                          "objects": [indicator(1, tlp: "GREEN"), indicator(2, tlp: "RED")]]
             let bytes = Array(try JSONSerialization.data(withJSONObject: bundle))
@@ -140,8 +140,8 @@ struct TAXIIImportTests {
     }
 
     /// medallion's own shipped data file and configuration, as a user moving off medallion has them.
-    @Test func medallionsShippedDefaultDataImports() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func medallionsShippedDefaultDataImports(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let directory = try #require(Bundle.module.url(forResource: "Fixtures", withExtension: nil)).appendingPathComponent("medallion")
             let config = try Data(contentsOf: directory.appendingPathComponent("config.json"))
             let data = try Data(contentsOf: directory.appendingPathComponent("default_data.json"))

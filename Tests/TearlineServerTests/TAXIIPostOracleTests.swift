@@ -26,9 +26,9 @@ struct TAXIIPostOracleTests {
     }
 
     /// GBR posts the observable under TLP:GREEN, after USA posted it under TLP:RED when `hidden`.
-    static func gbrPosts(hidden: Bool, check: @Sendable @escaping (World, String) async throws -> Void = { _, _ in }) async throws -> (code: Int, body: String) {
+    static func gbrPosts(on backend: TestBackend, hidden: Bool, check: @Sendable @escaping (World, String) async throws -> Void = { _, _ in }) async throws -> (code: Int, body: String) {
         let answer = Answer()
-        try await withWorld { w in
+        try await withWorld(backend) { w in
             let id = try await w.createCommunity(readers: ["USA", "GBR"], writers: ["USA", "GBR"])
             let url = "/tearline/collections/\(id)/objects/"
             if hidden {
@@ -43,17 +43,17 @@ struct TAXIIPostOracleTests {
         return await answer.value
     }
 
-    @Test func aPostAnswersTheSameWhetherOrNotAnUnreadableObjectHasThatId() async throws {
-        let without = try await Self.gbrPosts(hidden: false)
-        let with = try await Self.gbrPosts(hidden: true)
+    @Test(arguments: TestBackend.allCases) func aPostAnswersTheSameWhetherOrNotAnUnreadableObjectHasThatId(backend: TestBackend) async throws {
+        let without = try await Self.gbrPosts(on: backend, hidden: false)
+        let with = try await Self.gbrPosts(on: backend, hidden: true)
         #expect(without.code == 202 || without.code == 200)
         #expect(with.code == without.code)
         #expect(!with.body.contains("already"), "\(with.body)")
         #expect(Self.normalized(with.body) == Self.normalized(without.body), "with: \(with.body)\nwithout: \(without.body)")
     }
 
-    @Test func bothVersionsAreStoredAndEachOrganisationReadsOnlyWhatItMay() async throws {
-        _ = try await Self.gbrPosts(hidden: true) { w, id in
+    @Test(arguments: TestBackend.allCases) func bothVersionsAreStoredAndEachOrganisationReadsOnlyWhatItMay(backend: TestBackend) async throws {
+        _ = try await Self.gbrPosts(on: backend, hidden: true) { w, id in
             let object = "/tearline/collections/\(id)/objects/\(Self.address)/"
             let all = "?match%5Bversion%5D=all"
             func markings(_ reply: Reply) -> [String] {

@@ -58,8 +58,8 @@ func indicator(_ n: Int, tlp: String?, modified: String = "2026-01-01T00:00:00.0
 
 @Suite("TAXII 2.1 server")
 struct TAXIIServerTests {
-    @Test func discoveryNeedsAuthenticationAndListsTheDefaultRoot() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func discoveryNeedsAuthenticationAndListsTheDefaultRoot(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let anonymous = try await w.taxii("/taxii2/", as: nil)
             #expect(anonymous.code == 401)
             #expect(anonymous.contentType == taxiiType)
@@ -77,8 +77,8 @@ struct TAXIIServerTests {
         }
     }
 
-    @Test func mediaTypesAreNegotiated() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func mediaTypesAreNegotiated(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             #expect(try await w.taxii("/taxii2/", as: "usa-analyst", accept: "application/json").code == 406)
             #expect(try await w.taxii("/taxii2/", as: "usa-analyst", accept: "application/taxii+json;version=2.0").code == 406)
             #expect(try await w.taxii("/taxii2/", as: "usa-analyst", accept: "application/taxii+json").code == 200)
@@ -91,8 +91,8 @@ struct TAXIIServerTests {
         }
     }
 
-    @Test func membersSeeOnlyTheirCollections() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func membersSeeOnlyTheirCollections(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let community = try await w.createCommunity(readers: ["USA", "GBR"], writers: ["USA"])
             let usa = try await w.taxii("/tearline/collections/", as: "usa-analyst")
             let titles = Set(usa.objects("collections").compactMap { $0["title"] as? String })
@@ -112,8 +112,8 @@ struct TAXIIServerTests {
         }
     }
 
-    @Test func postedObjectsAreSharedByTheirTLP() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func postedObjectsAreSharedByTheirTLP(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let id = try await w.createCommunity(readers: ["USA", "GBR", "FRA"], writers: ["USA", "GBR"])
             let objects = [indicator(1, tlp: "CLEAR"), indicator(2, tlp: "GREEN"), indicator(3, tlp: "AMBER"), indicator(4, tlp: "RED"),
                            indicator(5, tlp: nil),
@@ -152,8 +152,8 @@ struct TAXIIServerTests {
         }
     }
 
-    @Test func statementMarkingsInTheEnvelopeAreHonoured() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func statementMarkingsInTheEnvelopeAreHonoured(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let id = try await w.createCommunity(readers: ["GBR", "USA"], writers: ["GBR"])
             let definition: [String: Any] = [
                 "type": "marking-definition", "spec_version": "2.1", "id": "marking-definition--22222222-2222-4222-8222-222222222222",
@@ -166,8 +166,8 @@ struct TAXIIServerTests {
         }
     }
 
-    @Test func pagingFiltersAndHeaders() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func pagingFiltersAndHeaders(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let id = try await w.createCommunity(readers: ["USA"], writers: ["USA"])
             var objects = (1...9).map { indicator($0, tlp: "GREEN") }
             objects.append(indicator(1, tlp: "GREEN", modified: "2026-02-01T00:00:00.000Z"))
@@ -215,8 +215,8 @@ struct TAXIIServerTests {
         }
     }
 
-    @Test func onlyThePostingOrganisationDeletes() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func onlyThePostingOrganisationDeletes(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let id = try await w.createCommunity(readers: ["USA", "GBR"], writers: ["USA", "GBR"])
             let object = indicator(3, tlp: "GREEN")
             let newer = indicator(3, tlp: "GREEN", modified: "2026-03-01T00:00:00.000Z")
@@ -235,8 +235,8 @@ struct TAXIIServerTests {
         }
     }
 
-    @Test func basicAuthenticationWithASlowHashedPassword() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func basicAuthenticationWithASlowHashedPassword(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             _ = try await w.service.setPassword(member: w.id("gbr-analyst-secret"), login: "gbr.analyst", password: "correct horse battery", by: .nodeAdmin)
             #expect(try await w.taxii("/taxii2/", as: nil, basic: ("gbr.analyst", "correct horse battery")).code == 200)
             // The cached login is used again, and a wrong password never matches the cache.
@@ -257,8 +257,8 @@ struct TAXIIServerTests {
         }
     }
 
-    @Test func releasesAppearAsSTIXReportsThroughTheRule() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func releasesAppearAsSTIXReportsThroughTheRule(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let report = try await w.createReport(reportBody(portions: [
                 portion("(S//REL TO USA, GBR)", "The courier crossed at Checkpoint Charlie."),
                 portion("(S//NF)", "Our agent in the ministry confirmed it."),
@@ -293,8 +293,8 @@ struct TAXIIServerTests {
     }
 
     /// Objects marked with Tearline's marking extension carry classification and REL TO across.
-    @Test func classifiedObjectsCrossOnlyWhereTheRuleLetsThem() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func classifiedObjectsCrossOnlyWhereTheRuleLetsThem(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let id = try await w.createCommunity(readers: ["USA", "GBR", "DEU", "FRA"], writers: ["USA", "GBR"])
             let secret = try Marking.parse("SECRET//REL TO USA, GBR")
             let definition = try #require(try JSONSerialization.jsonObject(with: Data(JSONValue.object(STIXMarkings.definition(for: secret)).serialized().utf8)) as? [String: Any])
@@ -323,9 +323,9 @@ struct TAXIIServerTests {
     }
 
     /// TAXII listings count towards the listing throttle: the crossing request gets a TAXII 429 with no objects.
-    @Test func bulkListingOverTAXIIIsThrottled() async throws {
+    @Test(arguments: TestBackend.allCases) func bulkListingOverTAXIIIsThrottled(backend: TestBackend) async throws {
         let limits = ThrottleLimits(distinctReads: 300, searchResults: 5, exports: 50, deniedReads: 30, window: 3_600_000)
-        try await withWorld(limits: limits) { w in
+        try await withWorld(backend, limits: limits) { w in
             let id = try await w.createCommunity(readers: ["USA"], writers: ["USA"])
             _ = try await w.taxii(.post, "/tearline/collections/\(id)/objects/", as: "usa-analyst", objects: (1...4).map { indicator($0, tlp: "GREEN") })
             let base = "/tearline/collections/\(id)/objects/"
@@ -342,8 +342,8 @@ struct TAXIIServerTests {
     }
 
     /// A suspended member posts nothing, and reads nothing, over TAXII.
-    @Test func suspendedMembersNeitherPostNorRead() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func suspendedMembersNeitherPostNorRead(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let id = try await w.createCommunity(readers: ["USA"], writers: ["USA"])
             _ = try await w.taxii(.post, "/tearline/collections/\(id)/objects/", as: "usa-releaser", objects: [indicator(1, tlp: "GREEN")])
             _ = try await w.service.updateMember(id: w.id("usa-analyst"), .init(status: "suspended"), by: .nodeAdmin)
@@ -353,8 +353,8 @@ struct TAXIIServerTests {
         }
     }
 
-    @Test func anOversizedOrMalformedBodyIsRefusedWithoutWriting() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func anOversizedOrMalformedBodyIsRefusedWithoutWriting(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let id = try await w.createCommunity(readers: ["USA"], writers: ["USA"])
             let url = "/tearline/collections/\(id)/objects/"
             let big = String(repeating: "x", count: 10 * 1024 * 1024 + 1)

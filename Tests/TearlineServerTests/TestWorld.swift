@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import TearlineCore
 import TearlineServer
+import TearlineStore
 import Testing
 
 /// One HTTP answer, with its body kept as bytes so it can cross concurrency domains.
@@ -88,11 +89,19 @@ let people: [(name: String, org: String, roles: [String], clearance: String, com
 struct World: Sendable {
     let client: any TestClientProtocol
     let service: TearlineService
-    let databasePath: String
+    /// The SQLite file, on the file backend; `nil` on a backend without one.
+    let databaseFile: String?
     let adminToken: String
     let tokens: [String: String]
     let memberIds: [String: String]
     let partnershipIds: [String: String]
+
+    /// The SQLite file. Only a test run with `withWorld(.sqliteFile)` has one: a test that reads
+    /// the file is about SQLite, not about the store's contract.
+    var databasePath: String {
+        guard let databaseFile else { preconditionFailure("this test reads the database file: run it on .sqliteFile only") }
+        return databaseFile
+    }
 
     /// The token of a person of the world, or of the node admin for `"admin"`.
     func token(_ who: String) -> String {
@@ -182,18 +191,44 @@ struct World: Sendable {
     }
 }
 
-/// Runs `body` against a fresh node: a new SQLite file in its own temporary directory, the
-/// node-admin token, and the standard world built over HTTP.
-func withWorld(limits: ThrottleLimits = .standard, passwordChecks: PasswordCheckPool = .shared, _ body: @Sendable (World) async throws -> Void) async throws {
+/// The backends the HTTP tests of the stories run against: each such test takes one
+/// (`@Test(arguments: TestBackend.allCases)`) and passes it to ``withWorld(_:limits:passwordChecks:_:)``.
+/// A new backend is one more case here and one more branch in ``openService(in:limits:passwordChecks:)``;
+/// no test is copied. Tests that read the SQLite file itself run on `.sqliteFile` only.
+enum TestBackend: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    /// SQLiteStore on a file in WAL mode, with its master key file beside it (what a node runs).
+    case sqliteFile
+    /// SQLiteStore on an in-memory database, with a random master key.
+    case sqliteMemory
+
+    var testDescription: String { rawValue }
+
+    /// Opens a fresh node on this backend. `directory` is an empty temporary directory it may use;
+    /// `databaseFile` is the SQLite file's path when the backend has one.
+    func openService(in directory: URL, limits: ThrottleLimits, passwordChecks: PasswordCheckPool) throws
+        -> (service: TearlineService, databaseFile: String?) {
+        switch self {
+        case .sqliteFile:
+            let path = directory.appendingPathComponent("tearline.db").path
+            return (try TearlineService.open(databasePath: path, limits: limits, passwordChecks: passwordChecks), path)
+        case .sqliteMemory:
+            return (try TearlineService.open(.memory, limits: limits, passwordChecks: passwordChecks), nil)
+        }
+    }
+}
+
+/// Runs `body` against a fresh node on `backend` (in its own temporary directory), with the
+/// node-admin token and the standard world built over HTTP.
+func withWorld(_ backend: TestBackend, limits: ThrottleLimits = .standard, passwordChecks: PasswordCheckPool = .shared,
+               _ body: @Sendable (World) async throws -> Void) async throws {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tearline-tests-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
-    let databasePath = directory.appendingPathComponent("tearline.db").path
-    let service = try TearlineService.open(databasePath: databasePath, limits: limits, passwordChecks: passwordChecks)
+    let (service, databaseFile) = try backend.openService(in: directory, limits: limits, passwordChecks: passwordChecks)
     let adminToken = try #require(try await service.bootstrapNodeAdmin())
     let app = Application(router: buildRouter(service: service))
     try await app.test(.router) { client in
-        let bare = World(client: client, service: service, databasePath: databasePath, adminToken: adminToken,
+        let bare = World(client: client, service: service, databaseFile: databaseFile, adminToken: adminToken,
                          tokens: [:], memberIds: [:], partnershipIds: [:])
         for (id, name) in [("USA", "United States"), ("GBR", "United Kingdom"), ("DEU", "West Germany"),
                            ("ISR", "Israel"), ("RUS", "Russia"), ("FRA", "France")] {
@@ -221,7 +256,7 @@ func withWorld(limits: ThrottleLimits = .standard, passwordChecks: PasswordCheck
             let id = try await bare.createPartnership(a, b, kind: kind, dominant: dominant, trust: trust)
             partnerships[[a, b].sorted().joined(separator: "-")] = id
         }
-        let world = World(client: client, service: service, databasePath: databasePath, adminToken: adminToken,
+        let world = World(client: client, service: service, databaseFile: databaseFile, adminToken: adminToken,
                           tokens: tokens, memberIds: memberIds, partnershipIds: partnerships)
         try await body(world)
     }

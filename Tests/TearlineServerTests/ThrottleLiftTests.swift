@@ -30,8 +30,8 @@ import TearlineServer
         try await w.send(.post, "/v1/members/\(w.id(who))/lift-throttle", as: nil, json: [String: Any](), headers: [.authorization: "Bearer \(token)"])
     }
 
-    @Test func aSecurityMemberTheThrottledAdminCreatedDoesNotLiftItsThrottle() async throws {
-        try await withWorld(limits: Self.limits) { w in
+    @Test(arguments: TestBackend.allCases) func aSecurityMemberTheThrottledAdminCreatedDoesNotLiftItsThrottle(backend: TestBackend) async throws {
+        try await withWorld(backend, limits: Self.limits) { w in
             // Before being throttled, the admin appoints a security member of its own.
             let helper = try await Self.create(w, in: "USA", name: "helper", roles: ["security"], byToken: w.token("usa-senior"))
             try await Self.throttle(w, "usa-senior")
@@ -53,8 +53,8 @@ import TearlineServer
         }
     }
 
-    @Test func noLiftThroughAChainOfAppointees() async throws {
-        try await withWorld(limits: Self.limits) { w in
+    @Test(arguments: TestBackend.allCases) func noLiftThroughAChainOfAppointees(backend: TestBackend) async throws {
+        try await withWorld(backend, limits: Self.limits) { w in
             let deputy = try await Self.create(w, in: "USA", name: "deputy", roles: ["admin"], byToken: w.token("usa-senior"))
             let helper = try await Self.create(w, in: "USA", name: "helper", roles: ["security"], byToken: deputy.token)
             try await Self.throttle(w, "usa-senior")
@@ -67,8 +67,8 @@ import TearlineServer
         }
     }
 
-    @Test func theNodeAdministratorAlwaysLiftsAudited() async throws {
-        try await withWorld(limits: Self.limits) { w in
+    @Test(arguments: TestBackend.allCases) func theNodeAdministratorAlwaysLiftsAudited(backend: TestBackend) async throws {
+        try await withWorld(backend, limits: Self.limits) { w in
             // An organisation's only security member is throttled: the node administrator recovers it.
             try await Self.throttle(w, "usa-security")
             let lifted = try await w.post("/v1/members/\(w.id("usa-security"))/lift-throttle", as: "admin")

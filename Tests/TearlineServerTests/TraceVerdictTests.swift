@@ -27,8 +27,8 @@ import Testing
         return (releaseId, exports)
     }
 
-    @Test func aTextThatWasNeverServedNamesNobodyAndRecordsNoBreach() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func aTextThatWasNeverServedNamesNobodyAndRecordsNoBreach(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let (releaseId, _) = try await Self.servedRelease(w)
             // The prose as its author wrote it: no reader was served this text.
             let unserved = StorySevenTests.paragraphs.joined(separator: "\n\n")
@@ -59,8 +59,8 @@ import Testing
         }
     }
 
-    @Test func aRealLeakIsConclusiveAndIsABreach() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func aRealLeakIsConclusiveAndIsABreach(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let (releaseId, exports) = try await Self.servedRelease(w)
             let (leaker, copy) = exports.sorted { $0.key < $1.key }[2]
             let own = try await w.post("/v1/trace", as: "gbr-security", json: ["text": copy])

@@ -5,8 +5,8 @@ import Testing
 /// Each organisation's trail shows only what concerns it: a recipient does not learn from the
 /// audit of a release made to it how much the originator held back.
 @Suite struct TrailDisclosureTests {
-    @Test func aRecipientsTrailDoesNotShowWhatWasWithheldFromIt() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func aRecipientsTrailDoesNotShowWhatWasWithheldFromIt(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let report = try await w.createReport(reportBody(portions: [
                 portion("(S//REL TO USA, GBR)", "Goes."), portion("(S//NF)", "Stays."), portion("(S//REL TO USA)", "Stays too."),
             ]))

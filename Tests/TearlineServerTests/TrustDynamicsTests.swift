@@ -10,8 +10,8 @@ import Testing
         try await w.get("/v1/partnerships/\(w.partnership("ISR", "USA"))/history", as: who)
     }
 
-    @Test func aRefusedForwardIsABreachAndISRLowersItsTrustInUSA() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func aRefusedForwardIsABreachAndISRLowersItsTrustInUSA(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let (_, release) = try await StoryFourTests.isrReleasesToUSA(w)
             _ = try await StoryFourTests.forwardToRUS(w, release: release)
 
@@ -50,8 +50,8 @@ import Testing
         }
     }
 
-    @Test func anAutomaticPolicyAppliesTheDowngradeAtOnce() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func anAutomaticPolicyAppliesTheDowngradeAtOnce(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let policy = try await w.send(.put, "/v1/organizations/ISR/breach-policy", as: "isr-releaser", json: ["response": "automatic"])
             #expect(policy.code == 200, "\(policy)")
             let (_, release) = try await StoryFourTests.isrReleasesToUSA(w)
@@ -66,8 +66,8 @@ import Testing
         }
     }
 
-    @Test func aBreachRecordedByHandFollowsThePolicyToo() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func aBreachRecordedByHandFollowsThePolicyToo(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             let id = w.partnership("ISR", "USA")
             let recorded = try await w.post("/v1/partnerships/\(id)/breaches", as: "isr-security",
                                             json: ["against": "USA", "kind": "leak-traced", "detail": "trace matched a USA member's copy"])
@@ -85,8 +85,8 @@ import Testing
         }
     }
 
-    @Test func onlyAdminsSetThePolicyAndOutsidersSeeNoHistory() async throws {
-        try await withWorld { w in
+    @Test(arguments: TestBackend.allCases) func onlyAdminsSetThePolicyAndOutsidersSeeNoHistory(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
             #expect(try await w.send(.put, "/v1/organizations/ISR/breach-policy", as: "isr-analyst", json: ["response": "automatic"]).code == 403)
             #expect(try await w.send(.put, "/v1/organizations/ISR/breach-policy", as: "usa-senior", json: ["response": "automatic"]).code == 404)
             #expect(try await w.send(.put, "/v1/organizations/ISR/breach-policy", as: "isr-releaser", json: ["response": "sometimes"]).code == 400)

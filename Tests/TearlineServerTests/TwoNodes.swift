@@ -76,8 +76,8 @@ func withTwoNodes(usaKeyOnB: String? = nil, _ body: @Sendable (TwoNodes) async t
         let urlA = "https://127.0.0.1:\(try #require(live.port))"
         try await Application(router: buildRouter(service: serviceA)).test(.router) { clientA in
             try await Application(router: buildRouter(service: serviceB)).test(.router) { clientB in
-                var a = World(client: clientA, service: serviceA, databasePath: pathA, adminToken: adminA, tokens: [:], memberIds: [:], partnershipIds: [:])
-                var b = World(client: clientB, service: serviceB, databasePath: pathB, adminToken: adminB, tokens: [:], memberIds: [:], partnershipIds: [:])
+                var a = World(client: clientA, service: serviceA, databaseFile: pathA, adminToken: adminA, tokens: [:], memberIds: [:], partnershipIds: [:])
+                var b = World(client: clientB, service: serviceB, databaseFile: pathB, adminToken: adminB, tokens: [:], memberIds: [:], partnershipIds: [:])
                 a = try await populate(a, organizations: [("USA", "United States"), ("FRA", "France")], people: ["usa-releaser", "usa-security", "fra-releaser"])
                 b = try await populate(b, organizations: [("GBR", "United Kingdom")], people: ["gbr-analyst-secret", "gbr-analyst-confidential", "gbr-security"])
                 let usaKey = try await a.get("/v1/organizations/USA", as: "admin").string("publicKey")
@@ -86,9 +86,9 @@ func withTwoNodes(usaKeyOnB: String? = nil, _ body: @Sendable (TwoNodes) async t
                                                          url: "", pins: [certB.pin.description]), by: .nodeAdmin)
                 _ = try await serviceB.addPeer(PeerInput(organization: "USA", name: "United States", kind: "state",
                                                          publicKey: try usaKeyOnB ?? #require(usaKey), url: urlA, pins: [certA.pin.description]), by: .nodeAdmin)
-                a = World(client: clientA, service: serviceA, databasePath: pathA, adminToken: adminA, tokens: a.tokens, memberIds: a.memberIds,
+                a = World(client: clientA, service: serviceA, databaseFile: pathA, adminToken: adminA, tokens: a.tokens, memberIds: a.memberIds,
                           partnershipIds: ["GBR-USA": try await a.createPartnership("USA", "GBR", trust: "high")])
-                b = World(client: clientB, service: serviceB, databasePath: pathB, adminToken: adminB, tokens: b.tokens, memberIds: b.memberIds,
+                b = World(client: clientB, service: serviceB, databaseFile: pathB, adminToken: adminB, tokens: b.tokens, memberIds: b.memberIds,
                           partnershipIds: ["GBR-USA": try await b.createPartnership("USA", "GBR", trust: "high")])
                 try await body(TwoNodes(a: a, b: b, urlA: urlA, caA: caA, nodeB: certB, pinA: certA.pin))
             }
@@ -114,6 +114,6 @@ private func populate(_ world: World, organizations: [(String, String)], people 
         tokens[person.name] = token
         ids[person.name] = id
     }
-    return World(client: world.client, service: world.service, databasePath: world.databasePath, adminToken: world.adminToken,
+    return World(client: world.client, service: world.service, databaseFile: world.databaseFile, adminToken: world.adminToken,
                   tokens: tokens, memberIds: ids, partnershipIds: [:])
 }

@@ -70,7 +70,7 @@ enum ChainFixture {
     // MARK: - An intact log
 
     @Test func anIntactLogOfWritesAndGroupCommittedReadsVerifies() async throws {
-        try await withStore { store, path in
+        try await withSQLiteFile { store, path in
             // Write transactions of varied sizes: one entry, many entries, a checkpoint crossed mid-transaction.
             var next = 1
             for size in [1, 2, 97, 1000, 400] {
@@ -142,7 +142,7 @@ enum ChainFixture {
     }
 
     @Test func anEmptyLogVerifies() async throws {
-        try await withStore { store, path in
+        try await withSQLiteFile { store, path in
             try await store.seedWorld()
             let result = try ChainFixture.verify(store, path)
             #expect(result.isIntact)
@@ -153,7 +153,7 @@ enum ChainFixture {
     }
 
     @Test func aShortLogWithoutCheckpointsVerifies() async throws {
-        try await withStore { store, path in
+        try await withSQLiteFile { store, path in
             try await ChainFixture.fill(store, count: 3, batch: 2)
             let result = try ChainFixture.verify(store, path)
             #expect(result.isIntact, "\(result.problem ?? "")")
@@ -166,7 +166,7 @@ enum ChainFixture {
     // MARK: - The triggers
 
     @Test func rawUpdatesAndDeletesOfEntriesAreRefusedAndChangeNothing() async throws {
-        try await withStore { store, path in
+        try await withSQLiteFile { store, path in
             try await ChainFixture.fill(store, count: 10)
             try withRawDatabase(path) { db in
                 let before = try Row.fetchAll(db, sql: "SELECT * FROM auditEvent ORDER BY seq")
@@ -190,7 +190,7 @@ enum ChainFixture {
     }
 
     @Test func rawUpdatesAndDeletesOfCheckpointsAreRefusedAndChangeNothing() async throws {
-        try await withStore { store, path in
+        try await withSQLiteFile { store, path in
             try await ChainFixture.fill(store, count: 1030)
             try withRawDatabase(path) { db in
                 let before = try Row.fetchAll(db, sql: "SELECT * FROM auditCheckpoint ORDER BY seq")
@@ -212,7 +212,7 @@ enum ChainFixture {
     }
 
     @Test func theHeadIsNeverDeletedNorMovedBackward() async throws {
-        try await withStore { store, path in
+        try await withSQLiteFile { store, path in
             try await ChainFixture.fill(store, count: 10)
             try withRawDatabase(path) { db in
                 let before = try Row.fetchAll(db, sql: "SELECT * FROM auditHead")
@@ -234,7 +234,7 @@ enum ChainFixture {
     @Test func theTriggersAreSpecificAppendsStillWork() async throws {
         // The control for the trigger tests: the store keeps appending (insert into auditEvent and
         // auditCheckpoint, forward update of auditHead) with the triggers in place.
-        try await withStore { store, path in
+        try await withSQLiteFile { store, path in
             try await ChainFixture.fill(store, count: 1020)
             try await store.read { s in for i in 1021...1030 { try s.appendAudit(ChainFixture.record(i)) } }
             let result = try ChainFixture.verify(store, path)
@@ -251,7 +251,7 @@ enum ChainFixture {
     // MARK: - Controls for the tamper tests
 
     @Test func droppingTheTriggersAloneOrRewritingAFieldToItsOwnValueStillVerifies() async throws {
-        try await withStore { store, path in
+        try await withSQLiteFile { store, path in
             try await ChainFixture.fill(store, count: ChainFixture.n)
             try ChainFixture.tamper(path) { _ in }
             let untouched = try ChainFixture.verify(store, path)
@@ -303,7 +303,7 @@ enum ChainFixture {
 
     @Test(arguments: Edit.allCases, [1, 1024, 1050, 1051, 1500, 2100])
     func anEditedEntryIsTheFirstBad(edit: Edit, k: Int) async throws {
-        try await withStore { store, path in
+        try await withSQLiteFile { store, path in
             try await ChainFixture.fill(store, count: ChainFixture.n)
             try ChainFixture.tamper(path) { db in
                 try db.execute(sql: "UPDATE auditEvent SET \(edit.sql) WHERE seq = ?", arguments: [k])
@@ -318,7 +318,7 @@ enum ChainFixture {
 
     @Test(arguments: [1, 2, 700, 1023, 1024, 1025, 1050, 1051, 1500, 2099])
     func aDeletedEntryIsTheFirstBad(k: Int) async throws {
-        try await withStore { store, path in
+        try await withSQLiteFile { store, path in
             try await ChainFixture.fill(store, count: ChainFixture.n)
             try ChainFixture.tamper(path) { db in
                 try db.execute(sql: "DELETE FROM auditEvent WHERE seq = ?", arguments: [k])
@@ -333,7 +333,7 @@ enum ChainFixture {
 
     @Test(arguments: [1, 1023, 1024, 1050, 1500, 2099])
     func twoSwappedEntriesAreFoundAtTheFirst(k: Int) async throws {
-        try await withStore { store, path in
+        try await withSQLiteFile { store, path in
             try await ChainFixture.fill(store, count: ChainFixture.n)
             try ChainFixture.tamper(path) { db in
                 try db.execute(sql: "UPDATE auditEvent SET seq = -1 WHERE seq = ?", arguments: [k])
@@ -349,7 +349,7 @@ enum ChainFixture {
     }
 
     @Test func cuttingOffTheLastEntriesIsFoundByTheHead() async throws {
-        try await withStore { store, path in
+        try await withSQLiteFile { store, path in
             let n = ChainFixture.n
             try await ChainFixture.fill(store, count: n)
             try ChainFixture.tamper(path) { db in
@@ -365,7 +365,7 @@ enum ChainFixture {
     }
 
     @Test func cuttingOffTheLastEntriesAndTheHeadIsStillFound() async throws {
-        try await withStore { store, path in
+        try await withSQLiteFile { store, path in
             let n = ChainFixture.n
             try await ChainFixture.fill(store, count: n)
             try ChainFixture.tamper(path) { db in
@@ -385,7 +385,7 @@ enum ChainFixture {
     }
 
     @Test func cuttingTheLogBackPastACheckpointIsFound() async throws {
-        try await withStore { store, path in
+        try await withSQLiteFile { store, path in
             try await ChainFixture.fill(store, count: ChainFixture.n)
             try ChainFixture.tamper(path) { db in
                 try db.execute(sql: "DELETE FROM auditEvent WHERE seq > 1030")
@@ -399,7 +399,7 @@ enum ChainFixture {
     }
 
     @Test func cuttingTheLogBackPastACheckpointAndRemovingTheHeadAndLaterCheckpointsIsFound() async throws {
-        try await withStore { store, path in
+        try await withSQLiteFile { store, path in
             try await ChainFixture.fill(store, count: ChainFixture.n)
             try ChainFixture.tamper(path) { db in
                 try db.execute(sql: "DELETE FROM auditEvent WHERE seq > 1030")
@@ -414,7 +414,7 @@ enum ChainFixture {
 
     @Test(arguments: [Int64(1024), 2048])
     func aDeletedCheckpointIsFound(checkpoint: Int64) async throws {
-        try await withStore { store, path in
+        try await withSQLiteFile { store, path in
             try await ChainFixture.fill(store, count: ChainFixture.n)
             try ChainFixture.tamper(path) { db in
                 try db.execute(sql: "DELETE FROM auditCheckpoint WHERE seq = ?", arguments: [checkpoint])
@@ -430,7 +430,7 @@ enum ChainFixture {
 
     @Test(arguments: [(Int64(1024), Int64(1)), (2048, 1025)])
     func aCheckpointWithABrokenSignatureIsFound(checkpoint: Int64, expected: Int64) async throws {
-        try await withStore { store, path in
+        try await withSQLiteFile { store, path in
             try await ChainFixture.fill(store, count: ChainFixture.n)
             try ChainFixture.tamper(path) { db in
                 try db.execute(sql: "UPDATE auditCheckpoint SET at = at + 1 WHERE seq = ?", arguments: [checkpoint])
@@ -458,7 +458,7 @@ enum ChainFixture {
     /// between two checkpoints, and after the last one (caught by the head alone).
     @Test(arguments: [(10, Int64(1)), (1024, 1), (1025, 1025), (1500, 1025), (2048, 1025), (2070, 2049), (2100, 2049)])
     func aRewrittenConsistentChainIsFoundByTheSignatures(k: Int, expected: Int64) async throws {
-        try await withStore { store, path in
+        try await withSQLiteFile { store, path in
             try await ChainFixture.fill(store, count: ChainFixture.n)
             try ChainFixture.tamper(path) { db in try Self.rewriteChain(db, from: k) }
             // The chain alone is consistent: a rebuilt chain hides from a hash-only check.
@@ -482,7 +482,7 @@ enum ChainFixture {
     }
 
     @Test func aForgedEntryAppendedBehindTheHeadIsFound() async throws {
-        try await withStore { store, path in
+        try await withSQLiteFile { store, path in
             let n = ChainFixture.n
             try await ChainFixture.fill(store, count: n)
             // An append that chains correctly, but that the node never signed.
@@ -503,7 +503,7 @@ enum ChainFixture {
     }
 
     @Test func anotherNodesKeyDoesNotVerify() async throws {
-        try await withStore { store, path in
+        try await withSQLiteFile { store, path in
             try await ChainFixture.fill(store, count: ChainFixture.n)
             let other = MasterKey.random().auditSigningKey.publicKey
             #expect(other.rawRepresentation != store.auditPublicKey.rawRepresentation)
@@ -511,7 +511,7 @@ enum ChainFixture {
             #expect(!result.isIntact)
             #expect(result.firstBad == 1, "\(result.problem ?? "")")
             // And a short log, where only the head is signed.
-            try await withStore { small, smallPath in
+            try await withSQLiteFile { small, smallPath in
                 try await ChainFixture.fill(small, count: 5)
                 let short = try AuditVerifier.verify(databaseAt: smallPath, publicKey: other)
                 #expect(!short.isIntact)
@@ -523,7 +523,7 @@ enum ChainFixture {
 
     @Test func aLogEmptiedUnderItsSignedHeadIsFound() async throws {
         // A short log: the head is the only signature.
-        try await withStore { store, path in
+        try await withSQLiteFile { store, path in
             try await ChainFixture.fill(store, count: 5)
             try ChainFixture.tamper(path) { db in try db.execute(sql: "DELETE FROM auditEvent") }
             let result = try ChainFixture.verify(store, path)
@@ -533,7 +533,7 @@ enum ChainFixture {
             #expect(result.firstBad == 1, "\(result.problem ?? "")")
         }
         // A long log: the head and the checkpoints remain.
-        try await withStore { store, path in
+        try await withSQLiteFile { store, path in
             try await ChainFixture.fill(store, count: ChainFixture.n)
             try ChainFixture.tamper(path) { db in try db.execute(sql: "DELETE FROM auditEvent") }
             let result = try ChainFixture.verify(store, path)
@@ -541,7 +541,7 @@ enum ChainFixture {
             #expect(result.firstBad == 1, "\(result.problem ?? "")")
         }
         // Only the checkpoints remain.
-        try await withStore { store, path in
+        try await withSQLiteFile { store, path in
             try await ChainFixture.fill(store, count: ChainFixture.n)
             try ChainFixture.tamper(path) { db in
                 try db.execute(sql: "DELETE FROM auditEvent")
@@ -558,7 +558,7 @@ enum ChainFixture {
     /// would look altered.
     @Test(arguments: [([""], [String]()), (["code,with-comma"], ["code", "with-comma"])])
     func anHonestEntryWithReasonsTheColumnCannotHoldStillVerifies(reasons: [String], readBack: [String]) async throws {
-        try await withStore { store, path in
+        try await withSQLiteFile { store, path in
             var odd = ChainFixture.record(2)
             odd.reasons = reasons
             try await store.write { [odd] s in
@@ -579,7 +579,7 @@ enum ChainFixture {
 
     @Test func reasonsWithAnEmptyCodeAmongOthersRoundTripAndVerify() async throws {
         // The control for the test above: lists the comma-joined column does represent.
-        try await withStore { store, path in
+        try await withSQLiteFile { store, path in
             for reasons in [[], ["a"], ["a", ""], ["", "b"], ["a", "b", "c"]] {
                 var record = ChainFixture.record(1)
                 record.reasons = reasons
@@ -595,7 +595,7 @@ enum ChainFixture {
     @Test func theStoreKeepsChainingAfterTheVerifierRan() async throws {
         // Verification reads the file only: the store appends afterwards as before, and a log
         // that grows past a checkpoint still verifies.
-        try await withStore { store, path in
+        try await withSQLiteFile { store, path in
             try await ChainFixture.fill(store, count: 1000)
             #expect(try ChainFixture.verify(store, path).isIntact)
             try await store.write { s in for i in 1001...1100 { try s.appendAudit(ChainFixture.record(i)) } }

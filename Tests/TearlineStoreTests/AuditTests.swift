@@ -4,14 +4,14 @@ import TearlineStore
 import Testing
 
 @Suite struct AuditTests {
-    static func allEvents(_ store: SQLiteStore) async throws -> [AuditRecord] {
+    static func allEvents(_ store: any TearlineStore) async throws -> [AuditRecord] {
         try await store.read { s in try s.auditEvents(AuditQuery(limit: 100_000)) }
     }
 
     // MARK: - Write sessions
 
-    @Test func anEventAppendedInAWriteCommitsWithItEveryFieldIntact() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: TestBackend.allCases) func anEventAppendedInAWriteCommitsWithItEveryFieldIntact(backend: TestBackend) async throws {
+        try await withStore(backend) { store in
             let full = AuditRecord(at: 1_700_000_000_000, actor: "m-gbr", organization: "GBR", concerns: "USA",
                                    actionName: "forward", object: "rel-1", decision: "deny",
                                    reasons: ["third-party-rule", "partnership-suspended"], detail: "withheld=3")
@@ -28,8 +28,8 @@ import Testing
         }
     }
 
-    @Test func anEventAppendedInAWriteThatThrowsIsRolledBack() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: TestBackend.allCases) func anEventAppendedInAWriteThatThrowsIsRolledBack(backend: TestBackend) async throws {
+        try await withStore(backend) { store in
             try await store.write { s in try s.appendAudit(Fixture.audit(at: 1, action: "kept")) }
             await #expect(throws: Boom.self) {
                 try await store.write { s in
@@ -43,8 +43,8 @@ import Testing
 
     // MARK: - Read sessions
 
-    @Test func anEventAppendedInAReadIsCommittedBeforeReadReturns() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: TestBackend.allCases) func anEventAppendedInAReadIsCommittedBeforeReadReturns(backend: TestBackend) async throws {
+        try await withStore(backend) { store in
             let event = Fixture.audit(at: 5, action: "read", object: "r-7")
             let value = try await store.read { s in
                 try s.appendAudit(event)
@@ -57,8 +57,8 @@ import Testing
         }
     }
 
-    @Test func severalEventsOfOneReadAreCommittedInOrder() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: TestBackend.allCases) func severalEventsOfOneReadAreCommittedInOrder(backend: TestBackend) async throws {
+        try await withStore(backend) { store in
             try await store.read { s in
                 for i in 0..<5 { try s.appendAudit(Fixture.audit(at: Int64(i), object: "o-\(i)")) }
             }
@@ -67,8 +67,8 @@ import Testing
         }
     }
 
-    @Test func eventsOfAReadThatThrowsAreDropped() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: TestBackend.allCases) func eventsOfAReadThatThrowsAreDropped(backend: TestBackend) async throws {
+        try await withStore(backend) { store in
             await #expect(throws: Boom.self) {
                 try await store.read { s in
                     try s.appendAudit(Fixture.audit(at: 1, action: "dropped"))
@@ -81,8 +81,8 @@ import Testing
         }
     }
 
-    @Test func aReadWithoutEventsWritesNone() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: TestBackend.allCases) func aReadWithoutEventsWritesNone(backend: TestBackend) async throws {
+        try await withStore(backend) { store in
             _ = try await store.read { s in try s.organizations() }
             #expect(try await Self.allEvents(store).isEmpty)
         }
@@ -100,8 +100,8 @@ import Testing
     ]
 
     /// The indexes into ``events`` of what `query` returns.
-    static func matches(_ query: AuditQuery) async throws -> [Int] {
-        try await withStore { store, _ in
+    static func matches(_ query: AuditQuery, on backend: TestBackend) async throws -> [Int] {
+        try await withStore(backend) { store in
             try await store.write { s in
                 for event in events { try s.appendAudit(event) }
             }
@@ -110,34 +110,34 @@ import Testing
         }
     }
 
-    @Test func anEmptyQueryReturnsEverythingInSeqOrder() async throws {
-        #expect(try await Self.matches(AuditQuery()) == [0, 1, 2, 3, 4])
+    @Test(arguments: TestBackend.allCases) func anEmptyQueryReturnsEverythingInSeqOrder(backend: TestBackend) async throws {
+        #expect(try await Self.matches(AuditQuery(), on: backend) == [0, 1, 2, 3, 4])
     }
 
-    @Test func organizationMatchesTheActorsOrganizationOrTheOneConcerned() async throws {
-        #expect(try await Self.matches(AuditQuery(organization: "USA")) == [0, 1])
-        #expect(try await Self.matches(AuditQuery(organization: "GBR")) == [1, 2, 4])
-        #expect(try await Self.matches(AuditQuery(organization: "DEU")) == [4])
-        #expect(try await Self.matches(AuditQuery(organization: "ISR")) == [])
+    @Test(arguments: TestBackend.allCases) func organizationMatchesTheActorsOrganizationOrTheOneConcerned(backend: TestBackend) async throws {
+        #expect(try await Self.matches(AuditQuery(organization: "USA"), on: backend) == [0, 1])
+        #expect(try await Self.matches(AuditQuery(organization: "GBR"), on: backend) == [1, 2, 4])
+        #expect(try await Self.matches(AuditQuery(organization: "DEU"), on: backend) == [4])
+        #expect(try await Self.matches(AuditQuery(organization: "ISR"), on: backend) == [])
     }
 
-    @Test func actorActionAndObjectFilter() async throws {
-        #expect(try await Self.matches(AuditQuery(actor: "m-gbr")) == [1, 2])
-        #expect(try await Self.matches(AuditQuery(action: "read")) == [0, 1])
-        #expect(try await Self.matches(AuditQuery(object: "r-1")) == [0, 1])
-        #expect(try await Self.matches(AuditQuery(object: "r-2")) == [4])
+    @Test(arguments: TestBackend.allCases) func actorActionAndObjectFilter(backend: TestBackend) async throws {
+        #expect(try await Self.matches(AuditQuery(actor: "m-gbr"), on: backend) == [1, 2])
+        #expect(try await Self.matches(AuditQuery(action: "read"), on: backend) == [0, 1])
+        #expect(try await Self.matches(AuditQuery(object: "r-1"), on: backend) == [0, 1])
+        #expect(try await Self.matches(AuditQuery(object: "r-2"), on: backend) == [4])
     }
 
-    @Test func sinceAndUntilAreInclusiveBounds() async throws {
-        #expect(try await Self.matches(AuditQuery(since: 200)) == [1, 2, 3, 4])
-        #expect(try await Self.matches(AuditQuery(until: 400)) == [0, 1, 2, 3])
-        #expect(try await Self.matches(AuditQuery(since: 200, until: 400)) == [1, 2, 3])
-        #expect(try await Self.matches(AuditQuery(since: 201, until: 399)) == [2])
-        #expect(try await Self.matches(AuditQuery(since: 401, until: 499)) == [])
+    @Test(arguments: TestBackend.allCases) func sinceAndUntilAreInclusiveBounds(backend: TestBackend) async throws {
+        #expect(try await Self.matches(AuditQuery(since: 200), on: backend) == [1, 2, 3, 4])
+        #expect(try await Self.matches(AuditQuery(until: 400), on: backend) == [0, 1, 2, 3])
+        #expect(try await Self.matches(AuditQuery(since: 200, until: 400), on: backend) == [1, 2, 3])
+        #expect(try await Self.matches(AuditQuery(since: 201, until: 399), on: backend) == [2])
+        #expect(try await Self.matches(AuditQuery(since: 401, until: 499), on: backend) == [])
     }
 
-    @Test func afterSeqAndLimitPage() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: TestBackend.allCases) func afterSeqAndLimitPage(backend: TestBackend) async throws {
+        try await withStore(backend) { store in
             try await store.write { s in
                 for event in Self.events { try s.appendAudit(event) }
             }
@@ -154,17 +154,17 @@ import Testing
         }
     }
 
-    @Test func filtersCombineWithAnd() async throws {
-        #expect(try await Self.matches(AuditQuery(organization: "GBR", action: "read")) == [1])
-        #expect(try await Self.matches(AuditQuery(organization: "USA", actor: "m-gbr")) == [1])
-        #expect(try await Self.matches(AuditQuery(organization: "GBR", since: 250, limit: 1)) == [2])
-        #expect(try await Self.matches(AuditQuery(actor: "m-usa", action: "search")) == [])
+    @Test(arguments: TestBackend.allCases) func filtersCombineWithAnd(backend: TestBackend) async throws {
+        #expect(try await Self.matches(AuditQuery(organization: "GBR", action: "read"), on: backend) == [1])
+        #expect(try await Self.matches(AuditQuery(organization: "USA", actor: "m-gbr"), on: backend) == [1])
+        #expect(try await Self.matches(AuditQuery(organization: "GBR", since: 250, limit: 1), on: backend) == [2])
+        #expect(try await Self.matches(AuditQuery(actor: "m-usa", action: "search"), on: backend) == [])
     }
 
     // MARK: - Group commit
 
-    @Test func concurrentReadsEachCommitTheirEventExactlyOnce() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: TestBackend.allCases) func concurrentReadsEachCommitTheirEventExactlyOnce(backend: TestBackend) async throws {
+        try await withStore(backend) { store in
             let readers = 200
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for i in 0..<readers {
@@ -191,8 +191,8 @@ import Testing
         }
     }
 
-    @Test func concurrentReadsAndWritesInterleaveWithoutLosingEvents() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: TestBackend.allCases) func concurrentReadsAndWritesInterleaveWithoutLosingEvents(backend: TestBackend) async throws {
+        try await withStore(backend) { store in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for i in 0..<100 {
                     group.addTask {
@@ -221,8 +221,8 @@ import Testing
 
 /// The filters access receipts use: one holder's events on one originator's material, newest first.
 @Suite struct AuditReceiptQueryTests {
-    @Test func exactOrganisationConcernsPrefixAndNewestFirst() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: TestBackend.allCases) func exactOrganisationConcernsPrefixAndNewestFirst(backend: TestBackend) async throws {
+        try await withStore(backend) { store in
             let events = [
                 AuditRecord(at: 1, actor: "m-deu", organization: "DEU", concerns: "USA", actionName: "release.read", object: "rel-1", decision: "allow"),
                 AuditRecord(at: 2, actor: "m-deu", organization: "DEU", concerns: "GBR", actionName: "release.read", object: "rel-2", decision: "allow"),

@@ -25,7 +25,7 @@ import Testing
     ]
 
     /// Every asker's search for every entity, as the store answers now.
-    static func answers(_ store: SQLiteStore) async throws -> [EntitySearchResult] {
+    static func answers(_ store: any TearlineStore) async throws -> [EntitySearchResult] {
         try await store.read { s in
             Self.entities.flatMap { e in
                 let id = s.entityId(of: e)
@@ -35,7 +35,7 @@ import Testing
     }
 
     @Test func theIndexRebuiltFromTheFileAnswersAsTheLiveOne() async throws {
-        try await withStore { store, path in
+        try await withSQLiteFile { store, path in
             try await store.seedWorld()
             try await store.write { s in
                 try s.insertReport(Self.report("r-1", originator: "USA", entities: [("person", "Vasily PETROV"), ("vessel", "MV Northern Star")]),
@@ -64,8 +64,8 @@ import Testing
         }
     }
 
-    @Test func aRolledBackTransactionLeavesTheIndexUntouched() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: TestBackend.allCases) func aRolledBackTransactionLeavesTheIndexUntouched(backend: TestBackend) async throws {
+        try await withStore(backend) { store in
             try await store.seedWorld()
             await #expect(throws: Boom.self) {
                 try await store.write { s in
@@ -83,8 +83,8 @@ import Testing
         }
     }
 
-    @Test func theSameEntityWrittenDifferentlyHasOneIdentifier() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: TestBackend.allCases) func theSameEntityWrittenDifferentlyHasOneIdentifier(backend: TestBackend) async throws {
+        try await withStore(backend) { store in
             let ids = try await store.read { s in
                 [("person", "Vasily  PETROV"), ("person", "vasily petrov"), ("phone", "+44 20 7946 0958"), ("phone", "0044 (20) 7946-0958")]
                     .map { s.entityId(of: EntityNormalization.normalize($0.1, as: EntityKind(rawValue: $0.0)!)!) }

@@ -7,7 +7,7 @@ import Testing
     /// 30 reports by USA over only three distinct creation times, and 5 by GBR in between.
     static let count = 30
 
-    static func seedReports(_ store: SQLiteStore) async throws {
+    static func seedReports(_ store: any TearlineStore) async throws {
         try await store.seedWorld()
         try await store.write { s in
             for i in 0..<count {
@@ -44,9 +44,9 @@ import Testing
         return pages
     }
 
-    @Test(arguments: [1, 7, 10, 29, 30, 31, 100])
-    func reportIdsPageNewestFirstWithoutDuplicatesOrGaps(limit: Int) async throws {
-        try await withStore { store, _ in
+    @Test(arguments: TestBackend.allCases, [1, 7, 10, 29, 30, 31, 100])
+    func reportIdsPageNewestFirstWithoutDuplicatesOrGaps(backend: TestBackend, limit: Int) async throws {
+        try await withStore(backend) { store in
             try await Self.seedReports(store)
             let pages = try await Self.pages(limit: limit) { cursor in
                 try await store.read { s in try s.reportIds(originator: "USA", after: cursor, limit: limit) }
@@ -59,8 +59,8 @@ import Testing
         }
     }
 
-    @Test func anOriginatorWithoutReportsHasOneEmptyPage() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: TestBackend.allCases) func anOriginatorWithoutReportsHasOneEmptyPage(backend: TestBackend) async throws {
+        try await withStore(backend) { store in
             try await Self.seedReports(store)
             let page = try await store.read { s in try s.reportIds(originator: "DEU", after: nil, limit: 10) }
             #expect(page.items.isEmpty)
@@ -68,8 +68,8 @@ import Testing
         }
     }
 
-    @Test func aCursorIsStableWhenNewerReportsArrive() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: TestBackend.allCases) func aCursorIsStableWhenNewerReportsArrive(backend: TestBackend) async throws {
+        try await withStore(backend) { store in
             try await Self.seedReports(store)
             let first = try await store.read { s in try s.reportIds(originator: "USA", after: nil, limit: 10) }
             try await store.write { s in
@@ -86,8 +86,8 @@ import Testing
         }
     }
 
-    @Test func releasesToARecipientPageNewestFirstWithoutDuplicatesOrGaps() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: TestBackend.allCases) func releasesToARecipientPageNewestFirstWithoutDuplicatesOrGaps(backend: TestBackend) async throws {
+        try await withStore(backend) { store in
             try await store.seedWorld()
             try await store.write { s in
                 try s.insertReport(Fixture.report("r-1", originator: "USA", createdBy: "m-usa", createdAt: 1))
@@ -124,9 +124,9 @@ import Testing
         Data([0xFF, 0xFE, 0x3A, 0x41]).base64EncodedString(),
     ]
 
-    @Test(arguments: invalidCursors)
-    func anInvalidReportCursorThrows(cursor: String) async throws {
-        try await withStore { store, _ in
+    @Test(arguments: TestBackend.allCases, invalidCursors)
+    func anInvalidReportCursorThrows(backend: TestBackend, cursor: String) async throws {
+        try await withStore(backend) { store in
             try await Self.seedReports(store)
             let error = await #expect(throws: StoreError.self) {
                 try await store.read { s in try s.reportIds(originator: "USA", after: cursor, limit: 5) }
@@ -135,9 +135,9 @@ import Testing
         }
     }
 
-    @Test(arguments: invalidCursors)
-    func anInvalidReleaseCursorThrows(cursor: String) async throws {
-        try await withStore { store, _ in
+    @Test(arguments: TestBackend.allCases, invalidCursors)
+    func anInvalidReleaseCursorThrows(backend: TestBackend, cursor: String) async throws {
+        try await withStore(backend) { store in
             let error = await #expect(throws: StoreError.self) {
                 try await store.read { s in try s.releases(recipient: "GBR", after: cursor, limit: 5) }
             }

@@ -16,7 +16,7 @@ import Testing
     }
 
     @Test func aReportReadBackIsServedFromTheCache() async throws {
-        try await withStore { store, path in
+        try await withSQLiteFile { store, path in
             try await store.seedWorld()
             let original = Fixture.report("r-1", originator: "USA", createdBy: "m-usa", createdAt: 1)
             try await store.write { s in try s.insertReport(original) }
@@ -33,7 +33,7 @@ import Testing
 
     @Test func aReportNeverReadIsLoadedFromTheDatabase() async throws {
         // The control for the test above: without an earlier read, the changed rows show.
-        try await withStore { store, path in
+        try await withSQLiteFile { store, path in
             try await store.seedWorld()
             try await store.write { s in try s.insertReport(Fixture.report("r-1", originator: "USA", createdBy: "m-usa", createdAt: 1)) }
             try Self.tamper(path, report: "r-1")
@@ -43,8 +43,8 @@ import Testing
         }
     }
 
-    @Test func aReportInsertedInAFailedWriteIsNeitherStoredNorCached() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: TestBackend.allCases) func aReportInsertedInAFailedWriteIsNeitherStoredNorCached(backend: TestBackend) async throws {
+        try await withStore(backend) { store in
             try await store.seedWorld()
             let doomed = Fixture.report("r-1", originator: "USA", createdBy: "m-usa", createdAt: 1, title: "Rolled back")
             await #expect(throws: Boom.self) {
@@ -68,7 +68,7 @@ import Testing
     @Test func aReportReadInTheWriteThatInsertedItIsNotCachedEvenWhenItCommits() async throws {
         // why: the session cannot know at read time whether its transaction will commit, so it
         // must not cache; after the commit a later read loads (and caches) the committed rows.
-        try await withStore { store, path in
+        try await withSQLiteFile { store, path in
             try await store.seedWorld()
             let original = Fixture.report("r-1", originator: "USA", createdBy: "m-usa", createdAt: 1)
             let inside = try await store.write { s in

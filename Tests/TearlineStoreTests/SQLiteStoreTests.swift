@@ -13,7 +13,7 @@ import Testing
     // MARK: - Opening
 
     @Test func openingCreatesTheSchemaInWALMode() async throws {
-        try await withStore { _, path in
+        try await withSQLiteFile { _, path in
             #expect(FileManager.default.fileExists(atPath: path))
             let (journalMode, tables, migrations) = try withRawDatabase(path) { db in
                 (try String.fetchOne(db, sql: "PRAGMA journal_mode"),
@@ -26,10 +26,10 @@ import Testing
         }
     }
 
-    @Test func theStoreEnforcesForeignKeys() async throws {
+    @Test(arguments: TestBackend.allCases) func theStoreEnforcesForeignKeys(backend: TestBackend) async throws {
         // why through the store: PRAGMA foreign_keys is per connection, so only the store's own
         // connections can show it; a refused dangling reference is the observable proof.
-        try await withStore { store, _ in
+        try await withStore(backend) { store in
             let error = await #expect(throws: DatabaseError.self) {
                 try await store.write { s in try s.insertMember(Fixture.member("m-x", of: "NOWHERE")) }
             }
@@ -61,8 +61,8 @@ import Testing
 
     // MARK: - Round trips
 
-    @Test func organizationsRoundTrip() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: TestBackend.allCases) func organizationsRoundTrip(backend: TestBackend) async throws {
+        try await withStore(backend) { store in
             let usa = Fixture.organization("USA", kind: .state, createdAt: 1)
             let fbi = Fixture.organization("USA-FBI", kind: .agency, createdAt: 2)
             let iaea = OrganizationRecord(id: "IAEA", name: "Agence internationale — énergie atomique", kind: .international,
@@ -80,8 +80,8 @@ import Testing
         }
     }
 
-    @Test func aDuplicateOrganizationIsRefused() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: TestBackend.allCases) func aDuplicateOrganizationIsRefused(backend: TestBackend) async throws {
+        try await withStore(backend) { store in
             try await store.write { s in try s.insertOrganization(Fixture.organization("USA")) }
             let error = await #expect(throws: DatabaseError.self) {
                 try await store.write { s in
@@ -95,8 +95,8 @@ import Testing
         }
     }
 
-    @Test func nodeCredentialsRoundTrip() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: TestBackend.allCases) func nodeCredentialsRoundTrip(backend: TestBackend) async throws {
+        try await withStore(backend) { store in
             #expect(try await store.read { s in try s.nodeCredentialCount() } == 0)
             try await store.write { s in
                 try s.insertNodeCredential(tokenHash: Fixture.tokenHash("node-1"), createdAt: 1)
@@ -115,8 +115,8 @@ import Testing
         }
     }
 
-    @Test func membersRoundTripWithEveryField() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: TestBackend.allCases) func membersRoundTripWithEveryField(backend: TestBackend) async throws {
+        try await withStore(backend) { store in
             try await store.seedWorld()
             let full = MemberRecord(
                 id: "m-liaison", organization: "DEU", name: "Jürgen Ö'Brien", roles: [.security, .liaison, .analyst, .liaison],
@@ -146,8 +146,8 @@ import Testing
         }
     }
 
-    @Test func updatingAMemberChangesItsMutableFieldsOnly() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: TestBackend.allCases) func updatingAMemberChangesItsMutableFieldsOnly(backend: TestBackend) async throws {
+        try await withStore(backend) { store in
             try await store.seedWorld()
             let original = Fixture.member("m-x", of: "GBR", roles: [.analyst], createdAt: 42)
             try await store.write { s in try s.insertMember(original) }
@@ -173,8 +173,8 @@ import Testing
         }
     }
 
-    @Test func aTokenHashBelongsToOneMemberOnly() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: TestBackend.allCases) func aTokenHashBelongsToOneMemberOnly(backend: TestBackend) async throws {
+        try await withStore(backend) { store in
             try await store.seedWorld()
             let first = Fixture.member("m-first", of: "USA", token: "shared")
             try await store.write { s in try s.insertMember(first) }
@@ -191,7 +191,7 @@ import Testing
     }
 
     @Test func partnershipsAreStoredInPairOrderAndFoundEitherWay() async throws {
-        try await withStore { store, path in
+        try await withSQLiteFile { store, path in
             try await store.seedWorld()
             let peer = PartnershipRecord(id: "p-1", first: "USA", second: "GBR", kind: .peer, dominant: nil,
                                          trust: .high, status: .active, createdAt: 10, updatedAt: 11)
@@ -226,8 +226,8 @@ import Testing
         }
     }
 
-    @Test func aPartnershipPairIsStoredOnce() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: TestBackend.allCases) func aPartnershipPairIsStoredOnce(backend: TestBackend) async throws {
+        try await withStore(backend) { store in
             try await store.seedWorld()
             try await store.write { s in
                 try s.insertPartnership(PartnershipRecord(id: "p-1", first: "USA", second: "GBR", kind: .peer, dominant: nil,
@@ -243,8 +243,8 @@ import Testing
         }
     }
 
-    @Test func aPartnershipOutOfPairOrderIsRefused() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: TestBackend.allCases) func aPartnershipOutOfPairOrderIsRefused(backend: TestBackend) async throws {
+        try await withStore(backend) { store in
             try await store.seedWorld()
             var reversed = PartnershipRecord(id: "p-1", first: "GBR", second: "USA", kind: .peer, dominant: nil,
                                              trust: .high, status: .active, createdAt: 1, updatedAt: 1)
@@ -257,8 +257,8 @@ import Testing
         }
     }
 
-    @Test func eachSidesStanceIsStoredApart() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: TestBackend.allCases) func eachSidesStanceIsStoredApart(backend: TestBackend) async throws {
+        try await withStore(backend) { store in
             try await store.seedWorld()
             let record = PartnershipRecord(id: "p-1", first: "USA", second: "GBR", kind: .peer, dominant: nil,
                                            firstStance: PartnershipStance(trust: .full), secondStance: PartnershipStance(trust: .low, suspended: true),
@@ -273,8 +273,8 @@ import Testing
         }
     }
 
-    @Test func updatingAPartnershipChangesTrustStatusAndTimeOnly() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: TestBackend.allCases) func updatingAPartnershipChangesTrustStatusAndTimeOnly(backend: TestBackend) async throws {
+        try await withStore(backend) { store in
             try await store.seedWorld()
             let original = PartnershipRecord(id: "p-1", first: "USA", second: "DEU", kind: .hierarchical, dominant: "USA",
                                              trust: .low, status: .active, createdAt: 1, updatedAt: 1)
@@ -313,8 +313,8 @@ import Testing
         return StoredReport(report: report, signature: Data((0..<64).map { UInt8(255 - $0) }))
     }
 
-    @Test func reportsRoundTripWithEveryField() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: TestBackend.allCases) func reportsRoundTripWithEveryField(backend: TestBackend) async throws {
+        try await withStore(backend) { store in
             try await store.seedWorld()
             let full = Self.fullReport()
             let small = Fixture.report("r-small", originator: "USA", createdBy: "m-usa", createdAt: 5)
@@ -334,8 +334,8 @@ import Testing
         }
     }
 
-    @Test func entityMentionsComeBackInPortionTypeValueOrderWithoutDuplicates() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: TestBackend.allCases) func entityMentionsComeBackInPortionTypeValueOrderWithoutDuplicates(backend: TestBackend) async throws {
+        try await withStore(backend) { store in
             try await store.seedWorld()
             var stored = Fixture.report("r-1", originator: "USA", createdBy: "m-usa", createdAt: 1)
             stored.report.portions.append(Portion(index: 1, marking: .unclassified, text: "Second."))
@@ -349,8 +349,8 @@ import Testing
         }
     }
 
-    @Test func aReportNeedsAKnownOriginatorAndAuthor() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: TestBackend.allCases) func aReportNeedsAKnownOriginatorAndAuthor(backend: TestBackend) async throws {
+        try await withStore(backend) { store in
             try await store.seedWorld()
             for (originator, author) in [("NOWHERE", "m-usa"), ("USA", "m-nobody")] {
                 let error = await #expect(throws: DatabaseError.self) {
@@ -364,8 +364,8 @@ import Testing
         }
     }
 
-    @Test func releasesRoundTripWithEveryField() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: TestBackend.allCases) func releasesRoundTripWithEveryField(backend: TestBackend) async throws {
+        try await withStore(backend) { store in
             try await store.seedWorld()
             let portions = PortionSet([0, 1, 63, 64, 127, 128, 191, 192, 254, Report.titleIndex])
             let open = ReleaseRecord(
@@ -404,8 +404,8 @@ import Testing
         }
     }
 
-    @Test func revokingAReleaseUpdatesOnlyTheRevocation() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: TestBackend.allCases) func revokingAReleaseUpdatesOnlyTheRevocation(backend: TestBackend) async throws {
+        try await withStore(backend) { store in
             try await store.seedWorld()
             let original = Fixture.release("rel-1", report: "r-1", originator: "USA", recipient: "GBR", createdAt: 1)
             try await store.write { s in
@@ -423,8 +423,8 @@ import Testing
         }
     }
 
-    @Test func aReleaseNeedsAKnownReportAndRecipient() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: TestBackend.allCases) func aReleaseNeedsAKnownReportAndRecipient(backend: TestBackend) async throws {
+        try await withStore(backend) { store in
             try await store.seedWorld()
             try await store.write { s in try s.insertReport(Fixture.report("r-1", originator: "USA", createdBy: "m-usa", createdAt: 1)) }
             for (report, recipient) in [("r-none", "GBR"), ("r-1", "NOWHERE")] {
@@ -439,8 +439,8 @@ import Testing
         }
     }
 
-    @Test func consentRequestsRoundTripAndAreFoundByOriginatorOrHolder() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: TestBackend.allCases) func consentRequestsRoundTripAndAreFoundByOriginatorOrHolder(backend: TestBackend) async throws {
+        try await withStore(backend) { store in
             try await store.seedWorld()
             let pending = ConsentRequestRecord(
                 id: "c-1", releaseId: "rel-1", reportId: "r-1", originator: "USA", holder: "GBR", target: "DEU",
@@ -480,8 +480,8 @@ import Testing
         }
     }
 
-    @Test func aConsentRequestNeedsAKnownRelease() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: TestBackend.allCases) func aConsentRequestNeedsAKnownRelease(backend: TestBackend) async throws {
+        try await withStore(backend) { store in
             try await store.seedWorld()
             try await store.write { s in try s.insertReport(Fixture.report("r-1", originator: "USA", createdBy: "m-usa", createdAt: 1)) }
             let error = await #expect(throws: DatabaseError.self) {
@@ -496,8 +496,8 @@ import Testing
         }
     }
 
-    @Test func grantsRoundTripAndARepeatedGrantIsHarmless() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: TestBackend.allCases) func grantsRoundTripAndARepeatedGrantIsHarmless(backend: TestBackend) async throws {
+        try await withStore(backend) { store in
             try await store.seedWorld()
             try await store.write { s in
                 try s.insertReport(Fixture.report("r-1", originator: "USA", createdBy: "m-usa", createdAt: 1))
@@ -523,8 +523,8 @@ import Testing
 
     // MARK: - Transactions
 
-    @Test func aWriteWhoseBodyThrowsWritesNothing() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: TestBackend.allCases) func aWriteWhoseBodyThrowsWritesNothing(backend: TestBackend) async throws {
+        try await withStore(backend) { store in
             await #expect(throws: Boom.self) {
                 try await store.write { s in
                     try s.insertOrganization(Fixture.organization("USA"))
@@ -542,8 +542,8 @@ import Testing
         }
     }
 
-    @Test func aWriteReturnsItsBodysValueAndCommits() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: TestBackend.allCases) func aWriteReturnsItsBodysValueAndCommits(backend: TestBackend) async throws {
+        try await withStore(backend) { store in
             let value = try await store.write { s in
                 try s.insertOrganization(Fixture.organization("USA"))
                 return try s.organizations().count

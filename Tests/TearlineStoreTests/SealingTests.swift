@@ -105,7 +105,7 @@ final class Flag: @unchecked Sendable {
     // MARK: - Text at rest
 
     @Test func reportAndReleaseTextIsNowhereInTheFilesYetReadsBack() async throws {
-        try await withStore { store, path in
+        try await withSQLiteFile { store, path in
             let (stored, contents) = try await Self.insertSecretWorld(store)
             // The content really is in the records that were written.
             #expect(contents["rel-gbr"]?.title == Self.title)
@@ -154,7 +154,7 @@ final class Flag: @unchecked Sendable {
     }
 
     @Test func revocationDestroysTheKeyAndTheCopyInTheFileAndTheJournal() async throws {
-        try await withStore { store, path in
+        try await withSQLiteFile { store, path in
             let (stored, contents) = try await Self.insertSecretWorld(store)
             // Read it first, so a cached copy would show.
             #expect(try await store.read { s in try s.releaseContent(id: "rel-gbr") } == contents["rel-gbr"])
@@ -216,7 +216,7 @@ final class Flag: @unchecked Sendable {
 
     @Test func anUpdateThatDoesNotRevokeKeepsTheKey() async throws {
         // The control for the revocation test: only a revocation destroys the key.
-        try await withStore { store, path in
+        try await withSQLiteFile { store, path in
             let (_, contents) = try await Self.insertSecretWorld(store)
             try await store.write { s in
                 guard let release = try s.release(id: "rel-gbr") else { throw StoreError.corruptRow("no release") }
@@ -233,7 +233,7 @@ final class Flag: @unchecked Sendable {
     @Test func aRevocationDoesNotWaitForALongReaderAndTheJournalIsPurgedAfterwards() async throws {
         // why: the journal purge must not hold the writer lock while a reader keeps an old snapshot;
         // it gives up quickly, stays pending, and is retried (in the background and after later writes).
-        try await withStore { store, path in
+        try await withSQLiteFile { store, path in
             _ = try await Self.insertSecretWorld(store)
             let wrappedKey = try withRawDatabase(path) { db in
                 try #require(try Data.fetchOne(db, sql: "SELECT dataKey FROM release WHERE id = 'rel-gbr'"))
@@ -282,7 +282,7 @@ final class Flag: @unchecked Sendable {
     @Test func aReadThatOverlapsARevocationMustNotLeaveTheCopyInTheCache() async throws {
         // A reader whose snapshot predates the revocation may still see the copy (snapshot isolation),
         // but the copy must not outlive its transaction in the store's cache.
-        try await withStore { store, path in
+        try await withSQLiteFile { store, path in
             _ = try await Self.insertSecretWorld(store)
             let snapshotTaken = Flag()
             let reader = Task {
@@ -319,7 +319,7 @@ final class Flag: @unchecked Sendable {
     // MARK: - Blobs bound to their row and to the key
 
     @Test func aSealedReportMovedToAnotherRowDoesNotOpen() async throws {
-        try await withStore { store, path in
+        try await withSQLiteFile { store, path in
             try await store.seedWorld()
             let first = Self.secretReport("r-1")
             let second = Fixture.report("r-2", originator: "USA", createdBy: "m-usa", createdAt: 2, title: "Other")
@@ -347,7 +347,7 @@ final class Flag: @unchecked Sendable {
     }
 
     @Test func aSealedReleaseCopyMovedToAnotherRowDoesNotOpen() async throws {
-        try await withStore { store, path in
+        try await withSQLiteFile { store, path in
             let (_, contents) = try await Self.insertSecretWorld(store)
             try withRawDatabase(path) { db in
                 try db.execute(sql: """
@@ -365,7 +365,7 @@ final class Flag: @unchecked Sendable {
     }
 
     @Test func aStoreWithAnotherMasterKeyReadsNoText() async throws {
-        try await withStore { store, path in
+        try await withSQLiteFile { store, path in
             let (stored, contents) = try await Self.insertSecretWorld(store)
             let stranger = try SQLiteStore(path: path, masterKey: MasterKey.random())
             await #expect(throws: StoreError.corruptRow("report.sealed")) {
@@ -403,7 +403,7 @@ final class Flag: @unchecked Sendable {
             EntityMention(type: "person", value: "Ivan KESTREL-CANARY-1188 Petrova", portion: 0),
         ])
         /// (reportId, kind, blind identifier) of every stored mention.
-        let stored: [(report: String, kind: String, entity: Int64)] = try await withStore { store, path in
+        let stored: [(report: String, kind: String, entity: Int64)] = try await withSQLiteFile { store, path in
             try await store.seedWorld()
             try await store.write { s in
                 try s.insertReport(r1)

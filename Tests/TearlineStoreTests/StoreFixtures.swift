@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import TearlineCore
 import TearlineStore
+import Testing
 
 /// An error a test throws from a transaction body to force a rollback.
 struct Boom: Error, Equatable {}
@@ -15,8 +16,32 @@ func withTemporaryDirectory<T>(_ body: (URL) async throws -> T) async throws -> 
     return try await body(url)
 }
 
-/// Runs `body` with a store on a fresh SQLite file in its own temporary directory.
-func withStore<T>(_ body: (SQLiteStore, String) async throws -> T) async throws -> T {
+/// The backends the store's contract tests run against: every test of store behaviour takes one
+/// (`@Test(arguments: TestBackend.allCases)`) and opens it with ``withStore(_:_:)``. A new backend
+/// is one more case here and one more branch in ``withStore(_:_:)``; no test is copied.
+enum TestBackend: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    /// SQLiteStore on a file in WAL mode (what a node runs).
+    case sqliteFile
+    /// SQLiteStore on an in-memory database (one connection, no journal).
+    case sqliteMemory
+
+    var testDescription: String { rawValue }
+}
+
+/// Runs `body` with a fresh, empty store of `backend`, and disposes of it afterwards.
+func withStore<T>(_ backend: TestBackend, _ body: (any TearlineStore) async throws -> T) async throws -> T {
+    switch backend {
+    case .sqliteFile:
+        return try await withSQLiteFile { store, _ in try await body(store) }
+    case .sqliteMemory:
+        return try await body(SQLiteStore(.memory, masterKey: testMasterKey))
+    }
+}
+
+/// SQLite-file only: runs `body` with a store on a fresh SQLite file in its own temporary
+/// directory, and the file's path. For tests about the file itself (raw SQL on it, its bytes, the
+/// WAL, reopening, the audit verifier that reads it), which no other backend has.
+func withSQLiteFile<T>(_ body: (SQLiteStore, String) async throws -> T) async throws -> T {
     try await withTemporaryDirectory { directory in
         let path = directory.appendingPathComponent("tearline.db").path
         let store = try SQLiteStore(path: path, masterKey: testMasterKey)
@@ -103,7 +128,7 @@ enum Fixture {
     }
 }
 
-extension SQLiteStore {
+extension TearlineStore {
     /// Inserts the organisations USA, GBR and DEU, with one member each (`m-usa`, `m-gbr`, `m-deu`).
     func seedWorld() async throws {
         try await write { s in
