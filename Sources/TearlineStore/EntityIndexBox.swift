@@ -3,27 +3,27 @@ import TearlineCore
 
 /// The node's entity index, shared by all sessions: many readers or one writer at a time.
 /// Writes apply committed changes only, in commit order (on the store's writer queue).
-final class EntityIndexBox: @unchecked Sendable {
+public final class EntityIndexBox: EntityIndexHolding, @unchecked Sendable {
     // why @unchecked: `index` is guarded by `lock` (a readers–writer lock).
     private var lock = pthread_rwlock_t()
     private var index = EntityIndex()
 
-    init() { pthread_rwlock_init(&lock, nil) }
+    public init() { pthread_rwlock_init(&lock, nil) }
     deinit { pthread_rwlock_destroy(&lock) }
 
-    func read<T>(_ body: (EntityIndex) throws -> T) rethrows -> T {
+    public func read<T>(_ body: (EntityIndex) throws -> T) rethrows -> T {
         pthread_rwlock_rdlock(&lock)
         defer { pthread_rwlock_unlock(&lock) }
         return try body(index)
     }
 
-    func update(_ body: (inout EntityIndex) -> Void) {
+    public func update(_ body: (inout EntityIndex) -> Void) {
         pthread_rwlock_wrlock(&lock)
         defer { pthread_rwlock_unlock(&lock) }
         body(&index)
     }
 
-    func apply(_ changes: [EntityIndexChange]) {
+    public func apply(_ changes: [EntityIndexChange]) {
         guard !changes.isEmpty else { return }
         update { index in
             for change in changes {
@@ -39,7 +39,7 @@ final class EntityIndexBox: @unchecked Sendable {
 }
 
 /// A change a transaction makes to the entity index, applied once the transaction commits.
-enum EntityIndexChange {
+public enum EntityIndexChange: Sendable {
     case report(IndexedReport)
     case release(IndexedRelease, reportId: String)
     case discoverability(String, Discoverability)

@@ -7,7 +7,7 @@ import TearlineCore
 /// order (so slots follow insertion order), their portion markings, releases and mentions.
 /// The mention table is read with raw statements: it holds ten rows per report or more.
 enum EntityIndexLoader {
-    static func load(_ db: Database, into box: EntityIndexBox) throws {
+    static func load(_ db: Database, into box: any EntityIndexHolding) throws {
         var releases: [String: [IndexedRelease]] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT \(SQLiteSession.releaseColumns) FROM release ORDER BY rowid") {
             let release = try SQLiteSession.release(from: row)

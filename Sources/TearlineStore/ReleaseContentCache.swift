@@ -2,7 +2,7 @@ import Foundation
 
 /// Opened release copies, so a release view does not unwrap a key and open a seal every time.
 /// A revocation evicts its release; the view path also checks the revocation on the row itself.
-final class ReleaseContentCache: @unchecked Sendable {
+public final class ReleaseContentCache: ReleaseContentCaching, @unchecked Sendable {
     // why @unchecked: all access goes through `lock`.
     private let lock = NSLock()
     private var storage: [String: ReleaseContent] = [:]
@@ -11,15 +11,15 @@ final class ReleaseContentCache: @unchecked Sendable {
     private var destroyed: Set<String> = []
     private let capacity: Int
 
-    init(capacity: Int = 20_000) {
+    public init(capacity: Int = 20_000) {
         self.capacity = capacity
     }
 
-    func get(_ id: String) -> ReleaseContent? {
+    public func get(_ id: String) -> ReleaseContent? {
         lock.withLock { storage[id] }
     }
 
-    func put(_ id: String, _ content: ReleaseContent) {
+    public func put(_ id: String, _ content: ReleaseContent) {
         lock.withLock {
             guard !destroyed.contains(id) else { return }
             if storage.count >= capacity { storage.removeAll(keepingCapacity: true) }
@@ -28,7 +28,7 @@ final class ReleaseContentCache: @unchecked Sendable {
     }
 
     /// Forgets a revoked release's copy, for good.
-    func remove(_ id: String) {
+    public func remove(_ id: String) {
         lock.withLock {
             storage.removeValue(forKey: id)
             destroyed.insert(id)

@@ -2,7 +2,7 @@ import Foundation
 
 /// Reports never change once written, so the store keeps recently read ones in memory and
 /// skips three queries and the marking parse on every view. Bounded: when full it starts afresh.
-final class ReportCache: @unchecked Sendable {
+public final class ReportCache: ReportCaching, @unchecked Sendable {
     // why @unchecked: all access goes through `lock`.
     private let lock = NSLock()
     private var storage: [String: StoredReport] = [:]
@@ -11,11 +11,11 @@ final class ReportCache: @unchecked Sendable {
     private var destroyed: Set<String> = []
     private let capacity: Int
 
-    init(capacity: Int = 20_000) {
+    public init(capacity: Int = 20_000) {
         self.capacity = capacity
     }
 
-    func get(_ id: String) -> StoredReport? {
+    public func get(_ id: String) -> StoredReport? {
         lock.lock()
         defer { lock.unlock() }
         return storage[id]
@@ -23,7 +23,7 @@ final class ReportCache: @unchecked Sendable {
 
     /// Only reports read back from a committed database go in; a report inserted in a
     /// transaction that may still roll back never does.
-    func put(_ report: StoredReport) {
+    public func put(_ report: StoredReport) {
         lock.lock()
         defer { lock.unlock() }
         guard !destroyed.contains(report.report.id) else { return }
@@ -32,7 +32,7 @@ final class ReportCache: @unchecked Sendable {
     }
 
     /// Forgets a destroyed report, for good.
-    func remove(_ id: String) {
+    public func remove(_ id: String) {
         lock.lock()
         defer { lock.unlock() }
         storage.removeValue(forKey: id)

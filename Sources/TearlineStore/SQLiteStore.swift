@@ -5,14 +5,17 @@ import TearlineCore
 
 /// What every session of one store shares: caches, the sealer and the audit signing key.
 final class StoreContext: Sendable {
-    let reports = ReportCache()
-    let releases = ReleaseContentCache()
-    let entities = EntityIndexBox()
+    let reports: any ReportCaching
+    let releases: any ReleaseContentCaching
+    let entities: any EntityIndexHolding
     let sealer: ContentSealer
     let entityKeys: EntityKeys
     private let signer: Signer
 
-    init(masterKey: MasterKey) {
+    init(masterKey: MasterKey, state: StoreProcessState = .local()) {
+        reports = state.reports
+        releases = state.releases
+        entities = state.entities
         sealer = ContentSealer(master: masterKey)
         entityKeys = EntityKeys(master: masterKey)
         signer = Signer(key: masterKey.auditSigningKey)
@@ -53,8 +56,9 @@ public final class SQLiteStore: TearlineStore {
     }
 
     /// Opens (and migrates) the database at `location`. `masterKey` seals text at rest and derives
-    /// the key that signs the audit log.
-    public init(_ location: Location, masterKey: MasterKey) throws {
+    /// the key that signs the audit log. `state` holds the caches and the entity index: this
+    /// process's own unless given.
+    public init(_ location: Location, masterKey: MasterKey, state: StoreProcessState = .local()) throws {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(10)
@@ -73,7 +77,7 @@ public final class SQLiteStore: TearlineStore {
             writer = try DatabaseQueue(configuration: configuration)
         }
         self.location = location
-        let context = StoreContext(masterKey: masterKey)
+        let context = StoreContext(masterKey: masterKey, state: state)
         self.context = context
         try Self.migrator(context).migrate(writer)
         try writer.read { db in try EntityIndexLoader.load(db, into: context.entities) }
