@@ -30,21 +30,21 @@ enum FederationBenchmark {
         let nodeA = try TearlineService.open(databasePath: pathA)
         let unthrottled = ThrottleLimits(distinctReads: 1 << 30, searchResults: 1 << 30, exports: 1 << 30, deniedReads: 1 << 30, window: 3_600_000)
         let nodeB = try TearlineService.open(databasePath: directory + "/node-b.db", limits: unthrottled)
-        let usa = try await nodeA.createOrganization(.init(id: "USA", name: "United States", kind: "state"), by: .nodeAdmin)
-        let gbr = try await nodeB.createOrganization(.init(id: "GBR", name: "United Kingdom", kind: "state"), by: .nodeAdmin)
-        _ = try await nodeA.addPeer(PeerInput(organization: "GBR", name: "United Kingdom", kind: "state", publicKey: gbr.publicKey, url: "", pins: [pinB]), by: .nodeAdmin)
-        _ = try await nodeB.addPeer(PeerInput(organization: "USA", name: "United States", kind: "state", publicKey: usa.publicKey,
+        let usa = try await nodeA.members.createOrganization(.init(id: "USA", name: "United States", kind: "state"), by: .nodeAdmin)
+        let gbr = try await nodeB.members.createOrganization(.init(id: "GBR", name: "United Kingdom", kind: "state"), by: .nodeAdmin)
+        _ = try await nodeA.federation.addPeer(PeerInput(organization: "GBR", name: "United Kingdom", kind: "state", publicKey: gbr.publicKey, url: "", pins: [pinB]), by: .nodeAdmin)
+        _ = try await nodeB.federation.addPeer(PeerInput(organization: "USA", name: "United States", kind: "state", publicKey: usa.publicKey,
                                               url: "https://127.0.0.1:\(port)", pins: [pinA]), by: .nodeAdmin)
         for node in [nodeA, nodeB] {
-            _ = try await node.createPartnership(.init(organizations: ["USA", "GBR"], kind: "peer", trustLevel: "high"), by: .nodeAdmin)
+            _ = try await node.trust.createPartnership(.init(organizations: ["USA", "GBR"], kind: "peer", trustLevel: "high"), by: .nodeAdmin)
         }
-        let releaser = try await nodeA.createMember(in: "USA", .init(name: "releaser", roles: ["analyst", "releaser"], clearance: "SECRET", topics: ["counter-terrorism"]), by: .nodeAdmin)
-        let reader = try await nodeB.createMember(in: "GBR", .init(name: "reader", roles: ["analyst"], clearance: "SECRET", topics: ["counter-terrorism"]), by: .nodeAdmin)
-        guard let releaserCaller = try await nodeA.authenticate(token: releaser.token),
-              let readerCaller = try await nodeB.authenticate(token: reader.token) else { throw BenchError("seed") }
+        let releaser = try await nodeA.members.createMember(in: "USA", .init(name: "releaser", roles: ["analyst", "releaser"], clearance: "SECRET", topics: ["counter-terrorism"]), by: .nodeAdmin)
+        let reader = try await nodeB.members.createMember(in: "GBR", .init(name: "reader", roles: ["analyst"], clearance: "SECRET", topics: ["counter-terrorism"]), by: .nodeAdmin)
+        guard let releaserCaller = try await nodeA.members.authenticate(token: releaser.token),
+              let readerCaller = try await nodeB.members.authenticate(token: reader.token) else { throw BenchError("seed") }
         for i in 0..<count {
-            let view = try await nodeA.createReport(benchReport(i), by: releaserCaller)
-            _ = try await nodeA.release(reportId: view.id, .init(recipient: "GBR"), by: releaserCaller)
+            let view = try await nodeA.reports.createReport(benchReport(i), by: releaserCaller)
+            _ = try await nodeA.releases.release(reportId: view.id, .init(recipient: "GBR"), by: releaserCaller)
         }
 
         let server = Process()
@@ -88,15 +88,15 @@ enum FederationBenchmark {
         let idle = ContinuousClock.now - idleStart
 
         // GBR reads every release on B; the next round carries one receipt per read back to A.
-        let inbox = try await nodeB.inbox(by: readerCaller, cursor: nil, limit: 200)
+        let inbox = try await nodeB.releases.inbox(by: readerCaller, cursor: nil, limit: 200)
         var ids = inbox.items.map(\.id)
         var cursor = inbox.next
         while let next = cursor {
-            let page = try await nodeB.inbox(by: readerCaller, cursor: next, limit: 200)
+            let page = try await nodeB.releases.inbox(by: readerCaller, cursor: next, limit: 200)
             ids += page.items.map(\.id)
             cursor = page.next
         }
-        for id in ids { _ = try await nodeB.viewRelease(id: id, by: readerCaller) }
+        for id in ids { _ = try await nodeB.releases.viewRelease(id: id, by: readerCaller) }
         let receiptsStart = ContinuousClock.now
         let exchanged = try await puller.pull(peer: "USA")
         let receipts = ContinuousClock.now - receiptsStart

@@ -14,19 +14,19 @@ enum HTTPBenchmark {
     static func seed(path: String, reports: Int) async throws -> Seeded {
         let service = try TearlineService.open(databasePath: path)
         for (id, name) in [("USA", "United States"), ("GBR", "United Kingdom")] {
-            _ = try await service.createOrganization(.init(id: id, name: name, kind: "state"), by: .nodeAdmin)
+            _ = try await service.members.createOrganization(.init(id: id, name: name, kind: "state"), by: .nodeAdmin)
         }
-        _ = try await service.createPartnership(.init(organizations: ["USA", "GBR"], kind: "peer", trustLevel: "high"), by: .nodeAdmin)
-        let releaser = try await service.createMember(in: "USA", .init(name: "releaser", roles: ["analyst", "releaser"], clearance: "SECRET", topics: ["counter-terrorism"]), by: .nodeAdmin)
-        let reader = try await service.createMember(in: "USA", .init(name: "reader", roles: ["analyst"], clearance: "CONFIDENTIAL", topics: ["counter-terrorism"]), by: .nodeAdmin)
-        let recipient = try await service.createMember(in: "GBR", .init(name: "recipient", roles: ["analyst"], clearance: "SECRET", topics: ["counter-terrorism"]), by: .nodeAdmin)
-        guard let releaserCaller = try await service.authenticate(token: releaser.token) else { fatalError("seed") }
+        _ = try await service.trust.createPartnership(.init(organizations: ["USA", "GBR"], kind: "peer", trustLevel: "high"), by: .nodeAdmin)
+        let releaser = try await service.members.createMember(in: "USA", .init(name: "releaser", roles: ["analyst", "releaser"], clearance: "SECRET", topics: ["counter-terrorism"]), by: .nodeAdmin)
+        let reader = try await service.members.createMember(in: "USA", .init(name: "reader", roles: ["analyst"], clearance: "CONFIDENTIAL", topics: ["counter-terrorism"]), by: .nodeAdmin)
+        let recipient = try await service.members.createMember(in: "GBR", .init(name: "recipient", roles: ["analyst"], clearance: "SECRET", topics: ["counter-terrorism"]), by: .nodeAdmin)
+        guard let releaserCaller = try await service.members.authenticate(token: releaser.token) else { fatalError("seed") }
         var reportIds: [String] = []
         var releaseIds: [String] = []
         for i in 0..<reports {
-            let view = try await service.createReport(benchReport(i), by: releaserCaller)
+            let view = try await service.reports.createReport(benchReport(i), by: releaserCaller)
             reportIds.append(view.id)
-            let release = try await service.release(reportId: view.id, .init(recipient: "GBR"), by: releaserCaller)
+            let release = try await service.releases.release(reportId: view.id, .init(recipient: "GBR"), by: releaserCaller)
             releaseIds.append(release.id)
         }
         return (reader.token, releaser.token, recipient.token, reportIds, releaseIds)

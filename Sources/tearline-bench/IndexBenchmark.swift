@@ -182,14 +182,14 @@ enum IndexBenchmark {
         let reloadStart = Date()
         let service = try TearlineService.open(databasePath: path, limits: unlimited)
         let reloadSeconds = Date().timeIntervalSince(reloadStart)
-        guard let caller = try await service.authenticate(token: readerToken) else { fatalError("reader") }
+        guard let caller = try await service.members.authenticate(token: readerToken) else { fatalError("reader") }
         let request = EntitySearchRequest(kind: "person", value: "vasily petrov", limit: 20)
         var served = 0
-        for _ in 0..<50 { served = try await service.searchEntity(request, by: caller).hits.count }
+        for _ in 0..<50 { served = try await service.entities.searchEntity(request, by: caller).hits.count }
         var samples: [Double] = []
         for _ in 0..<500 {
             let t0 = DispatchTime.now().uptimeNanoseconds
-            served = try await service.searchEntity(request, by: caller).hits.count
+            served = try await service.entities.searchEntity(request, by: caller).hits.count
             samples.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
         }
         samples.sort()
@@ -203,18 +203,18 @@ enum IndexBenchmark {
     static func ingest(reports: Int, path: String) async throws -> (Double, String) {
         let service = try TearlineService.open(databasePath: path, limits: unlimited)
         for id in organizations {
-            _ = try await service.createOrganization(.init(id: id, name: id, kind: "agency"), by: .nodeAdmin)
+            _ = try await service.members.createOrganization(.init(id: id, name: id, kind: "agency"), by: .nodeAdmin)
         }
         for i in 1..<15 {
-            _ = try await service.createPartnership(.init(organizations: ["AG00", organizations[i]], kind: "peer", trustLevel: "high",
+            _ = try await service.trust.createPartnership(.init(organizations: ["AG00", organizations[i]], kind: "peer", trustLevel: "high",
                                                           status: i < 10 ? "active" : "suspended"), by: .nodeAdmin)
         }
         var authors: [String] = []
         for id in organizations {
-            let m = try await service.createMember(in: id, .init(name: "author", roles: ["analyst"], clearance: "TOP SECRET", topics: topics), by: .nodeAdmin)
+            let m = try await service.members.createMember(in: id, .init(name: "author", roles: ["analyst"], clearance: "TOP SECRET", topics: topics), by: .nodeAdmin)
             authors.append(m.member.id)
         }
-        let reader = try await service.createMember(in: "AG00", .init(name: "reader", roles: ["analyst"], clearance: "SECRET", topics: Array(topics.prefix(10))), by: .nodeAdmin)
+        let reader = try await service.members.createMember(in: "AG00", .init(name: "reader", roles: ["analyst"], clearance: "SECRET", topics: Array(topics.prefix(10))), by: .nodeAdmin)
         let markingValues = try markings.map { try Marking.parse($0) }
         let signature = Data(repeating: 7, count: 64)
         let batch = 1000
@@ -229,7 +229,7 @@ enum IndexBenchmark {
                             text: "Generated portion \(index) of report \(i): field reporting on logistics and meetings.")
                 }
                 // The service's own validation: normalise each listed entity, extract observables from the text.
-                let entities = try! TearlineService.entityMentions(r.mentions.map { m in
+                let entities = try! ReportService.entityMentions(r.mentions.map { m in
                     let e = mention(m.entity)
                     return EntityInput(type: e.kind.rawValue, value: e.value, portion: m.portion)
                 }, portions: portions)

@@ -25,7 +25,7 @@ enum LoginStormBenchmark {
     static func run(binary: String, db: String, port: Int, seconds: Int, rate: Int) async throws {
         let seeded = try await HTTPBenchmark.seed(path: db, reports: 200)
         let service = try TearlineService.open(databasePath: db)
-        _ = try await service.setPassword(member: try await memberId(service, token: seeded.reader), login: "storm", password: "the right passphrase", by: .nodeAdmin)
+        _ = try await service.taxii.setPassword(member: try await memberId(service, token: seeded.reader), login: "storm", password: "the right passphrase", by: .nodeAdmin)
         let server = try HTTPBenchmark.startServer(binary: binary, db: db, port: port)
         defer { server.terminate(); server.waitUntilExit() }
         let views = seeded.reportIds.map { "/v1/reports/\($0)" }
@@ -59,7 +59,7 @@ enum LoginStormBenchmark {
     }
 
     private static func memberId(_ service: TearlineService, token: String) async throws -> String {
-        guard case .member(let m)? = try await service.authenticate(token: token) else { throw BenchError("no member for the token") }
+        guard case .member(let m)? = try await service.members.authenticate(token: token) else { throw BenchError("no member for the token") }
         return m.id
     }
 

@@ -32,7 +32,7 @@ struct Admin: AsyncParsableCommand {
 
         func run() async throws {
             let service = try store.open()
-            try printJSON(try await reportingProblems { try await service.createOrganization(.init(id: id, name: name, kind: kind), by: .nodeAdmin) })
+            try printJSON(try await reportingProblems { try await service.members.createOrganization(.init(id: id, name: name, kind: kind), by: .nodeAdmin) })
         }
     }
 
@@ -52,7 +52,7 @@ struct Admin: AsyncParsableCommand {
             let service = try store.open()
             let input = CreateMemberRequest(
                 name: name, roles: split(roles), clearance: clearance, compartments: split(compartments), topics: split(topics), secondedTo: secondedTo)
-            try printJSON(try await reportingProblems { try await service.createMember(in: org, input, by: .nodeAdmin) })
+            try printJSON(try await reportingProblems { try await service.members.createMember(in: org, input, by: .nodeAdmin) })
         }
     }
 
@@ -64,7 +64,7 @@ struct Admin: AsyncParsableCommand {
 
         func run() async throws {
             let service = try store.open()
-            try printJSON(try await reportingProblems { try await service.updateMember(id: id, .init(status: status), by: .nodeAdmin) })
+            try printJSON(try await reportingProblems { try await service.members.updateMember(id: id, .init(status: status), by: .nodeAdmin) })
         }
     }
 
@@ -81,7 +81,7 @@ struct Admin: AsyncParsableCommand {
                 throw ValidationError("give the password on standard input (one line)")
             }
             let service = try store.open()
-            try printJSON(try await reportingProblems { try await service.setPassword(member: member, login: login, password: line, by: .nodeAdmin) })
+            try printJSON(try await reportingProblems { try await service.taxii.setPassword(member: member, login: login, password: line, by: .nodeAdmin) })
         }
     }
 
@@ -104,7 +104,7 @@ struct Admin: AsyncParsableCommand {
             let service = try store.open()
             let input = CreateCollectionInput(id: id, apiRoot: apiRoot, title: title, description: description, alias: alias, readers: split(readers),
                                               writers: split(writers), topics: split(topics), defaultMarking: defaultMarking)
-            try printJSON(try await reportingProblems { try await service.createCollection(input, by: .nodeAdmin) })
+            try printJSON(try await reportingProblems { try await service.taxii.createCollection(input, by: .nodeAdmin) })
         }
     }
 
@@ -119,7 +119,7 @@ struct Admin: AsyncParsableCommand {
         func run() async throws {
             let service = try store.open()
             let input = CreatePartnershipRequest(organizations: split(orgs), kind: kind, dominant: dominant, trustLevel: trust)
-            try printJSON(try await reportingProblems { try await service.createPartnership(input, by: .nodeAdmin) })
+            try printJSON(try await reportingProblems { try await service.trust.createPartnership(input, by: .nodeAdmin) })
         }
     }
 
@@ -136,7 +136,7 @@ struct Admin: AsyncParsableCommand {
         func run() async throws {
             let service = try store.open()
             try printJSON(try await reportingProblems {
-                try await service.updatePartnership(id: id, .init(status: status, trustLevel: trust, reason: reason, side: side), by: .nodeAdmin)
+                try await service.trust.updatePartnership(id: id, .init(status: status, trustLevel: trust, reason: reason, side: side), by: .nodeAdmin)
             })
         }
     }
@@ -147,7 +147,7 @@ struct Admin: AsyncParsableCommand {
 
         func run() async throws {
             let service = try store.open()
-            try printJSON(try await service.partnerships(for: .nodeAdmin))
+            try printJSON(try await service.trust.partnerships(for: .nodeAdmin))
         }
     }
 }

@@ -24,7 +24,7 @@ struct FederationCommand: AsyncParsableCommand {
         func run() async throws {
             let service = try store.open()
             let peer = try await reportingProblems {
-                try await service.addPeer(PeerInput(organization: org, name: name, kind: kind, publicKey: publicKey, url: url, pins: pin), by: .nodeAdmin)
+                try await service.federation.addPeer(PeerInput(organization: org, name: name, kind: kind, publicKey: publicKey, url: url, pins: pin), by: .nodeAdmin)
             }
             try printJSON(peer)
         }
@@ -38,7 +38,7 @@ struct FederationCommand: AsyncParsableCommand {
 
         func run() async throws {
             let service = try store.open()
-            let found = try await reportingProblems { try await service.organization(id: org, for: .nodeAdmin) }
+            let found = try await reportingProblems { try await service.members.organization(id: org, for: .nodeAdmin) }
             print(found.publicKey)
         }
     }

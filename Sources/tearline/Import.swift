@@ -19,7 +19,7 @@ struct Import: AsyncParsableCommand {
             guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
             let service = try store.open()
             try printJSON(try await reportingProblems {
-                try await service.importSTIX(Array(data), organization: org, collection: collection, by: .nodeAdmin)
+                try await service.taxii.importSTIX(Array(data), organization: org, collection: collection, by: .nodeAdmin)
             })
         }
     }
@@ -40,7 +40,7 @@ struct Import: AsyncParsableCommand {
             guard let dataData = FileManager.default.contents(atPath: data) else { throw ValidationError("cannot read \(data)") }
             let service = try store.open()
             try printJSON(try await reportingProblems {
-                try await service.importMedallion(config: Array(configData), data: Array(dataData), organization: org, clearance: clearance,
+                try await service.taxii.importMedallion(config: Array(configData), data: Array(dataData), organization: org, clearance: clearance,
                                                   unmappedMarking: unmappedMarking, by: .nodeAdmin)
             })
         }

@@ -15,7 +15,7 @@ struct PartnersCommand: AsyncParsableCommand {
     func run() async throws {
         let service = try store.open()
         let rows: [PartnerRow]
-        do { rows = try await service.partners(of: org, by: .nodeAdmin) } catch let problem as Problem {
+        do { rows = try await service.trust.partners(of: org, by: .nodeAdmin) } catch let problem as Problem {
             throw ValidationError(problem.detail)
         }
         if json { return try printJSON(rows) }

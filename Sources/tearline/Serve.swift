@@ -93,7 +93,7 @@ struct Serve: AsyncParsableCommand {
         let service = try store.open(limits: limits)
         // why: the node-admin credential is shown once, through a file only the operator can read.
         let path = store.adminTokenPath
-        let created = try await service.bootstrapNodeAdmin { token in
+        let created = try await service.members.bootstrapNodeAdmin { token in
             guard SecretFile.create(atPath: path, contents: Data((token + "\n").utf8)) else {
                 throw ValidationError("cannot create \(path); remove a stale file there and start again")
             }

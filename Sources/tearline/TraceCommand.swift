@@ -29,7 +29,7 @@ struct TraceCommand: AsyncParsableCommand {
         }
         guard let text = String(data: data, encoding: .utf8) else { throw ValidationError("\(file) is not UTF-8 text") }
         let service = try store.open()
-        let result = try await service.traceAll(text: text, showWeak: showWeak)
+        let result = try await service.reports.traceAll(text: text, showWeak: showWeak)
         try printJSON(result)
         guard result.conclusive, let best = result.best else {
             if result.scored == 0 {

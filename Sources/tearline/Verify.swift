@@ -13,7 +13,7 @@ struct Verify: AsyncParsableCommand {
 
     func run() async throws {
         let service = try store.open()
-        guard let result = try await service.verifyStored(id: id) else {
+        guard let result = try await service.reports.verifyStored(id: id) else {
             throw ValidationError("no report or release \(id) in \(store.db)")
         }
         try printJSON(result)

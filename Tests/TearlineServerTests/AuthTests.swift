@@ -54,7 +54,7 @@ import Testing
             #expect(member?["organization"] as? String == "GBR")
             #expect(member?["clearance"] as? String == "SECRET")
             // The node admin token cannot be bootstrapped twice.
-            #expect(try await w.service.bootstrapNodeAdmin() == nil)
+            #expect(try await w.service.members.bootstrapNodeAdmin() == nil)
         }
     }
 

@@ -55,7 +55,7 @@ import Testing
                 ("not an object at all", .string("hello"), "malformed"),
             ]
             for (name, changed, reason) in cases {
-                let summary = try await nodes.b.service.receiveFederationPage(peer: "USA", organization: "GBR", objects: [changed]).summary
+                let summary = try await nodes.b.service.federation.receiveFederationPage(peer: "USA", organization: "GBR", objects: [changed]).summary
                 #expect(summary.received == 0, "\(name)")
                 #expect(summary.refused.count == 1 && summary.refused[0].reason.contains(reason), "\(name): \(summary.refused)")
                 #expect(summary.refused.allSatisfy { !$0.reason.contains("not from USA to GBR") || $0.reason.contains("addressed from USA to FRA") },
@@ -65,8 +65,8 @@ import Testing
             let refusals = try await nodes.b.audit(as: "gbr-security", "action=federation.receive")
             #expect(refusals.filter { $0["decision"] as? String == "deny" }.count == cases.count, "each refusal is audited")
             // The genuine object, after all that, is received once, and a repeat is only counted.
-            #expect(try await nodes.b.service.receiveFederationPage(peer: "USA", organization: "GBR", objects: [object]).summary.received == 1)
-            #expect(try await nodes.b.service.receiveFederationPage(peer: "USA", organization: "GBR", objects: [object]).summary.alreadyHeld == 1)
+            #expect(try await nodes.b.service.federation.receiveFederationPage(peer: "USA", organization: "GBR", objects: [object]).summary.received == 1)
+            #expect(try await nodes.b.service.federation.receiveFederationPage(peer: "USA", organization: "GBR", objects: [object]).summary.alreadyHeld == 1)
             #expect(try await nodes.b.get("/v1/releases/\(releaseId)", as: "gbr-analyst-secret").code == 200)
         }
     }
@@ -144,11 +144,11 @@ import Testing
             #expect(member.code == 409 && member.problemType == "remote-organization")
             // The node admin cannot turn a local organisation into a remote one, nor re-key a partner.
             await #expect(throws: Problem.self) {
-                _ = try await nodes.b.service.addPeer(PeerInput(organization: "GBR", name: "x", kind: "state",
+                _ = try await nodes.b.service.federation.addPeer(PeerInput(organization: "GBR", name: "x", kind: "state",
                                                                 publicKey: Curve25519Key.random(), url: "", pins: [nodes.pinA.description]), by: .nodeAdmin)
             }
             await #expect(throws: Problem.self) {
-                _ = try await nodes.b.service.addPeer(PeerInput(organization: "USA", name: "United States", kind: "state",
+                _ = try await nodes.b.service.federation.addPeer(PeerInput(organization: "USA", name: "United States", kind: "state",
                                                                 publicKey: Curve25519Key.random(), url: nodes.urlA, pins: [nodes.pinA.description]), by: .nodeAdmin)
             }
         }
@@ -180,7 +180,7 @@ import Testing
         try await withTwoNodes { nodes in
             let report = try await nodes.a.createReport(StoryOneTests.courierReport)
             var ids: [String] = []
-            for _ in 0..<(TearlineService.federationMaxLimit + 30) { ids.append(try await nodes.a.releaseId(report, to: "GBR")) }
+            for _ in 0..<(FederationService.federationMaxLimit + 30) { ids.append(try await nodes.a.releaseId(report, to: "GBR")) }
             let summary = try await nodes.pull()
             #expect(summary.received == ids.count && summary.refused.isEmpty, "two pages in one pull")
             let more = try await nodes.a.releaseId(report, to: "GBR")

@@ -17,7 +17,7 @@ import Testing
     }
 
     static func refusals(_ nodes: TwoNodes) async throws -> [[String: Any]] {
-        try await nodes.a.audit(as: "usa-security", "action=\(TearlineService.federationRequestRefused.rawValue)")
+        try await nodes.a.audit(as: "usa-security", "action=\(FederationService.federationRequestRefused.rawValue)")
     }
 
     @Test func everyRefusedRequestOfAPinnedNodeIsAuditedForItsPartnersAndAlertedOnce() async throws {

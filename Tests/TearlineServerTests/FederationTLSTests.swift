@@ -28,7 +28,11 @@ import Testing
         try await withTLSServer(pki, pinned: pinned) { base in
             let anonymous = try NodeClient(identity: nil, trustRoots: pki.caPEM, pins: [pki.server.pin])
             let error = await #expect(throws: (any Error).self) { try await anonymous.get(base + "/healthz") }
-            #expect("\(error.map { "\($0)" } ?? "")".contains("CERTIFICATE_REQUIRED"), "the server's TLS alert")
+            // why either: under TLS 1.3 the client may finish its side of the handshake and write
+            // before the server's alert arrives; it then sees the connection closed instead. Both
+            // mean the server refused it before any request was served.
+            let text = "\(error.map { "\($0)" } ?? "")"
+            #expect(text.contains("CERTIFICATE_REQUIRED") || text.contains("closed channel"), "the server's TLS alert, or the connection it closed")
         }
     }
 

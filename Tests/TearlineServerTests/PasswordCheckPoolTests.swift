@@ -41,7 +41,7 @@ import Testing
     @Test(arguments: TestBackend.allCases) func aFullPoolAnswersBasicLogins503AndEverythingElseStillAnswers(backend: TestBackend) async throws {
         let pool = PasswordCheckPool(workers: 1, queueLimit: 0)
         try await withWorld(backend, passwordChecks: pool) { w in
-            _ = try await w.service.setPassword(member: w.id("usa-analyst"), login: "alice", password: "a long passphrase", by: .nodeAdmin)
+            _ = try await w.service.taxii.setPassword(member: w.id("usa-analyst"), login: "alice", password: "a long passphrase", by: .nodeAdmin)
             let gate = Gate()
             let blocker = Task { try await pool.run { gate.wait(); return 0 } }
             try await Self.waitUntil(pool, running: 1, waiting: 0)

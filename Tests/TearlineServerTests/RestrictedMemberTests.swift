@@ -164,7 +164,7 @@ import Testing
             let third = try await w.createReport(reportBody(portions: [portion("(S)", "y")]))
             for id in [report, extra] { #expect(try await w.get("/v1/reports/\(id)", as: "usa-senior").code == 200) }
             #expect(try await w.get("/v1/reports/\(third)", as: "usa-senior").code == 429, "the third distinct read throttles the admin")
-            _ = try await w.service.setPassword(member: w.id("usa-senior"), login: "usa.senior", password: "correct horse battery", by: .nodeAdmin)
+            _ = try await w.service.taxii.setPassword(member: w.id("usa-senior"), login: "usa.senior", password: "correct horse battery", by: .nodeAdmin)
             let before = try await Self.snapshot(w)
 
             let routes = Self.routes(w, who: "usa-senior", report: report, release: release)
@@ -199,7 +199,7 @@ import Testing
     @Test(arguments: TestBackend.allCases) func aSuspendedMemberGets403EverywhereAndNothingIsWritten(backend: TestBackend) async throws {
         try await withWorld(backend) { w in
             let (report, release) = try await Self.seed(w)
-            _ = try await w.service.setPassword(member: w.id("usa-senior"), login: "usa.senior", password: "correct horse battery", by: .nodeAdmin)
+            _ = try await w.service.taxii.setPassword(member: w.id("usa-senior"), login: "usa.senior", password: "correct horse battery", by: .nodeAdmin)
             try await SuspensionTests.suspend(w, "usa-senior", by: "admin")
             let before = try await Self.snapshot(w)
 

@@ -116,7 +116,7 @@ import Testing
 
             // The operator's `tearline trace` sees the whole node.
             let (someId, someCopy) = exports.first!
-            let node = try await w.service.traceAll(text: Self.collapseWhitespace(someCopy))
+            let node = try await w.service.reports.traceAll(text: Self.collapseWhitespace(someCopy))
             #expect(node.best?.member == someId)
             #expect(node.best?.organization == "GBR")
 

@@ -120,7 +120,7 @@ import Testing
             let bundle = #"{"type":"bundle","id":"bundle--00000000-0000-4000-8000-000000000001","objects":["#
                 + object.replacingOccurrences(of: #""type":"indicator""#, with: #""type":"indicator","type":"malware""#) + "]}"
             let error = await #expect(throws: Problem.self) {
-                try await w.service.importSTIX(Array(bundle.utf8), organization: "USA", collection: nil, by: .nodeAdmin)
+                try await w.service.taxii.importSTIX(Array(bundle.utf8), organization: "USA", collection: nil, by: .nodeAdmin)
             }
             #expect(error?.status == 400)
             #expect(error?.detail == "Duplicate field \"objects[0].type\".")

@@ -57,7 +57,7 @@ let medallionConfig = """
 @Suite("Imports: STIX bundles and medallion servers")
 struct TAXIIImportTests {
     func importMedallion(_ w: World, data: String = medallionData, unmapped: String? = nil) async throws -> MedallionImportResult {
-        try await w.service.importMedallion(config: Array(medallionConfig.utf8), data: Array(data.utf8), organization: "GBR",
+        try await w.service.taxii.importMedallion(config: Array(medallionConfig.utf8), data: Array(data.utf8), organization: "GBR",
                                             clearance: "UNCLASSIFIED", unmappedMarking: unmapped, by: .nodeAdmin)
     }
 
@@ -118,7 +118,7 @@ struct TAXIIImportTests {
             let bundle: [String: Any] = ["type": "bundle", "id": "bundle--44af6c39-c09b-49c5-9de2-394224b04982",
                                          "objects": [indicator(1, tlp: "GREEN"), indicator(2, tlp: "RED")]]
             let bytes = Array(try JSONSerialization.data(withJSONObject: bundle))
-            let result = try await w.service.importSTIX(bytes, organization: "USA", collection: nil, by: .nodeAdmin)
+            let result = try await w.service.taxii.importSTIX(bytes, organization: "USA", collection: nil, by: .nodeAdmin)
             #expect(result.stored == 2)
             let holdings = try await w.collectionId("Holdings of USA", as: "usa-analyst")
             let listed = try await w.taxii("/tearline/collections/\(holdings)/objects/?match[type]=indicator", as: "usa-analyst")
@@ -130,11 +130,11 @@ struct TAXIIImportTests {
                                       "objects": [indicator(3, tlp: "GREEN"),
                                                   indicator(4, tlp: nil, extra: ["object_marking_refs": ["marking-definition--99999999-9999-4999-8999-999999999999"]])]]
             await #expect(throws: Problem.self) {
-                _ = try await w.service.importSTIX(Array(try JSONSerialization.data(withJSONObject: bad)), organization: "USA", collection: nil, by: .nodeAdmin)
+                _ = try await w.service.taxii.importSTIX(Array(try JSONSerialization.data(withJSONObject: bad)), organization: "USA", collection: nil, by: .nodeAdmin)
             }
             #expect(try await w.taxii("/tearline/collections/\(holdings)/objects/?match[type]=indicator", as: "usa-analyst").objects("objects").count == 2)
             await #expect(throws: Problem.self) {
-                _ = try await w.service.importSTIX(Array(#"{"objects": 3}"#.utf8), organization: "USA", collection: nil, by: .nodeAdmin)
+                _ = try await w.service.taxii.importSTIX(Array(#"{"objects": 3}"#.utf8), organization: "USA", collection: nil, by: .nodeAdmin)
             }
         }
     }
@@ -145,7 +145,7 @@ struct TAXIIImportTests {
             let directory = try #require(Bundle.module.url(forResource: "Fixtures", withExtension: nil)).appendingPathComponent("medallion")
             let config = try Data(contentsOf: directory.appendingPathComponent("config.json"))
             let data = try Data(contentsOf: directory.appendingPathComponent("default_data.json"))
-            let result = try await w.service.importMedallion(config: Array(config), data: Array(data), organization: "GBR", clearance: "UNCLASSIFIED",
+            let result = try await w.service.taxii.importMedallion(config: Array(config), data: Array(data), organization: "GBR", clearance: "UNCLASSIFIED",
                                                              unmappedMarking: nil, by: .nodeAdmin)
             #expect(result.apiRoots == ["api1", "api2", "trustgroup1"])
             #expect(result.members.map(\.login) == ["admin", "user1", "user2"])

@@ -41,7 +41,7 @@ extension World {
     func createCommunity(readers: [String], writers: [String], topics: [String] = [], title: String = "CTI sharing") async throws -> String {
         let input = CreateCollectionInput(id: nil, apiRoot: nil, title: title, description: "community", alias: nil, readers: readers, writers: writers,
                                           topics: topics, defaultMarking: "UNCLASSIFIED//TLP:AMBER")
-        return try await service.createCollection(input, by: .nodeAdmin).id
+        return try await service.taxii.createCollection(input, by: .nodeAdmin).id
     }
 }
 
@@ -237,7 +237,7 @@ struct TAXIIServerTests {
 
     @Test(arguments: TestBackend.allCases) func basicAuthenticationWithASlowHashedPassword(backend: TestBackend) async throws {
         try await withWorld(backend) { w in
-            _ = try await w.service.setPassword(member: w.id("gbr-analyst-secret"), login: "gbr.analyst", password: "correct horse battery", by: .nodeAdmin)
+            _ = try await w.service.taxii.setPassword(member: w.id("gbr-analyst-secret"), login: "gbr.analyst", password: "correct horse battery", by: .nodeAdmin)
             #expect(try await w.taxii("/taxii2/", as: nil, basic: ("gbr.analyst", "correct horse battery")).code == 200)
             // The cached login is used again, and a wrong password never matches the cache.
             #expect(try await w.taxii("/taxii2/", as: nil, basic: ("gbr.analyst", "correct horse battery")).code == 200)
@@ -245,14 +245,14 @@ struct TAXIIServerTests {
             #expect(try await w.taxii("/taxii2/", as: nil, basic: ("nobody", "correct horse battery")).code == 401)
             // Taken logins and short passwords are refused; an organisation admin may not set another organisation's.
             await #expect(throws: Problem.self) {
-                _ = try await w.service.setPassword(member: w.id("usa-analyst"), login: "gbr.analyst", password: "long enough pw", by: .nodeAdmin)
+                _ = try await w.service.taxii.setPassword(member: w.id("usa-analyst"), login: "gbr.analyst", password: "long enough pw", by: .nodeAdmin)
             }
             await #expect(throws: Problem.self) {
-                _ = try await w.service.setPassword(member: w.id("usa-analyst"), login: "usa", password: "short", by: .nodeAdmin)
+                _ = try await w.service.taxii.setPassword(member: w.id("usa-analyst"), login: "usa", password: "short", by: .nodeAdmin)
             }
-            let deuAdmin = try #require(try await w.service.authenticate(token: w.token("deu-admin")))
+            let deuAdmin = try #require(try await w.service.members.authenticate(token: w.token("deu-admin")))
             await #expect(throws: Problem.self) {
-                _ = try await w.service.setPassword(member: w.id("usa-analyst"), login: "usa.analyst", password: "long enough pw", by: deuAdmin)
+                _ = try await w.service.taxii.setPassword(member: w.id("usa-analyst"), login: "usa.analyst", password: "long enough pw", by: deuAdmin)
             }
         }
     }
@@ -346,7 +346,7 @@ struct TAXIIServerTests {
         try await withWorld(backend) { w in
             let id = try await w.createCommunity(readers: ["USA"], writers: ["USA"])
             _ = try await w.taxii(.post, "/tearline/collections/\(id)/objects/", as: "usa-releaser", objects: [indicator(1, tlp: "GREEN")])
-            _ = try await w.service.updateMember(id: w.id("usa-analyst"), .init(status: "suspended"), by: .nodeAdmin)
+            _ = try await w.service.members.updateMember(id: w.id("usa-analyst"), .init(status: "suspended"), by: .nodeAdmin)
             #expect(try await w.taxii(.post, "/tearline/collections/\(id)/objects/", as: "usa-analyst", objects: [indicator(2, tlp: "GREEN")]).code == 403)
             let listed = try await w.taxii("/tearline/collections/\(id)/objects/", as: "usa-analyst")
             #expect(listed.objects("objects").isEmpty, "\(listed)")

@@ -225,7 +225,7 @@ func withWorld(_ backend: TestBackend, limits: ThrottleLimits = .standard, passw
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
     let (service, databaseFile) = try backend.openService(in: directory, limits: limits, passwordChecks: passwordChecks)
-    let adminToken = try #require(try await service.bootstrapNodeAdmin())
+    let adminToken = try #require(try await service.members.bootstrapNodeAdmin())
     let app = Application(router: buildRouter(service: service))
     try await app.test(.router) { client in
         let bare = World(client: client, service: service, databaseFile: databaseFile, adminToken: adminToken,

@@ -53,9 +53,9 @@ import Testing
             #expect(best["weak"] as? Bool == true)
             #expect(best["document"] as? String == releaseId)
             #expect((weak.object["runnerUp"] as? [String: Any])?["weak"] as? Bool == true)
-            let node = try await w.service.traceAll(text: unserved)
+            let node = try await w.service.reports.traceAll(text: unserved)
             #expect(!node.conclusive && node.best == nil)
-            #expect(try await w.service.traceAll(text: unserved, showWeak: true).best?.weak == true)
+            #expect(try await w.service.reports.traceAll(text: unserved, showWeak: true).best?.weak == true)
         }
     }
 

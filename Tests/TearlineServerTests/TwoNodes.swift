@@ -67,8 +67,8 @@ func withTwoNodes(usaKeyOnB: String? = nil, _ body: @Sendable (TwoNodes) async t
     let pathB = directory.appendingPathComponent("b.db").path
     let serviceA = try TearlineService.open(databasePath: pathA)
     let serviceB = try TearlineService.open(databasePath: pathB)
-    let adminA = try #require(try await serviceA.bootstrapNodeAdmin())
-    let adminB = try #require(try await serviceB.bootstrapNodeAdmin())
+    let adminA = try #require(try await serviceA.members.bootstrapNodeAdmin())
+    let adminB = try #require(try await serviceB.members.bootstrapNodeAdmin())
     let tls = try NodeTLS.serverConfiguration(certificateChainPEM: certA.certificatePEM, privateKeyPEM: certA.keyPEM, clientCAPEM: caB,
                                               peerPins: [certB.pin], logger: quietLogger)
     let liveA = try buildApplication(service: serviceA, host: "127.0.0.1", port: 0, logger: quietLogger, tls: tls)
@@ -82,9 +82,9 @@ func withTwoNodes(usaKeyOnB: String? = nil, _ body: @Sendable (TwoNodes) async t
                 b = try await populate(b, organizations: [("GBR", "United Kingdom")], people: ["gbr-analyst-secret", "gbr-analyst-confidential", "gbr-security"])
                 let usaKey = try await a.get("/v1/organizations/USA", as: "admin").string("publicKey")
                 let gbrKey = try await b.get("/v1/organizations/GBR", as: "admin").string("publicKey")
-                _ = try await serviceA.addPeer(PeerInput(organization: "GBR", name: "United Kingdom", kind: "state", publicKey: try #require(gbrKey),
+                _ = try await serviceA.federation.addPeer(PeerInput(organization: "GBR", name: "United Kingdom", kind: "state", publicKey: try #require(gbrKey),
                                                          url: "", pins: [certB.pin.description]), by: .nodeAdmin)
-                _ = try await serviceB.addPeer(PeerInput(organization: "USA", name: "United States", kind: "state",
+                _ = try await serviceB.federation.addPeer(PeerInput(organization: "USA", name: "United States", kind: "state",
                                                          publicKey: try usaKeyOnB ?? #require(usaKey), url: urlA, pins: [certA.pin.description]), by: .nodeAdmin)
                 a = World(client: clientA, service: serviceA, databaseFile: pathA, adminToken: adminA, tokens: a.tokens, memberIds: a.memberIds,
                           partnershipIds: ["GBR-USA": try await a.createPartnership("USA", "GBR", trust: "high")])

@@ -11,7 +11,7 @@ struct AccessRequestController<Context: RequestContext>: Sendable {
             var request = request
             let caller = try await auth.caller(request)
             let input = try await request.decode(AccessRequestInput.self)
-            return try JSONResponse.make(try await service.requestAccess(input, by: caller), status: .created)
+            return try JSONResponse.make(try await service.entities.requestAccess(input, by: caller), status: .created)
         }
         router.get("/v1/access-requests") { request, _ in
             let caller = try await auth.caller(request)
@@ -19,27 +19,27 @@ struct AccessRequestController<Context: RequestContext>: Sendable {
             guard direction == "incoming" || direction == "outgoing" else { throw Problem.badRequest("direction must be incoming or outgoing.") }
             let paging = try Paging(request)
             guard paging.cursor == nil else { throw Problem.badRequest("access requests take no cursor; use limit.") }
-            return try JSONResponse.make(try await service.accessRequests(incoming: direction == "incoming", by: caller, limit: paging.limit))
+            return try JSONResponse.make(try await service.entities.accessRequests(incoming: direction == "incoming", by: caller, limit: paging.limit))
         }
         router.get("/v1/access-requests/:id") { request, context in
             let caller = try await auth.caller(request)
-            return try JSONResponse.make(try await service.accessRequest(id: try context.parameters.id(), by: caller))
+            return try JSONResponse.make(try await service.entities.accessRequest(id: try context.parameters.id(), by: caller))
         }
         router.post("/v1/access-requests/:id/grant") { request, context in
             var request = request
             let caller = try await auth.caller(request)
             let input = try await request.decodeOptional(AccessGrantInput.self) ?? AccessGrantInput()
-            return try JSONResponse.make(try await service.grantAccessRequest(id: try context.parameters.id(), input, by: caller))
+            return try JSONResponse.make(try await service.entities.grantAccessRequest(id: try context.parameters.id(), input, by: caller))
         }
         router.post("/v1/access-requests/:id/deny") { request, context in
             let caller = try await auth.caller(request)
-            return try JSONResponse.make(try await service.denyAccessRequest(id: try context.parameters.id(), by: caller))
+            return try JSONResponse.make(try await service.entities.denyAccessRequest(id: try context.parameters.id(), by: caller))
         }
         router.get("/v1/notifications") { request, _ in
             let caller = try await auth.caller(request)
             let paging = try Paging(request)
             guard paging.cursor == nil else { throw Problem.badRequest("notifications take no cursor; use limit.") }
-            return try JSONResponse.make(try await service.notifications(by: caller, limit: paging.limit))
+            return try JSONResponse.make(try await service.entities.notifications(by: caller, limit: paging.limit))
         }
     }
 }

@@ -12,17 +12,17 @@ struct AlertController<Context: RequestContext>: Sendable {
             guard status == "open" || status == "all" else { throw Problem.badRequest("status must be open or all.") }
             let paging = try Paging(request)
             guard paging.cursor == nil else { throw Problem.badRequest("alerts take no cursor; use limit.") }
-            return try JSONResponse.make(try await service.alerts(by: caller, openOnly: status == "open", limit: paging.limit))
+            return try JSONResponse.make(try await service.audit.alerts(by: caller, openOnly: status == "open", limit: paging.limit))
         }
         router.post("/v1/trace") { request, _ in
             var request = request
             let caller = try await auth.caller(request)
             let input = try await request.decode(TraceRequest.self)
-            return try JSONResponse.make(try await service.trace(text: input.text, showWeak: input.showWeak ?? false, by: caller))
+            return try JSONResponse.make(try await service.reports.trace(text: input.text, showWeak: input.showWeak ?? false, by: caller))
         }
         router.post("/v1/members/:id/lift-throttle") { request, context in
             let caller = try await auth.caller(request)
-            return try JSONResponse.make(try await service.liftThrottle(member: try context.parameters.id(), by: caller))
+            return try JSONResponse.make(try await service.audit.liftThrottle(member: try context.parameters.id(), by: caller))
         }
     }
 }

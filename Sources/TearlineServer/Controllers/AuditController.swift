@@ -28,11 +28,11 @@ struct AuditController<Context: RequestContext>: Sendable {
                 guard let seq = Int64(cursor) else { throw Problem.badRequest("cursor is not valid.") }
                 query.afterSeq = seq
             }
-            return try JSONResponse.make(try await service.audit(query, by: caller))
+            return try JSONResponse.make(try await service.audit.audit(query, by: caller))
         }
         router.get("/v1/receipts/:holder") { request, context in
             let caller = try await auth.caller(request)
-            return try JSONResponse.make(try await service.receipts(holder: try context.parameters.id("holder"), by: caller))
+            return try JSONResponse.make(try await service.audit.receipts(holder: try context.parameters.id("holder"), by: caller))
         }
     }
 }

@@ -8,12 +8,12 @@ struct Authenticator: Sendable {
     /// The bearer token, when the header is well formed; for routes that resolve it in their own transaction.
     func token(_ request: Request) async throws -> String {
         guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
-            try await service.auditUnauthenticated(path: request.uri.path)
+            try await service.members.auditUnauthenticated(path: request.uri.path)
             throw Problem.unauthorized()
         }
         let token = String(header.dropFirst("Bearer ".count))
         guard !token.isEmpty, token.utf8.count <= 256 else {
-            try await service.auditUnauthenticated(path: request.uri.path)
+            try await service.members.auditUnauthenticated(path: request.uri.path)
             throw Problem.unauthorized("The bearer token is not valid.")
         }
         return token
@@ -23,7 +23,7 @@ struct Authenticator: Sendable {
     /// suspended one with 403, audited (see ``TearlineService/admit(_:method:path:)``).
     func caller(_ request: Request) async throws -> Caller {
         let caller = try await identity(request)
-        try await service.admit(caller, method: request.method.rawValue, path: request.uri.path)
+        try await service.members.admit(caller, method: request.method.rawValue, path: request.uri.path)
         return caller
     }
 
@@ -31,8 +31,8 @@ struct Authenticator: Sendable {
     /// or suspended member why it may do nothing else.
     func identity(_ request: Request) async throws -> Caller {
         let token = try await token(request)
-        guard let caller = try await service.authenticate(token: token) else {
-            try await service.auditUnauthenticated(path: request.uri.path)
+        guard let caller = try await service.members.authenticate(token: token) else {
+            try await service.members.auditUnauthenticated(path: request.uri.path)
             throw Problem.unauthorized("The bearer token is not valid.")
         }
         return caller

@@ -8,19 +8,19 @@ struct ConsentController<Context: RequestContext>: Sendable {
     func register(on router: Router<Context>) {
         router.get("/v1/consent-requests") { request, _ in
             let caller = try await auth.caller(request)
-            return try JSONResponse.make(try await service.consentRequests(by: caller))
+            return try JSONResponse.make(try await service.releases.consentRequests(by: caller))
         }
         router.post("/v1/consent-requests/:id/decision") { request, context in
             var request = request
             let caller = try await auth.caller(request)
             let input = try await request.decode(ConsentDecisionRequest.self)
-            return try JSONResponse.make(try await service.decideConsent(id: try context.parameters.id(), input, by: caller))
+            return try JSONResponse.make(try await service.releases.decideConsent(id: try context.parameters.id(), input, by: caller))
         }
         router.post("/v1/grants") { request, _ in
             var request = request
             let caller = try await auth.caller(request)
             let input = try await request.decode(CreateGrantRequest.self)
-            return try JSONResponse.make(try await service.grant(input, by: caller), status: .created)
+            return try JSONResponse.make(try await service.members.grant(input, by: caller), status: .created)
         }
     }
 }

@@ -11,25 +11,25 @@ struct EntityController<Context: RequestContext>: Sendable {
             var request = request
             let caller = try await auth.caller(request)
             let input = try await request.decode(EntitySearchRequest.self)
-            return try JSONResponse.make(try await service.searchEntity(input, by: caller))
+            return try JSONResponse.make(try await service.entities.searchEntity(input, by: caller))
         }
         router.post("/v1/entities/related") { request, _ in
             var request = request
             let caller = try await auth.caller(request)
             let input = try await request.decode(RelatedEntitiesRequest.self)
-            return try JSONResponse.make(try await service.relatedEntities(input, by: caller))
+            return try JSONResponse.make(try await service.entities.relatedEntities(input, by: caller))
         }
         router.post("/v1/entities/chains") { request, _ in
             var request = request
             let caller = try await auth.caller(request)
             let input = try await request.decode(EntityChainsRequest.self)
-            return try JSONResponse.make(try await service.entityChains(input, by: caller))
+            return try JSONResponse.make(try await service.entities.entityChains(input, by: caller))
         }
         router.put("/v1/reports/:id/discoverability") { request, context in
             var request = request
             let caller = try await auth.caller(request)
             let input = try await request.decode(DiscoverabilityRequest.self)
-            return try JSONResponse.make(try await service.setDiscoverability(reportId: try context.parameters.id(), input, by: caller))
+            return try JSONResponse.make(try await service.entities.setDiscoverability(reportId: try context.parameters.id(), input, by: caller))
         }
     }
 }

@@ -11,17 +11,17 @@ struct FederationController<Context: PeerAwareRequestContext>: Sendable {
         router.post("/federation/v1/exchange") { request, context in
             var request = request
             guard let pin = await context.clientPin() else {
-                try await service.auditUnauthenticated(path: request.uri.path)
+                try await service.members.auditUnauthenticated(path: request.uri.path)
                 throw Problem.unauthorized("Partner nodes call over mutual TLS with a pinned node certificate.")
             }
             let input: FederationExchangeRequest
             do {
                 input = try await request.decode(FederationExchangeRequest.self)
             } catch let problem as Problem {
-                try await service.auditRefusedFederationRequest(pin: pin, spokeFor: nil, kind: "exchange", status: problem.status, reason: problem.detail)
+                try await service.federation.auditRefusedFederationRequest(pin: pin, spokeFor: nil, kind: "exchange", status: problem.status, reason: problem.detail)
                 throw problem
             }
-            return try JSONResponse.make(try await service.federationExchange(input, pin: pin))
+            return try JSONResponse.make(try await service.federation.federationExchange(input, pin: pin))
         }
     }
 }

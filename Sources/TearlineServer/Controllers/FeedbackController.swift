@@ -10,21 +10,21 @@ struct FeedbackController<Context: RequestContext>: Sendable {
             var request = request
             let caller = try await auth.caller(request)
             let input = try await request.decode(FeedbackInput.self)
-            return try JSONResponse.make(try await service.giveFeedback(releaseId: try context.parameters.id(), input, by: caller), status: .created)
+            return try JSONResponse.make(try await service.trust.giveFeedback(releaseId: try context.parameters.id(), input, by: caller), status: .created)
         }
         router.get("/v1/releases/:id/feedback") { request, context in
             let caller = try await auth.caller(request)
-            return try JSONResponse.make(try await service.feedback(releaseId: try context.parameters.id(), by: caller))
+            return try JSONResponse.make(try await service.trust.feedback(releaseId: try context.parameters.id(), by: caller))
         }
         router.get("/v1/feedback") { request, _ in
             let caller = try await auth.caller(request)
             let paging = try Paging(request)
             guard paging.cursor == nil else { throw Problem.badRequest("feedback takes no cursor; use limit.") }
-            return try JSONResponse.make(try await service.feedbackReceived(by: caller, limit: paging.limit))
+            return try JSONResponse.make(try await service.trust.feedbackReceived(by: caller, limit: paging.limit))
         }
         router.get("/v1/organizations/:id/track-record") { request, context in
             let caller = try await auth.caller(request)
-            return try JSONResponse.make(try await service.trackRecord(of: try context.parameters.id(), by: caller))
+            return try JSONResponse.make(try await service.trust.trackRecord(of: try context.parameters.id(), by: caller))
         }
     }
 }

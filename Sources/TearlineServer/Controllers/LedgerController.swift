@@ -10,42 +10,42 @@ struct LedgerController<Context: RequestContext>: Sendable {
             var request = request
             let caller = try await auth.caller(request)
             let input = try await request.decode(InterestsInput.self)
-            return try JSONResponse.make(try await service.setInterests(organization: try context.parameters.id(), input, by: caller))
+            return try JSONResponse.make(try await service.trust.setInterests(organization: try context.parameters.id(), input, by: caller))
         }
         router.patch("/v1/terms/:id") { request, context in
             var request = request
             let caller = try await auth.caller(request)
             let input = try await request.decode(TermUpdateInput.self)
-            return try JSONResponse.make(try await service.updateTerm(id: try context.parameters.id(), input, by: caller))
+            return try JSONResponse.make(try await service.trust.updateTerm(id: try context.parameters.id(), input, by: caller))
         }
         router.post("/v1/rfis") { request, _ in
             var request = request
             let caller = try await auth.caller(request)
             let input = try await request.decode(RFIInput.self)
-            return try JSONResponse.make(try await service.requestInformation(input, by: caller), status: .created)
+            return try JSONResponse.make(try await service.trust.requestInformation(input, by: caller), status: .created)
         }
         router.get("/v1/rfis") { request, _ in
             let caller = try await auth.caller(request)
-            return try JSONResponse.make(try await service.rfis(by: caller))
+            return try JSONResponse.make(try await service.trust.rfis(by: caller))
         }
         router.post("/v1/rfis/:id/answer") { request, context in
             var request = request
             let caller = try await auth.caller(request)
             let input = try await request.decode(RFIAnswerInput.self)
-            return try JSONResponse.make(try await service.answerInformationRequest(id: try context.parameters.id(), input, by: caller))
+            return try JSONResponse.make(try await service.trust.answerInformationRequest(id: try context.parameters.id(), input, by: caller))
         }
         router.get("/v1/partners") { request, _ in
             let caller = try await auth.caller(request)
             guard let organization = caller.organization else { throw Problem.badRequest("The partners table is an organisation's; use tearline partners --org.") }
-            return try JSONResponse.make(try await service.partners(of: organization, by: caller))
+            return try JSONResponse.make(try await service.trust.partners(of: organization, by: caller))
         }
         router.get("/v1/partners/:id/series") { request, context in
             let caller = try await auth.caller(request)
-            return try JSONResponse.make(try await service.exchangeSeries(partner: try context.parameters.id(), by: caller))
+            return try JSONResponse.make(try await service.trust.exchangeSeries(partner: try context.parameters.id(), by: caller))
         }
         router.get("/v1/partners/:id/suggestions") { request, context in
             let caller = try await auth.caller(request)
-            return try JSONResponse.make(try await service.suggestions(partner: try context.parameters.id(), by: caller))
+            return try JSONResponse.make(try await service.trust.suggestions(partner: try context.parameters.id(), by: caller))
         }
     }
 }

@@ -10,17 +10,17 @@ struct PartnershipController<Context: RequestContext>: Sendable {
             var request = request
             let caller = try await auth.caller(request)
             let input = try await request.decode(CreatePartnershipRequest.self)
-            return try JSONResponse.make(try await service.createPartnership(input, by: caller), status: .created)
+            return try JSONResponse.make(try await service.trust.createPartnership(input, by: caller), status: .created)
         }
         router.get("/v1/partnerships") { request, _ in
             let caller = try await auth.caller(request)
-            return try JSONResponse.make(try await service.partnerships(for: caller))
+            return try JSONResponse.make(try await service.trust.partnerships(for: caller))
         }
         router.patch("/v1/partnerships/:id") { request, context in
             var request = request
             let caller = try await auth.caller(request)
             let input = try await request.decode(UpdatePartnershipRequest.self)
-            return try JSONResponse.make(try await service.updatePartnership(id: try context.parameters.id(), input, by: caller))
+            return try JSONResponse.make(try await service.trust.updatePartnership(id: try context.parameters.id(), input, by: caller))
         }
     }
 }

@@ -16,34 +16,34 @@ struct TAXIIController<Context: PeerAwareRequestContext>: Sendable {
     func register(on router: Router<Context>) {
         router.get("/taxii2/") { request, _ in
             try await handle(request) { caller in
-                TAXIIMedia.response(try await service.taxiiDiscovery(by: caller, base: Self.base(request, scheme: scheme)))
+                TAXIIMedia.response(try await service.taxii.taxiiDiscovery(by: caller, base: Self.base(request, scheme: scheme)))
             }
         }
         router.get("/:root/") { request, context in
             try await handle(request) { caller in
-                TAXIIMedia.response(try await service.taxiiApiRoot(try Self.root(context), by: caller))
+                TAXIIMedia.response(try await service.taxii.taxiiApiRoot(try Self.root(context), by: caller))
             }
         }
         router.get("/:root/status/:status/") { request, context in
             try await handle(request) { caller in
-                TAXIIMedia.response(try await service.taxiiStatus(root: try Self.root(context), id: try Self.param(context, "status"), by: caller))
+                TAXIIMedia.response(try await service.taxii.taxiiStatus(root: try Self.root(context), id: try Self.param(context, "status"), by: caller))
             }
         }
         router.get("/:root/collections/") { request, context in
             try await handle(request) { caller in
-                TAXIIMedia.response(try await service.taxiiCollections(root: try Self.root(context), by: caller))
+                TAXIIMedia.response(try await service.taxii.taxiiCollections(root: try Self.root(context), by: caller))
             }
         }
         router.get("/:root/collections/:collection/") { request, context in
             try await handle(request) { caller in
-                TAXIIMedia.response(try await service.taxiiCollection(root: try Self.root(context), id: try Self.param(context, "collection"), by: caller))
+                TAXIIMedia.response(try await service.taxii.taxiiCollection(root: try Self.root(context), id: try Self.param(context, "collection"), by: caller))
             }
         }
         router.get("/:root/collections/:collection/objects/") { request, context in
             if request.headers[.authorization] == nil, let response = try await peerObjects(request, context) { return response }
             return try await handle(request) { caller in
                 let filter = try TAXIIFilter(request.uri, allowed: Self.objectFilters)
-                let body = try await service.taxiiObjects(root: try Self.root(context), collection: try Self.param(context, "collection"), filter: filter, by: caller)
+                let body = try await service.taxii.taxiiObjects(root: try Self.root(context), collection: try Self.param(context, "collection"), filter: filter, by: caller)
                 return Self.paged(body)
             }
         }
@@ -57,7 +57,7 @@ struct TAXIIController<Context: PeerAwareRequestContext>: Sendable {
                 do { buffer = try await request.collectBody(upTo: TAXIILimits.maxContentLength) } catch {
                     throw TAXIIError(status: 413, title: "Request too large", description: "The body exceeds max_content_length (\(TAXIILimits.maxContentLength) bytes).")
                 }
-                let body = try await service.taxiiAdd(root: try Self.root(context), collection: try Self.param(context, "collection"),
+                let body = try await service.taxii.taxiiAdd(root: try Self.root(context), collection: try Self.param(context, "collection"),
                                                       body: Array(buffer.readableBytesView), by: caller)
                 return TAXIIMedia.response(body, status: .accepted)
             }
@@ -65,7 +65,7 @@ struct TAXIIController<Context: PeerAwareRequestContext>: Sendable {
         router.get("/:root/collections/:collection/objects/:object/") { request, context in
             try await handle(request) { caller in
                 let filter = try TAXIIFilter(request.uri, allowed: Self.objectByIdFilters)
-                let body = try await service.taxiiObjects(root: try Self.root(context), collection: try Self.param(context, "collection"),
+                let body = try await service.taxii.taxiiObjects(root: try Self.root(context), collection: try Self.param(context, "collection"),
                                                           objectId: try Self.objectId(context), filter: filter, by: caller)
                 return Self.paged(body)
             }
@@ -77,7 +77,7 @@ struct TAXIIController<Context: PeerAwareRequestContext>: Sendable {
                 if !request.uri.queryParameters.contains(where: { ($0.key.removingPercentEncoding ?? String($0.key)) == "match[version]" }) {
                     filter.versions = [.all]
                 }
-                try await service.taxiiDelete(root: try Self.root(context), collection: try Self.param(context, "collection"),
+                try await service.taxii.taxiiDelete(root: try Self.root(context), collection: try Self.param(context, "collection"),
                                               objectId: try Self.objectId(context), filter: filter, by: caller)
                 return Response(status: .ok, headers: [.contentType: TAXIIMedia.taxii])
             }
@@ -86,7 +86,7 @@ struct TAXIIController<Context: PeerAwareRequestContext>: Sendable {
             try await handle(request) { caller in
                 var filter = try TAXIIFilter(request.uri, allowed: ["added_after", "limit", "next", "match[spec_version]"])
                 filter.versions = [.all]
-                let body = try await service.taxiiManifest(root: try Self.root(context), collection: try Self.param(context, "collection"),
+                let body = try await service.taxii.taxiiManifest(root: try Self.root(context), collection: try Self.param(context, "collection"),
                                                            versionsOf: try Self.objectId(context), filter: filter, by: caller)
                 return Self.paged(body)
             }
@@ -94,7 +94,7 @@ struct TAXIIController<Context: PeerAwareRequestContext>: Sendable {
         router.get("/:root/collections/:collection/manifest/") { request, context in
             try await handle(request) { caller in
                 let filter = try TAXIIFilter(request.uri, allowed: Self.objectFilters)
-                let body = try await service.taxiiManifest(root: try Self.root(context), collection: try Self.param(context, "collection"), filter: filter, by: caller)
+                let body = try await service.taxii.taxiiManifest(root: try Self.root(context), collection: try Self.param(context, "collection"), filter: filter, by: caller)
                 return Self.paged(body)
             }
         }
@@ -105,14 +105,14 @@ struct TAXIIController<Context: PeerAwareRequestContext>: Sendable {
     /// reads. Anything else is nil, and the request is handled like any other (401).
     private func peerObjects(_ request: Request, _ context: Context) async throws -> Response? {
         guard let pin = await context.clientPin(),
-              let peer = try await service.federationPeer(root: try Self.root(context), collection: try Self.param(context, "collection"), pin: pin) else {
+              let peer = try await service.federation.federationPeer(root: try Self.root(context), collection: try Self.param(context, "collection"), pin: pin) else {
             return nil
         }
         do {
             guard TAXIIMedia.accepts(request.headers[.accept]) else {
                 throw TAXIIError(status: 406, title: "Not acceptable", description: "This server answers with \(TAXIIMedia.taxii).")
             }
-            var limit = TearlineService.federationMaxLimit
+            var limit = FederationService.federationMaxLimit
             var next: String?
             for (rawKey, rawValue) in request.uri.queryParameters {
                 let key = String(rawKey).removingPercentEncoding ?? String(rawKey)
@@ -125,12 +125,12 @@ struct TAXIIController<Context: PeerAwareRequestContext>: Sendable {
                 default: throw TAXIIError(status: 400, title: "Bad request", description: "A partner node pages with limit and next only.")
                 }
             }
-            return Self.paged(try await service.federationObjects(peer: peer, next: next, limit: limit))
+            return Self.paged(try await service.federation.federationObjects(peer: peer, next: next, limit: limit))
         } catch let error as TAXIIError {
-            try await service.auditRefusedFederationRequest(pin: pin, spokeFor: peer.organization, kind: "pull", status: error.status, reason: error.description)
+            try await service.federation.auditRefusedFederationRequest(pin: pin, spokeFor: peer.organization, kind: "pull", status: error.status, reason: error.description)
             return error.response()
         } catch let problem as Problem {
-            try await service.auditRefusedFederationRequest(pin: pin, spokeFor: peer.organization, kind: "pull", status: problem.status, reason: problem.detail)
+            try await service.federation.auditRefusedFederationRequest(pin: pin, spokeFor: peer.organization, kind: "pull", status: problem.status, reason: problem.detail)
             return TAXIIError(problem).response()
         }
     }
@@ -157,7 +157,7 @@ struct TAXIIController<Context: PeerAwareRequestContext>: Sendable {
     private func taxiiCaller(_ request: Request) async throws -> Caller {
         let path = request.uri.path
         guard let header = request.headers[.authorization] else {
-            try await service.auditUnauthenticated(path: path)
+            try await service.members.auditUnauthenticated(path: path)
             throw TAXIIError(status: 401, title: "Unauthorized", description: "Authenticate with HTTP Basic or a bearer token.", authenticate: true)
         }
         if header.hasPrefix("Bearer ") {
@@ -165,17 +165,17 @@ struct TAXIIController<Context: PeerAwareRequestContext>: Sendable {
         }
         guard header.hasPrefix("Basic "), let data = Data(base64Encoded: String(header.dropFirst("Basic ".count)).trimmingCharacters(in: .whitespaces)),
               let text = String(data: data, encoding: .utf8), let colon = text.firstIndex(of: ":") else {
-            try await service.auditUnauthenticated(path: path)
+            try await service.members.auditUnauthenticated(path: path)
             throw TAXIIError(status: 401, title: "Unauthorized", description: "The Authorization header is not valid.", authenticate: true)
         }
         let login = String(text[..<colon])
         let password = String(text[text.index(after: colon)...])
-        guard TearlineService.isValidLogin(login), password.utf8.count <= 1024,
-              let caller = try await service.authenticate(login: login, password: password, path: path) else {
-            if !TearlineService.isValidLogin(login) || password.utf8.count > 1024 { try await service.auditUnauthenticated(path: path) }
+        guard TAXIIService.isValidLogin(login), password.utf8.count <= 1024,
+              let caller = try await service.taxii.authenticate(login: login, password: password, path: path) else {
+            if !TAXIIService.isValidLogin(login) || password.utf8.count > 1024 { try await service.members.auditUnauthenticated(path: path) }
             throw TAXIIError(status: 401, title: "Unauthorized", description: "The login or password is not valid.", authenticate: true)
         }
-        try await service.admit(caller, method: request.method.rawValue, path: path)
+        try await service.members.admit(caller, method: request.method.rawValue, path: path)
         return caller
     }
 

@@ -8,24 +8,24 @@ struct TrustController<Context: RequestContext>: Sendable {
     func register(on router: Router<Context>) {
         router.get("/v1/partnerships/:id/history") { request, context in
             let caller = try await auth.caller(request)
-            return try JSONResponse.make(try await service.partnershipHistory(id: try context.parameters.id(), by: caller))
+            return try JSONResponse.make(try await service.trust.partnershipHistory(id: try context.parameters.id(), by: caller))
         }
         router.post("/v1/partnerships/:id/breaches") { request, context in
             var request = request
             let caller = try await auth.caller(request)
             let input = try await request.decode(BreachInput.self)
-            return try JSONResponse.make(try await service.reportBreach(partnership: try context.parameters.id(), input, by: caller), status: .created)
+            return try JSONResponse.make(try await service.trust.reportBreach(partnership: try context.parameters.id(), input, by: caller), status: .created)
         }
         router.get("/v1/partnerships/:id/what-if") { request, context in
             let caller = try await auth.caller(request)
             guard let trust = request.uri.queryParameters.get("trust") else { throw Problem.badRequest("give trust: the level to test.") }
-            return try JSONResponse.make(try await service.whatIf(partnership: try context.parameters.id(), trustLevel: trust, by: caller))
+            return try JSONResponse.make(try await service.trust.whatIf(partnership: try context.parameters.id(), trustLevel: trust, by: caller))
         }
         router.put("/v1/organizations/:id/breach-policy") { request, context in
             var request = request
             let caller = try await auth.caller(request)
             let input = try await request.decode(BreachPolicyInput.self)
-            return try JSONResponse.make(try await service.setBreachPolicy(organization: try context.parameters.id(), input, by: caller))
+            return try JSONResponse.make(try await service.trust.setBreachPolicy(organization: try context.parameters.id(), input, by: caller))
         }
     }
 }

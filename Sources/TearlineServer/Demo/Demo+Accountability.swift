@@ -10,7 +10,7 @@ extension Demo {
         say("Story 5 — the insider: a USA analyst scripts bulk reads (the demo throttles at \(Self.limits.distinctReads) distinct documents an hour).")
         var ids: [String] = []
         for i in 0..<60 {
-            let report = try await service.createReport(CreateReportRequest(
+            let report = try await service.reports.createReport(CreateReportRequest(
                 title: "Field report \(i)", titleMarking: "(U)", sourceGrade: "C3", topics: ["counter-terrorism"],
                 portions: [PortionInput(marking: "(S)", text: "Field report \(i): a courier crossed at the northern checkpoint.")]),
                 by: who("usa-releaser"))
@@ -19,34 +19,34 @@ extension Demo {
         var served = 0
         var refused: [Problem] = []
         for id in ids {
-            if let p = await problem({ try await service.viewReport(id: id, by: who("usa-analyst")) }) { refused.append(p) } else { served += 1 }
+            if let p = await problem({ try await service.reports.viewReport(id: id, by: who("usa-analyst")) }) { refused.append(p) } else { served += 1 }
         }
         say("  usa-analyst requests all \(ids.count) reports: \(served) served, \(refused.count) refused.")
         expect(served == Self.limits.distinctReads, "no content is served beyond the threshold")
         expect(refused.allSatisfy { $0.status == 429 && $0.retryAfter != nil }, "the crossing request and every one after it get 429 with Retry-After")
-        let alerts = try await service.alerts(by: who("usa-security"), openOnly: true, limit: 10)
+        let alerts = try await service.audit.alerts(by: who("usa-security"), openOnly: true, limit: 10)
         expect(alerts.count == 1 && alerts.first?.member == memberIds["usa-analyst"], "USA's security officer is alerted")
-        let trail = try await service.audit(AuditQuery(actor: memberIds["usa-analyst"], action: AuditAction.reportRead.rawValue, limit: 200), by: who("usa-security"))
+        let trail = try await service.audit.audit(AuditQuery(actor: memberIds["usa-analyst"], action: AuditAction.reportRead.rawValue, limit: 200), by: who("usa-security"))
         expect(trail.items.count == ids.count, "every attempt is in the audit log (\(trail.items.count) report.read events)")
-        _ = try await service.liftThrottle(member: memberIds["usa-analyst"]!, by: who("usa-security"))
-        let again = await problem { try await service.viewReport(id: ids[0], by: who("usa-analyst")) }
+        _ = try await service.audit.liftThrottle(member: memberIds["usa-analyst"]!, by: who("usa-security"))
+        let again = await problem { try await service.reports.viewReport(id: ids[0], by: who("usa-analyst")) }
         expect(again == nil, "after review, the security officer lifts the throttle")
         say("")
     }
 
     mutating func storySeven() async throws {
         say("Story 7 — leak attribution: a GBR copy of a USA release appears in public, re-typed.")
-        let report = try await service.createReport(CreateReportRequest(
+        let report = try await service.reports.createReport(CreateReportRequest(
             title: "Logistics of the organisation", titleMarking: "(U)", sourceGrade: "B2", topics: ["counter-terrorism"],
             portions: Self.leakProse.map { PortionInput(marking: "(C//REL TO USA, GBR)", text: $0) }), by: who("usa-releaser"))
-        let release = try await service.release(reportId: report.id, CreateReleaseRequest(recipient: "GBR"), by: who("usa-releaser"))
+        let release = try await service.releases.release(reportId: report.id, CreateReleaseRequest(recipient: "GBR"), by: who("usa-releaser"))
         var copies: [String: String] = [:]
         for i in 1...12 {
-            let created = try await service.createMember(
+            let created = try await service.members.createMember(
                 in: "GBR", CreateMemberRequest(name: "gbr-reader-\(i)", roles: ["analyst"], clearance: "SECRET", topics: ["counter-terrorism"]),
                 by: admin)
-            guard let reader = try await service.authenticate(token: created.token) else { throw Problem.unauthorized() }
-            let view = try await service.viewRelease(id: release.id, by: reader)
+            guard let reader = try await service.members.authenticate(token: created.token) else { throw Problem.unauthorized() }
+            let view = try await service.releases.viewRelease(id: release.id, by: reader)
             copies[created.member.id] = view.portions.map(\.text).joined(separator: "\n\n")
         }
         expect(Set(copies.values).count == copies.count, "each of 12 GBR readers was served a differently fingerprinted copy")
@@ -55,11 +55,11 @@ extension Demo {
         // paragraph alone carries too few marked places to name one of 12 readers beyond 10⁻⁶.)
         let retyped = copy.unicodeScalars.filter { !$0.properties.isDefaultIgnorableCodePoint }
             .split(whereSeparator: { $0.properties.isWhitespace }).map { String(String.UnicodeScalarView($0)) }.joined(separator: " ")
-        let trace = try await service.trace(text: retyped, by: who("gbr-security"))
+        let trace = try await service.reports.trace(text: retyped, by: who("gbr-security"))
         say(String(format: "  GBR security traces the text: %@ (%@), %d of %d slots match, chance among the readers %.1e.",
                    trace.best?.member ?? "nobody", trace.verdict.rawValue, trace.best?.matches ?? 0, trace.best?.observed ?? 0, trace.chance))
         expect(trace.conclusive && trace.best?.member == leaker && trace.best?.document == release.id, "the trace names the member whose copy it was")
-        let usa = try await service.trace(text: retyped, by: who("usa-security"))
+        let usa = try await service.reports.trace(text: retyped, by: who("usa-security"))
         expect(usa.best?.organization == "GBR" && usa.best?.member == nil, "USA, GBR's peer, learns the organisation, not the member")
         say("")
     }

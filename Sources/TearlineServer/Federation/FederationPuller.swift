@@ -22,7 +22,7 @@ public struct FederationPuller: Sendable {
     /// One round with `peer`: for every organisation here that has a partnership with it, pull
     /// every release not yet pulled, then exchange.
     public func pull(peer organization: String) async throws -> [FederationPullSummary] {
-        let (peer, cursors) = try await service.federationTargets(peer: organization)
+        let (peer, cursors) = try await service.federation.federationTargets(peer: organization)
         guard !peer.url.isEmpty else { throw FederationError.noURL(organization) }
         let client = try NodeClient(identity: identity, trustRoots: trustRoots, pins: peer.pins)
         var summaries: [FederationPullSummary] = []
@@ -32,7 +32,7 @@ public struct FederationPuller: Sendable {
             var pages = 0
             repeat {
                 let collection = TAXIICollectionKind.received.collectionId(organization: cursor.organization)
-                var url = "\(peer.url)/\(TAXIIRoots.defaultRoot)/collections/\(collection)/objects/?limit=\(TearlineService.federationMaxLimit)"
+                var url = "\(peer.url)/\(TAXIIRoots.defaultRoot)/collections/\(collection)/objects/?limit=\(FederationService.federationMaxLimit)"
                 if !next.isEmpty { url += "&next=" + next }
                 let response = try await client.get(url, headers: ["Accept": TAXIIMedia.taxii])
                 guard response.status == 200 else { throw FederationError.partnerAnswered(response.status, Self.text(response.body)) }
@@ -41,7 +41,7 @@ public struct FederationPuller: Sendable {
                 }
                 let objects = envelope["objects"]?.arrayValue ?? []
                 let more = envelope["more"]?.boolValue ?? false
-                let (page, moved) = try await service.receiveFederationPage(peer: organization, organization: cursor.organization, objects: objects,
+                let (page, moved) = try await service.federation.receiveFederationPage(peer: organization, organization: cursor.organization, objects: objects,
                                                                             next: more ? envelope["next"]?.stringValue : nil)
                 summary.received += page.received
                 summary.alreadyHeld += page.alreadyHeld
@@ -54,7 +54,7 @@ public struct FederationPuller: Sendable {
             // Exchanges until everything owed has gone back (each is capped in size); refusals go in the first.
             var refusals = summary.refused
             for _ in 0..<100 {
-                let outbox = try await service.federationOutbox(peer: organization, organization: cursor.organization, refused: refusals)
+                let outbox = try await service.federation.federationOutbox(peer: organization, organization: cursor.organization, refused: refusals)
                 let body = try JSONEncoder().encode(outbox.request)
                 let response = try await client.post("\(peer.url)/federation/v1/exchange", headers: ["Content-Type": "application/json"], body: Array(body))
                 guard response.status == 200 else { throw FederationError.partnerAnswered(response.status, Self.text(response.body)) }
@@ -63,7 +63,7 @@ public struct FederationPuller: Sendable {
                 do { reply = try StrictJSONDecoder.decode(FederationExchangeReply.self, from: response.body) } catch {
                     throw FederationError.partnerAnswered(response.status, "not an exchange reply: \(error.message(root: "the reply"))")
                 }
-                try await service.applyFederationReply(peer: organization, organization: cursor.organization, sent: outbox, reply: reply, summary: &summary)
+                try await service.federation.applyFederationReply(peer: organization, organization: cursor.organization, sent: outbox, reply: reply, summary: &summary)
                 refusals = []
                 if !outbox.isFull { break }
             }

@@ -5,7 +5,7 @@ import TearlineStore
 /// The originating node's record of what partner nodes tried and were refused: a malformed or
 /// overreaching exchange, an exchange for an organisation the key is not pinned for, a pull the
 /// node protocol does not allow. Refusals write nothing else, so this is the only trace.
-extension TearlineService {
+extension FederationService {
     /// The action of a refused federation request in the audit trail.
     static let federationRequestRefused = AuditAction.federationRequestRefused
     /// This many refusals of one node within ``federationRefusalWindow`` raise one alert for each

@@ -5,7 +5,7 @@ import TearlineStore
 /// Access requests through pointers: the asker asks, the holder's releaser grants (a release to
 /// another organisation, or a need-to-know grant inside the same one) or denies, the asker is
 /// told. Every step is audited on both sides.
-extension TearlineService {
+extension EntityService {
     public static let justificationBytes = 2000
 
     public func requestAccess(_ input: AccessRequestInput, by caller: Caller) async throws -> AccessRequestView {
@@ -112,7 +112,7 @@ extension TearlineService {
                         outcome.append(reportId)
                     } else {
                         let partnership = try s.partnership(between: record.holder, and: record.requesterOrganization)
-                        let made = try self.makeRelease(s, id: self.ids.make("rel"), report: stored.report, releaserView: view, candidates: nil,
+                        let made = try releases.makeRelease(s, id: self.ids.make("rel"), report: stored.report, releaserView: view, candidates: nil,
                                                         to: record.requesterOrganization, partnership: partnership?.terms(releasesFrom: record.holder), orconApproved: false,
                                                         by: caller, now: now, consentRequestId: nil)
                         switch made {

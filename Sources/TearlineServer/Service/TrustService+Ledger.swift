@@ -4,7 +4,7 @@ import TearlineStore
 
 /// Story 3 — bargaining: declared interests, the exchange ledger (one valued entry per release),
 /// terms asked in return, requests for information, and the per-partner table.
-extension TearlineService {
+extension TrustService {
     public static let termBytes = 1000
 
     /// Declares the organisation's interest topics (its admins).

@@ -6,17 +6,7 @@ import TearlineStore
 /// gets 429 and a suspended one 403, on every route, administrative ones included, with nothing
 /// served and nothing written but the audit record of the refusal. Only `GET /v1/me` answers
 /// them, saying why.
-extension TearlineService {
-    /// Refuses a throttled or suspended member (audited, in its own write), as read at authentication.
-    public func admit(_ caller: Caller, method: String, path: String) async throws {
-        guard let member = caller.member, let (reasons, problem) = restriction(of: member) else { return }
-        let now = now()
-        _ = try await store.write { s in
-            try s.appendAudit(Self.refusal(caller, reasons: reasons, method: method, path: path, at: now))
-        }
-        throw problem
-    }
-
+extension ServiceArea {
     /// As ``admit(_:method:path:)``, inside the transaction that resolved the token (the audit
     /// record commits with it); returns the refusal to answer with, or `nil` to go on. The record
     /// names the route's own action and object, so that each refused read names its document.
@@ -37,13 +27,6 @@ extension TearlineService {
         return nil
     }
 
-    /// The answer of `GET /v1/me`.
-    public func identity(_ caller: Caller) -> IdentityResponse {
-        let restriction = caller.member.flatMap(restrictionExplanation(of:))
-        return IdentityResponse(nodeAdmin: caller.member == nil, member: caller.member.map(MemberResponse.init),
-                                restricted: restriction != nil, restriction: restriction)
-    }
-
     /// What `GET /v1/me` says about a restricted member, or `nil`.
     func restrictionExplanation(of member: MemberRecord) -> String? {
         if member.status == .suspended {
@@ -56,7 +39,26 @@ extension TearlineService {
         return nil
     }
 
-    private static func refusal(_ caller: Caller, reasons: DenialReasons, method: String, path: String, at now: Int64) -> AuditRecord {
+    static func refusal(_ caller: Caller, reasons: DenialReasons, method: String, path: String, at now: Int64) -> AuditRecord {
         .by(caller, at: now, action: .requestRefused, object: String(path.prefix(512)), decision: .deny(reasons), detail: "method=\(method)")
+    }
+}
+
+extension MemberService {
+    /// Refuses a throttled or suspended member (audited, in its own write), as read at authentication.
+    public func admit(_ caller: Caller, method: String, path: String) async throws {
+        guard let member = caller.member, let (reasons, problem) = restriction(of: member) else { return }
+        let now = now()
+        _ = try await store.write { s in
+            try s.appendAudit(Self.refusal(caller, reasons: reasons, method: method, path: path, at: now))
+        }
+        throw problem
+    }
+
+    /// The answer of `GET /v1/me`.
+    public func identity(_ caller: Caller) -> IdentityResponse {
+        let restriction = caller.member.flatMap(restrictionExplanation(of:))
+        return IdentityResponse(nodeAdmin: caller.member == nil, member: caller.member.map(MemberResponse.init),
+                                restricted: restriction != nil, restriction: restriction)
     }
 }

@@ -2,17 +2,17 @@ import Foundation
 import TearlineCore
 import TearlineStore
 
-extension TearlineService {
+extension ReleaseService {
     /// Releases a report to a partner: a tearline copy that carries only the portions the rule
     /// allows, with its own banner, signed by the originator. A `releaser` of the originator only;
     /// the releaser cannot release what they cannot read themselves.
     public func release(reportId: String, _ input: CreateReleaseRequest, by caller: Caller) async throws -> ReleaseResult {
         try Validate.organizationId(input.recipient, field: "recipient")
-        if let terms = input.terms { try Validate.text(terms, field: "terms", max: Self.termBytes) }
+        if let terms = input.terms { try Validate.text(terms, field: "terms", max: TrustService.termBytes) }
         let now = now()
         let releaseId = self.ids.make("rel")
         return try await transact { s in
-            let access = try self.reportAccess(s, id: reportId, caller: caller, now: now, action: .releaseCreate)
+            let access = try reports.reportAccess(s, id: reportId, caller: caller, now: now, action: .releaseCreate)
             guard case .success(let (stored, view, member)) = access else {
                 if case .failure(let problem) = access { return .failure(problem) }
                 return .failure(.notFound("report"))
@@ -22,7 +22,7 @@ extension TearlineService {
                 return .failure(.forbidden("Only a releaser of \(member.organization) releases its reports.", reasons: .roleRequired))
             }
             // why: an organisation the releaser may not know of is answered exactly as one that does not exist.
-            guard try self.mayKnow(s, organization: input.recipient, from: member.organization) else {
+            guard try members.mayKnow(s, organization: input.recipient, from: member.organization) else {
                 try s.appendAudit(.by(caller, at: now, action: .releaseCreate, object: reportId, decision: .deny(.noPartnership),
                                       detail: "recipient=\(input.recipient)"))
                 return .failure(.badRequest("recipient is not a partner of \(member.organization) on this node."))
@@ -33,8 +33,8 @@ extension TearlineService {
                 partnership: partnership?.terms(releasesFrom: member.organization), orconApproved: input.approveOrcon ?? false, by: caller, now: now, consentRequestId: nil)
             // why: terms ride on the release they are asked for, and only on one that was made.
             if case .success(var result) = made, let text = input.terms, let release = try s.release(id: result.id),
-               let term = try self.attachTerms(s, text, release: release, now: now) {
-                result.terms = Self.view(term)
+               let term = try trust.attachTerms(s, text, release: release, now: now) {
+                result.terms = TrustService.view(term)
                 made = .success(result)
             }
             return made
@@ -79,8 +79,8 @@ extension TearlineService {
             id: id, reportId: report.id, originator: report.originator, recipient: recipient, portions: plan.included, banner: banner,
             orconApproved: orconApproved, createdBy: caller.actorId, createdAt: now, signature: signature, consentRequestId: consentRequestId)
         try s.insertRelease(record, content: ReleaseContent(of: report, included: plan.included))
-        try notifyCorrelations(s, newRelease: record, report: report, now: now)
-        try recordInLedger(s, release: record, report: report, now: now)
+        try entities.notifyCorrelations(s, newRelease: record, report: report, now: now)
+        try trust.recordInLedger(s, release: record, report: report, now: now)
         try s.appendAudit(.by(caller, at: now, action: .releaseCreate, object: id, concerns: recipient, decision: .allow,
                               detail: "report=\(report.id) recipient=\(recipient) portions=\(plan.includedPortions.count) withheld=\(plan.withheld.count)"))
         return .success(ReleaseResult(release: record, withheld: plan.withheld))
@@ -189,9 +189,9 @@ extension TearlineService {
             try s.appendAudit(.by(caller, at: now, action: .releaseRead, object: id, concerns: release.originator, decision: .allow,
                                   detail: view.auditDetail))
             var document = DocumentView(report: stored.report, view: view, release: release)
-            if !document.entities.isEmpty { document.corroboration = try corroboration(s, reportId: release.reportId, member: member) }
-            document.trackRecord = try trackRecords.get(release.originator) { try self.trackRecord(s, originator: release.originator) }
-            return .success(fingerprinted(document, member: member.id))
+            if !document.entities.isEmpty { document.corroboration = try entities.corroboration(s, reportId: release.reportId, member: member) }
+            document.trackRecord = try trackRecords.get(release.originator) { try trust.trackRecord(s, originator: release.originator) }
+            return .success(reports.fingerprinted(document, member: member.id))
         }
     }
 
@@ -201,7 +201,7 @@ extension TearlineService {
             switch try self.releaseView(s, id: id, caller: caller, now: now, action: .releaseVerify) {
             case .failure(let problem): return .failure(problem)
             case .success(let (release, _, _, _)):
-                let result = try Self.verification(s, release: release)
+                let result = try ReportService.verification(s, release: release)
                 try s.appendAudit(.by(caller, at: now, action: .releaseVerify, object: id, concerns: release.originator, decision: .allow,
                                       detail: "valid=\(result.valid)"))
                 return .success(result)
@@ -243,7 +243,7 @@ extension TearlineService {
     public func releases(ofReport reportId: String, by caller: Caller) async throws -> [ReleaseSummary] {
         let now = now()
         return try await lookup { s in
-            switch try self.reportAccess(s, id: reportId, caller: caller, now: now, action: .releaseList) {
+            switch try reports.reportAccess(s, id: reportId, caller: caller, now: now, action: .releaseList) {
             case .failure(let problem): return .failure(problem)
             case .success(let (_, _, member)):
                 guard member.may(.oversee) else {

@@ -11,7 +11,7 @@ struct TAXIIBody: Sendable {
 }
 
 /// Objects, object, manifest and versions endpoints: every object served passes the decision rule.
-extension TearlineService {
+extension TAXIIService {
     static let stixMediaType = "application/stix+json;version=2.1"
 
     /// The readable objects of a collection, one page: the envelope resource.

@@ -14,7 +14,7 @@ public struct AccessReceipts: Codable, Sendable {
     public var events: [AuditEventResponse]
 }
 
-extension TearlineService {
+extension AuditService {
     /// Access receipts for the caller's organisation's releases held by `holder`.
     ///
     /// why: story 2 — a dominant partner monitors how the weaker one handles its material; its

@@ -9,7 +9,7 @@ public enum ReportLimits {
     public static let maxEntities = 1000
 }
 
-extension TearlineService {
+extension ReportService {
     /// Creates a report, signed by its originator organisation. Analysts and releasers only, and
     /// nobody writes a portion above their own clearance or compartments.
     public func createReport(_ input: CreateReportRequest, by caller: Caller) async throws -> DocumentView {
@@ -29,7 +29,7 @@ extension TearlineService {
             portions.append(Portion(index: index, marking: marking, sourcesAndMethods: p.sourcesAndMethods ?? false, text: p.text))
         }
         let entities = try Self.entityMentions(input.entities ?? [], portions: portions)
-        let discoverability = try Self.discoverability(input.discoverability, input.discoverableTo)
+        let discoverability = try EntityService.discoverability(input.discoverability, input.discoverableTo)
         let now = now()
         let id = self.ids.make("rpt")
         let portionMarkings = portions.map(\.marking)
@@ -55,7 +55,7 @@ extension TearlineService {
             }
             let signature = try ContentSignature.sign(CanonicalContent.report(report), with: self.signingKey(for: org))
             try s.insertReport(StoredReport(report: report, signature: signature), discoverability: discoverability)
-            try self.notifyCorrelations(s, newReport: report, discoverability: discoverability, now: now)
+            try self.entities.notifyCorrelations(s, newReport: report, discoverability: discoverability, now: now)
             try s.appendAudit(.by(caller, at: now, action: .reportCreate, object: id, decision: .allow,
                                   detail: "portions=\(portionMarkings.count)"))
             let view = View.of(report, for: author.reader, hasGrant: false, channel: .originator)
@@ -70,7 +70,7 @@ extension TearlineService {
         var mentions: [EntityMention] = []
         var seen = Set<String>()
         for (index, e) in input.enumerated() {
-            let entity = try normalized(kind: e.type, value: e.value, field: "entities[\(index)]")
+            let entity = try EntityService.normalized(kind: e.type, value: e.value, field: "entities[\(index)]")
             guard portions.indices.contains(e.portion) else {
                 throw .badRequest("entities[\(index)].portion \(e.portion) is not a portion of this report.")
             }
@@ -118,7 +118,7 @@ extension TearlineService {
             try s.appendAudit(.by(caller, at: now, action: .reportRead, object: id, decision: .allow,
                                   detail: view.auditDetail))
             var document = DocumentView(report: report.report, view: view, release: nil)
-            if !document.entities.isEmpty { document.corroboration = try corroboration(s, reportId: id, member: member) }
+            if !document.entities.isEmpty { document.corroboration = try entities.corroboration(s, reportId: id, member: member) }
             return .success(fingerprinted(document, member: member.id))
         }
     }
@@ -205,7 +205,7 @@ extension TearlineService {
         }
         // why: a copy received from a partner node may be held under a derived report id; the originator signed its own.
         var report = stored.report
-        report.id = originatorReportId(report.id)
+        report.id = FederationService.originatorReportId(report.id)
         let content = CanonicalContent.release(id: release.id, of: report, to: release.recipient, included: release.portions,
                                                createdAt: release.createdAt)
         return VerificationResult(

@@ -12,7 +12,7 @@ public enum EntityLimits {
     public static let maxDepth = 4
 }
 
-extension TearlineService {
+extension EntityService {
     var pointerKey: SymmetricKey { SymmetricKey(data: pointerKeyBytes) }
 
     /// Parses and normalises an entity from the API, or refuses with a message that says why.
@@ -117,12 +117,12 @@ extension TearlineService {
             let view = View.of(stored.report, for: member.reader, hasGrant: try s.hasGrant(member: member.id, report: reportId), channel: .originator)
             document = DocumentView(report: stored.report, view: view, release: nil)
         case .release(let releaseId, _):
-            guard case .recipient(let release, let stored, let channel) = try releaseAccess(s, id: releaseId, member: member),
+            guard case .recipient(let release, let stored, let channel) = try releases.releaseAccess(s, id: releaseId, member: member),
                   let copy = try s.releaseContent(id: releaseId)?.applied(to: stored.report) else { return nil }
             let view = View.of(copy, for: member.reader, hasGrant: try s.hasGrant(member: member.id, report: release.reportId), channel: channel)
             document = DocumentView(report: copy, view: view, release: release)
         }
-        let marked = fingerprinted(document, member: member.id)
+        let marked = reports.fingerprinted(document, member: member.id)
         let wanted = Set(hit.portions)
         let portions = marked.portions.filter { wanted.contains($0.index) }.map { HitPortion(index: $0.index, marking: $0.marking, text: $0.text) }
         guard !portions.isEmpty else { return nil }
@@ -215,7 +215,7 @@ extension TearlineService {
         let discoverability = try Self.discoverability(input.discoverability, input.discoverableTo)
         let now = now()
         return try await transact { s in
-            switch try self.reportAccess(s, id: reportId, caller: caller, now: now, action: .reportDiscoverability) {
+            switch try reports.reportAccess(s, id: reportId, caller: caller, now: now, action: .reportDiscoverability) {
             case .failure(let problem): return .failure(problem)
             case .success(let (stored, _, member)):
                 guard member.may(.setDiscoverability) || stored.report.createdBy == member.id else {
@@ -225,7 +225,7 @@ extension TearlineService {
                 if case .partners(let ids) = discoverability {
                     // why: an organisation the caller may not know of is answered exactly as one that does not exist.
                     // (neither the id nor its place is echoed, so that the answer is the same byte for byte)
-                    for id in ids where try !self.mayKnow(s, organization: id, from: member.organization) {
+                    for id in ids where try !members.mayKnow(s, organization: id, from: member.organization) {
                         return .failure(.badRequest("discoverableTo names an organisation that is not a partner of \(member.organization) on this node."))
                     }
                 }

@@ -3,7 +3,7 @@ import Foundation
 import TearlineCore
 import TearlineStore
 
-extension TearlineService {
+extension ReportService {
     /// The secret behind every copy's canary fingerprint, derived from the master key.
     var canaryKey: SymmetricKey { SymmetricKey(data: canaryKeyBytes) }
 
@@ -51,7 +51,7 @@ extension TearlineService {
                 return .failure(.unauthorized("The bearer token is not valid."))
             }
             if let refusal = try self.refuseRestricted(s, caller, action: .releaseExport, object: id, now: now) { return .failure(refusal) }
-            switch try self.releaseView(s, id: id, caller: caller, now: now, action: .releaseExport) {
+            switch try releases.releaseView(s, id: id, caller: caller, now: now, action: .releaseExport) {
             case .failure(let problem): return .failure(problem)
             case .success(let (release, stored, view, member)):
                 if let refusal = try self.admitExport(s, member, caller: caller, now: now, action: .releaseExport, object: id,

@@ -3,7 +3,7 @@ import Foundation
 import TearlineCore
 import TearlineStore
 
-extension TearlineService {
+extension MemberService {
     /// Creates an organisation with a fresh Ed25519 signing key. Node admin only.
     public func createOrganization(_ input: CreateOrganizationRequest, by caller: Caller) async throws -> OrganizationResponse {
         guard case .nodeAdmin = caller else { throw Problem.forbidden("Only the node administrator creates organisations.", reasons: .roleRequired) }

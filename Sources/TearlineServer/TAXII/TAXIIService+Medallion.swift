@@ -17,7 +17,7 @@ public struct MedallionImportResult: Codable, Sendable {
     public var members: [ImportedMember]
 }
 
-extension TearlineService {
+extension TAXIIService {
     /// Migrates a medallion 3 memory-backend server: API roots (names, titles, descriptions),
     /// collections (ids, titles, descriptions, aliases, can_read/can_write), objects with their
     /// versions and `date_added`, and the users of its configuration with their passwords (stored
@@ -141,9 +141,9 @@ struct MedallionPlan {
                         o["__meta"] = nil
                         cleaned = .object(o)
                     }
-                    var outcome = TearlineService.admit(cleaned, definitions: definitions, fallback: record.defaultMarking.isEmpty ? nil : .unclassified, reader: nil)
+                    var outcome = TAXIIService.admit(cleaned, definitions: definitions, fallback: record.defaultMarking.isEmpty ? nil : .unclassified, reader: nil)
                     if case .failure(let r) = outcome, r.message.hasPrefix("Markings:"), let unmapped {
-                        outcome = TearlineService.admit(cleaned, definitions: definitions, fallback: unmapped, reader: nil, forceMarking: unmapped)
+                        outcome = TAXIIService.admit(cleaned, definitions: definitions, fallback: unmapped, reader: nil, forceMarking: unmapped)
                     }
                     switch outcome {
                     case .failure(let r):

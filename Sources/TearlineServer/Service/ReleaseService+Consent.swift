@@ -2,7 +2,7 @@ import Foundation
 import TearlineCore
 import TearlineStore
 
-extension TearlineService {
+extension ReleaseService {
     /// A recipient's attempt to pass a release to another organisation.
     ///
     /// why: the third-party rule. The forward is refused (403, `third-party-rule`), a consent request
@@ -34,7 +34,7 @@ extension TearlineService {
                                       decision: decision, detail: "target=\(input.recipient) consentRequest=\(consentId)"))
                 // why: an attempt to pass material on without consent is a breach of the partnership.
                 if let partnership = try s.partnership(between: release.originator, and: member.organization) {
-                    try self.recordBreach(s, partnership, against: member.organization, kind: .refusedForward,
+                    try trust.recordBreach(s, partnership, against: member.organization, kind: .refusedForward,
                                           detail: "release=\(release.id) target=\(input.recipient)", now: now)
                 }
                 var problem = Problem.forbidden(

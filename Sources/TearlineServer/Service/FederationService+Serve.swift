@@ -4,7 +4,7 @@ import TearlineStore
 
 /// The originating node's side of federation: a partner node pulls the releases meant for its
 /// organisation over TAXII, and sends back receipts, feedback, consent requests and refusals.
-extension TearlineService {
+extension FederationService {
     static let federationMaxLimit = 100
     /// A page of federation objects stops growing past this many bytes (at least one object goes).
     static let federationPageBytes = 4 * 1024 * 1024
@@ -111,7 +111,7 @@ extension TearlineService {
         guard total <= 10_000 else { throw Problem.badRequest("An exchange carries at most 10000 items; send the rest in another.") }
         for f in input.feedback {
             guard FeedbackVerdict(rawValue: f.verdict) != nil else { throw Problem.badRequest("feedback \(f.id): verdict is not valid.") }
-            if let note = f.note { try Validate.text(note, field: "feedback note", max: Self.feedbackNoteBytes) }
+            if let note = f.note { try Validate.text(note, field: "feedback note", max: TrustService.feedbackNoteBytes) }
             try Validate.text(f.id, field: "feedback id", max: 64)
         }
         for c in input.consentRequests {
@@ -179,7 +179,7 @@ extension TearlineService {
                 try s.appendAudit(Self.peerAudit(p, at: now, action: .consentRequest, object: release.id, concerns: release.originator,
                                                  decision: .deny(.thirdPartyRule), detail: "via=node target=\(c.target) consentRequest=\(c.id)"))
                 if let partnership = try s.partnership(between: release.originator, and: p) {
-                    _ = try self.recordBreach(s, partnership, against: p, kind: .refusedForward, detail: "release=\(release.id) target=\(c.target)", now: now)
+                    _ = try trust.recordBreach(s, partnership, against: p, kind: .refusedForward, detail: "release=\(release.id) target=\(c.target)", now: now)
                 }
             }
             for r in input.refused {

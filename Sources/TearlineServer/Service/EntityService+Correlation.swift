@@ -5,7 +5,7 @@ import TearlineStore
 /// Correlation alerts: when a new report or release mentions an entity that appears in another
 /// holding discoverable to an organisation, that organisation's members whose need-to-know
 /// covers it are told, with pointer data only.
-extension TearlineService {
+extension EntityService {
     /// At most this many members of one organisation are considered per new document.
     static let correlationMemberBudget = 500
 

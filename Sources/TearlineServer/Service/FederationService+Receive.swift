@@ -5,7 +5,7 @@ import TearlineStore
 /// The recipient node's side of federation: releases pulled from a partner's node are verified,
 /// checked against the release rule again and stored as the partner's releases; receipts,
 /// feedback, consent requests and refusals go back.
-extension TearlineService {
+extension FederationService {
     /// A received copy's report id: the originator's report id, or, when a copy of that report is
     /// already held through another release, the report id and the release id joined by `~`.
     static func receivedReportId(_ reportId: String, release: String, taken: Bool) -> String {
@@ -130,8 +130,8 @@ extension TearlineService {
             orconApproved: signed.portions.contains { $0.marking.orcon }, createdBy: Self.remoteMemberId(originator.id), createdAt: signed.createdAt,
             signature: signature, consentRequestId: nil)
         try s.insertRelease(record, content: ReleaseContent(of: report, included: signed.included))
-        try notifyCorrelations(s, newRelease: record, report: report, now: now)
-        try recordInLedger(s, release: record, report: report, now: now)
+        try entities.notifyCorrelations(s, newRelease: record, report: report, now: now)
+        try trust.recordInLedger(s, release: record, report: report, now: now)
         try s.appendAudit(Self.nodeAudit(from: originator.id, at: organization, time: now, action: .federationReceive, object: signed.id,
                                          decision: .allow, detail: "verified=Ed25519"))
         return (position, .received)

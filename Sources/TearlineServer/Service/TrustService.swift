@@ -5,7 +5,7 @@ import TearlineStore
 /// Trust dynamics: every change of trust is recorded with who, when and why; breaches are
 /// recorded against the side that committed them, and the wronged side's policy recommends or
 /// applies a downgrade; a what-if shows what a lower trust would take away.
-extension TearlineService {
+extension TrustService {
     public static let reasonBytes = 500
 
     /// Records a breach against `against` in partnership `p`; the wronged side's policy decides

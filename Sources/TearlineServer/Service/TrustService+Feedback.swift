@@ -4,7 +4,7 @@ import TearlineStore
 
 /// Story 8 — judging accuracy: recipients give feedback on releases; each originator gets a
 /// track record (a Beta posterior with its credible interval), shown beside the source grade.
-extension TearlineService {
+extension TrustService {
     public static let feedbackNoteBytes = 2000
 
     /// A member of the recipient who may read the release judges it. A later judgement
@@ -18,7 +18,7 @@ extension TearlineService {
         let id = self.ids.make("fbk")
         defer { trackRecords.removeAll() }
         return try await transact { s in
-            switch try self.releaseView(s, id: releaseId, caller: caller, now: now, action: .releaseFeedback) {
+            switch try releases.releaseView(s, id: releaseId, caller: caller, now: now, action: .releaseFeedback) {
             case .failure(let problem): return .failure(problem)
             case .success(let (release, _, _, member)):
                 guard member.organization == release.recipient else {
@@ -40,7 +40,7 @@ extension TearlineService {
     public func feedback(releaseId: String, by caller: Caller) async throws -> [FeedbackView] {
         let now = now()
         return try await lookup { s in
-            switch try self.releaseView(s, id: releaseId, caller: caller, now: now, action: .releaseFeedbackList) {
+            switch try releases.releaseView(s, id: releaseId, caller: caller, now: now, action: .releaseFeedbackList) {
             case .failure(let problem): return .failure(problem)
             case .success(let (release, _, _, member)):
                 let records = try s.feedback(release: releaseId)

@@ -2,7 +2,7 @@ import Foundation
 import TearlineCore
 import TearlineStore
 
-extension TearlineService {
+extension TrustService {
     /// Creates a partnership between two organisations. Node admin only.
     public func createPartnership(_ input: CreatePartnershipRequest, by caller: Caller) async throws -> PartnershipResponse {
         guard case .nodeAdmin = caller else { throw Problem.forbidden("Only the node administrator creates partnerships.", reasons: .roleRequired) }

@@ -6,7 +6,7 @@ import TearlineStore
 /// objects' facts alone (decided with the rule, nothing read or audited); only the documents
 /// whose objects land on a page are read, through the same path as GET /v1 (audited,
 /// throttled, fingerprinted per member).
-extension TearlineService {
+extension TAXIIService {
     /// The generated objects of a collection that pass the filter, in collection order. An
     /// object shared by several documents (an originator's identity, a marking definition, an
     /// entity) is listed once, with the first document that carries it.
@@ -65,7 +65,7 @@ extension TearlineService {
             repeat {
                 let page = try s.releases(recipient: member.organization, after: cursor, limit: 500)
                 for release in page.items {
-                    guard case .recipient(_, let stored, let channel) = try releaseAccess(s, id: release.id, member: member),
+                    guard case .recipient(_, let stored, let channel) = try releases.releaseAccess(s, id: release.id, member: member),
                           let copy = try s.releaseContent(id: release.id)?.applied(to: stored.report) else { continue }
                     let view = View.of(copy, for: member.reader, hasGrant: try s.hasGrant(member: member.id, report: release.reportId), channel: channel)
                     guard !view.isEmpty else { continue }
@@ -117,7 +117,7 @@ extension TearlineService {
         var bodies: [String: [UInt8]] = [:]
         var names: [String: String] = [:]
         for id in documents {
-            let result = kind == .received ? try viewRelease(s, id: id, caller: caller, now: now) : try viewReport(s, id: id, caller: caller, now: now)
+            let result = kind == .received ? try releases.viewRelease(s, id: id, caller: caller, now: now) : try reports.viewReport(s, id: id, caller: caller, now: now)
             let view: DocumentView
             switch result {
             case .failure(let problem): return problem

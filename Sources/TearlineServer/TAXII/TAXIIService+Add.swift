@@ -4,7 +4,7 @@ import TearlineStore
 
 /// POST to a collection's objects: every object becomes a holding of the poster's organisation,
 /// under the Tearline marking its STIX markings map to.
-extension TearlineService {
+extension TAXIIService {
     /// Stores the envelope's objects in one transaction and answers with the status resource.
     /// Objects that fail (malformed, marking unknown or above the poster) are listed as failures;
     /// the rest are stored.

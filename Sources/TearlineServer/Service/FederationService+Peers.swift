@@ -4,7 +4,7 @@ import TearlineStore
 
 /// Partner nodes: organisations hosted elsewhere, known here by their public key, the address of
 /// their node and the pins of its certificate keys.
-extension TearlineService {
+extension FederationService {
     /// The member id that stands for a remote organisation where a row needs a member
     /// (the creator of a received copy, the author of feedback that came from its node).
     /// It is suspended and has no usable token: nobody acts as it.

@@ -3,7 +3,7 @@ import TearlineCore
 import TearlineStore
 
 /// TAXII 2.1 discovery, API roots and collections, and the member credentials HTTP Basic uses.
-extension TearlineService {
+extension TAXIIService {
     /// Resolves HTTP Basic credentials to a member; `nil` (audited) when they do not match.
     public func authenticate(login: String, password: String, path: String) async throws -> Caller? {
         let now = now()
@@ -14,13 +14,13 @@ extension TearlineService {
         guard let (credential, member) = found else {
             // why: spend the same slow hash on an unknown login, so timing does not tell which logins exist.
             _ = try await checkPassword(password, against: Self.decoyHash)
-            try await auditUnauthenticated(path: path)
+            try await members.auditUnauthenticated(path: path)
             return nil
         }
         let key = loginCache.key(login: login, password: password, storedHash: credential.passwordHash)
         if loginCache.member(for: key, now: now) == member.id { return .member(member) }
         guard try await checkPassword(password, against: credential.passwordHash) else {
-            try await auditUnauthenticated(path: path)
+            try await members.auditUnauthenticated(path: path)
             return nil
         }
         loginCache.remember(key, member: member.id, now: now)

@@ -39,7 +39,7 @@ public struct TraceCandidate: Codable, Sendable {
     public var weak: Bool
 }
 
-extension TearlineService {
+extension ReportService {
     /// Traces a leaked text for a `security` member. Candidates are the copies served to the
     /// caller's own members, and copies of the caller's releases served to partners; a partner's
     /// member is named only where the caller is the dominant side of a hierarchical partnership.
@@ -73,7 +73,7 @@ extension TearlineService {
         if result.conclusive, let organization = caller.organization, let best = result.best, !best.weak, best.organization != organization {
             _ = try await transact { s -> Result<Bool, Problem> in
                 guard let partnership = try s.partnership(between: organization, and: best.organization) else { return .success(false) }
-                try self.recordBreach(s, partnership, against: best.organization, kind: .leakTraced,
+                try trust.recordBreach(s, partnership, against: best.organization, kind: .leakTraced,
                                       detail: "document=\(best.document) matches=\(best.matches)/\(best.observed)", now: now)
                 return .success(true)
             }

@@ -11,7 +11,7 @@ public struct ImportResult: Codable, Sendable {
     public var alreadyPresent: Int
 }
 
-extension TearlineService {
+extension TAXIIService {
     /// Loads a STIX 2.1 bundle (or a TAXII envelope) as holdings of `organization`, into its
     /// holdings collection or a community collection it writes to. All or nothing: if any object
     /// is malformed or carries a marking the node cannot map, nothing is stored and the error
