@@ -17,7 +17,6 @@ public enum OpenAPIDocument {
 public func buildRouter(service: TearlineService, scheme: String = "http") -> Router<TearlineRequestContext> {
     let router = Router(context: TearlineRequestContext.self)
     router.add(middleware: ProblemMiddleware())
-    let auth = Authenticator(service: service)
     let openAPI = OpenAPIDocument.data() ?? Data("{}".utf8)
     router.get("/healthz") { _, _ in
         Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: "{\"status\":\"ok\"}")))
@@ -25,19 +24,21 @@ public func buildRouter(service: TearlineService, scheme: String = "http") -> Ro
     router.get("/openapi.json") { _, _ in
         Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: openAPI)))
     }
-    OrganizationController(service: service, auth: auth).register(on: router)
-    PartnershipController(service: service, auth: auth).register(on: router)
-    ReportController(service: service, auth: auth).register(on: router)
-    ReleaseController(service: service, auth: auth).register(on: router)
-    ConsentController(service: service, auth: auth).register(on: router)
-    AuditController(service: service, auth: auth).register(on: router)
-    AlertController(service: service, auth: auth).register(on: router)
-    EntityController(service: service, auth: auth).register(on: router)
-    AccessRequestController(service: service, auth: auth).register(on: router)
-    FeedbackController(service: service, auth: auth).register(on: router)
-    TrustController(service: service, auth: auth).register(on: router)
-    LedgerController(service: service, auth: auth).register(on: router)
-    TAXIIController(service: service, auth: auth, scheme: scheme).register(on: router)
+    // why groups: every route but these few is authenticated by middleware before it runs.
+    let routes = APIRoutes(router: router, service: service)
+    OrganizationController(service: service).register(on: routes)
+    PartnershipController(service: service).register(on: routes)
+    ReportController(service: service).register(on: routes)
+    ReleaseController(service: service).register(on: routes)
+    ConsentController(service: service).register(on: routes)
+    AuditController(service: service).register(on: routes)
+    AlertController(service: service).register(on: routes)
+    EntityController(service: service).register(on: routes)
+    AccessRequestController(service: service).register(on: routes)
+    FeedbackController(service: service).register(on: routes)
+    TrustController(service: service).register(on: routes)
+    LedgerController(service: service).register(on: routes)
+    TAXIIController(service: service, scheme: scheme).register(on: router)
     FederationController(service: service).register(on: router)
     // why last: it then stands only in front of the not-found answer, and knows every route.
     router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes))

@@ -2,13 +2,12 @@ import Hummingbird
 import TearlineStore
 
 /// `/v1/audit`: the organisation's audit log, for its security members.
-struct AuditController<Context: RequestContext>: Sendable {
+struct AuditController<Context: AuthenticatedRequestContext>: Sendable {
     let service: TearlineService
-    let auth: Authenticator
 
-    func register(on router: Router<Context>) {
-        router.get("/v1/audit") { request, _ in
-            let caller = try await auth.caller(request)
+    func register(on routes: APIRoutes<Context>) {
+        routes.gated.get("/v1/audit") { request, context in
+            let caller = try context.requireCaller()
             let params = request.uri.queryParameters
             var query = AuditQuery()
             query.actor = params.get("member")
@@ -30,8 +29,8 @@ struct AuditController<Context: RequestContext>: Sendable {
             }
             return try JSONResponse.make(try await service.audit.audit(query, by: caller))
         }
-        router.get("/v1/receipts/:holder") { request, context in
-            let caller = try await auth.caller(request)
+        routes.gated.get("/v1/receipts/:holder") { request, context in
+            let caller = try context.requireCaller()
             return try JSONResponse.make(try await service.audit.receipts(holder: try context.parameters.id("holder"), by: caller))
         }
     }

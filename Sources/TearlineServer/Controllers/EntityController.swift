@@ -2,32 +2,31 @@ import Hummingbird
 
 /// `/v1/entities`: entity search with pointers, and link analysis. Entities travel in request
 /// bodies (POST), never in URLs.
-struct EntityController<Context: RequestContext>: Sendable {
+struct EntityController<Context: AuthenticatedRequestContext>: Sendable {
     let service: TearlineService
-    let auth: Authenticator
 
-    func register(on router: Router<Context>) {
-        router.post("/v1/entities/search") { request, _ in
+    func register(on routes: APIRoutes<Context>) {
+        routes.gated.post("/v1/entities/search") { request, context in
             var request = request
-            let caller = try await auth.caller(request)
+            let caller = try context.requireCaller()
             let input = try await request.decode(EntitySearchRequest.self)
             return try JSONResponse.make(try await service.entities.searchEntity(input, by: caller))
         }
-        router.post("/v1/entities/related") { request, _ in
+        routes.gated.post("/v1/entities/related") { request, context in
             var request = request
-            let caller = try await auth.caller(request)
+            let caller = try context.requireCaller()
             let input = try await request.decode(RelatedEntitiesRequest.self)
             return try JSONResponse.make(try await service.entities.relatedEntities(input, by: caller))
         }
-        router.post("/v1/entities/chains") { request, _ in
+        routes.gated.post("/v1/entities/chains") { request, context in
             var request = request
-            let caller = try await auth.caller(request)
+            let caller = try context.requireCaller()
             let input = try await request.decode(EntityChainsRequest.self)
             return try JSONResponse.make(try await service.entities.entityChains(input, by: caller))
         }
-        router.put("/v1/reports/:id/discoverability") { request, context in
+        routes.gated.put("/v1/reports/:id/discoverability") { request, context in
             var request = request
-            let caller = try await auth.caller(request)
+            let caller = try context.requireCaller()
             let input = try await request.decode(DiscoverabilityRequest.self)
             return try JSONResponse.make(try await service.entities.setDiscoverability(reportId: try context.parameters.id(), input, by: caller))
         }

@@ -7,48 +7,49 @@ import TearlineStore
 
 /// The TAXII 2.1 server: discovery, API roots, collections, objects, manifests, versions and
 /// status. Errors are TAXII error messages; members authenticate with a bearer token or HTTP Basic.
-struct TAXIIController<Context: PeerAwareRequestContext>: Sendable {
+struct TAXIIController<Context: AuthenticatedRequestContext>: Sendable {
     let service: TearlineService
-    let auth: Authenticator
     /// `http`, or `https` when the server runs TLS.
     let scheme: String
 
     func register(on router: Router<Context>) {
-        router.get("/taxii2/") { request, _ in
-            try await handle(request) { caller in
+        // why a group: the middleware authenticates every TAXII request before its route runs.
+        let router = router.group().add(middleware: TAXIIAuthenticationMiddleware(service: service))
+        router.get("/taxii2/") { request, context in
+            try await handle(request, context) { caller in
                 TAXIIMedia.response(try await service.taxii.taxiiDiscovery(by: caller, base: Self.base(request, scheme: scheme)))
             }
         }
         router.get("/:root/") { request, context in
-            try await handle(request) { caller in
+            try await handle(request, context) { caller in
                 TAXIIMedia.response(try await service.taxii.taxiiApiRoot(try Self.root(context), by: caller))
             }
         }
         router.get("/:root/status/:status/") { request, context in
-            try await handle(request) { caller in
+            try await handle(request, context) { caller in
                 TAXIIMedia.response(try await service.taxii.taxiiStatus(root: try Self.root(context), id: try Self.param(context, "status"), by: caller))
             }
         }
         router.get("/:root/collections/") { request, context in
-            try await handle(request) { caller in
+            try await handle(request, context) { caller in
                 TAXIIMedia.response(try await service.taxii.taxiiCollections(root: try Self.root(context), by: caller))
             }
         }
         router.get("/:root/collections/:collection/") { request, context in
-            try await handle(request) { caller in
+            try await handle(request, context) { caller in
                 TAXIIMedia.response(try await service.taxii.taxiiCollection(root: try Self.root(context), id: try Self.param(context, "collection"), by: caller))
             }
         }
         router.get("/:root/collections/:collection/objects/") { request, context in
             if request.headers[.authorization] == nil, let response = try await peerObjects(request, context) { return response }
-            return try await handle(request) { caller in
+            return try await handle(request, context) { caller in
                 let filter = try TAXIIFilter(request.uri, allowed: Self.objectFilters)
                 let body = try await service.taxii.taxiiObjects(root: try Self.root(context), collection: try Self.param(context, "collection"), filter: filter, by: caller)
                 return Self.paged(body)
             }
         }
         router.post("/:root/collections/:collection/objects/") { request, context in
-            try await handle(request) { caller in
+            try await handle(request, context) { caller in
                 guard TAXIIMedia.isTAXIIContent(request.headers[.contentType]) else {
                     throw TAXIIError(status: 415, title: "Unsupported media type", description: "Send \(TAXIIMedia.taxii).")
                 }
@@ -63,7 +64,7 @@ struct TAXIIController<Context: PeerAwareRequestContext>: Sendable {
             }
         }
         router.get("/:root/collections/:collection/objects/:object/") { request, context in
-            try await handle(request) { caller in
+            try await handle(request, context) { caller in
                 let filter = try TAXIIFilter(request.uri, allowed: Self.objectByIdFilters)
                 let body = try await service.taxii.taxiiObjects(root: try Self.root(context), collection: try Self.param(context, "collection"),
                                                           objectId: try Self.objectId(context), filter: filter, by: caller)
@@ -71,7 +72,7 @@ struct TAXIIController<Context: PeerAwareRequestContext>: Sendable {
             }
         }
         router.delete("/:root/collections/:collection/objects/:object/") { request, context in
-            try await handle(request) { caller in
+            try await handle(request, context) { caller in
                 var filter = try TAXIIFilter(request.uri, allowed: ["match[version]", "match[spec_version]"])
                 // why: a DELETE without match[version] removes every version (TAXII 2.1 §5.7).
                 if !request.uri.queryParameters.contains(where: { ($0.key.removingPercentEncoding ?? String($0.key)) == "match[version]" }) {
@@ -83,7 +84,7 @@ struct TAXIIController<Context: PeerAwareRequestContext>: Sendable {
             }
         }
         router.get("/:root/collections/:collection/objects/:object/versions/") { request, context in
-            try await handle(request) { caller in
+            try await handle(request, context) { caller in
                 var filter = try TAXIIFilter(request.uri, allowed: ["added_after", "limit", "next", "match[spec_version]"])
                 filter.versions = [.all]
                 let body = try await service.taxii.taxiiManifest(root: try Self.root(context), collection: try Self.param(context, "collection"),
@@ -92,7 +93,7 @@ struct TAXIIController<Context: PeerAwareRequestContext>: Sendable {
             }
         }
         router.get("/:root/collections/:collection/manifest/") { request, context in
-            try await handle(request) { caller in
+            try await handle(request, context) { caller in
                 let filter = try TAXIIFilter(request.uri, allowed: Self.objectFilters)
                 let body = try await service.taxii.taxiiManifest(root: try Self.root(context), collection: try Self.param(context, "collection"), filter: filter, by: caller)
                 return Self.paged(body)
@@ -139,9 +140,13 @@ struct TAXIIController<Context: PeerAwareRequestContext>: Sendable {
     static var objectByIdFilters: Set<String> { TAXIIFilter.objectByIdFilters }
 
     /// Authenticates, negotiates the media type and turns every failure into a TAXII error message.
-    private func handle(_ request: Request, _ body: (Caller) async throws -> Response) async throws -> Response {
+    private func handle(_ request: Request, _ context: Context, _ body: (Caller) async throws -> Response) async throws -> Response {
         do {
-            let caller = try await taxiiCaller(request)
+            // why: only a partner node's pull passes the middleware without a caller; anywhere else it is refused.
+            guard let caller = context.caller else {
+                try await service.members.auditUnauthenticated(path: request.uri.path)
+                throw TAXIIError(status: 401, title: "Unauthorized", description: "Authenticate with HTTP Basic or a bearer token.", authenticate: true)
+            }
             guard TAXIIMedia.accepts(request.headers[.accept]) else {
                 throw TAXIIError(status: 406, title: "Not acceptable", description: "This server answers with \(TAXIIMedia.taxii).")
             }
@@ -151,32 +156,6 @@ struct TAXIIController<Context: PeerAwareRequestContext>: Sendable {
         } catch let problem as Problem {
             return TAXIIError(problem).response()
         }
-    }
-
-    /// A bearer token, or HTTP Basic with a member's login and password.
-    private func taxiiCaller(_ request: Request) async throws -> Caller {
-        let path = request.uri.path
-        guard let header = request.headers[.authorization] else {
-            try await service.members.auditUnauthenticated(path: path)
-            throw TAXIIError(status: 401, title: "Unauthorized", description: "Authenticate with HTTP Basic or a bearer token.", authenticate: true)
-        }
-        if header.hasPrefix("Bearer ") {
-            return try await auth.caller(request)
-        }
-        guard header.hasPrefix("Basic "), let data = Data(base64Encoded: String(header.dropFirst("Basic ".count)).trimmingCharacters(in: .whitespaces)),
-              let text = String(data: data, encoding: .utf8), let colon = text.firstIndex(of: ":") else {
-            try await service.members.auditUnauthenticated(path: path)
-            throw TAXIIError(status: 401, title: "Unauthorized", description: "The Authorization header is not valid.", authenticate: true)
-        }
-        let login = String(text[..<colon])
-        let password = String(text[text.index(after: colon)...])
-        guard TAXIIService.isValidLogin(login), password.utf8.count <= 1024,
-              let caller = try await service.taxii.authenticate(login: login, password: password, path: path) else {
-            if !TAXIIService.isValidLogin(login) || password.utf8.count > 1024 { try await service.members.auditUnauthenticated(path: path) }
-            throw TAXIIError(status: 401, title: "Unauthorized", description: "The login or password is not valid.", authenticate: true)
-        }
-        try await service.members.admit(caller, method: request.method.rawValue, path: path)
-        return caller
     }
 
     private static func paged(_ body: TAXIIBody) -> Response {

@@ -11,10 +11,13 @@ public protocol PeerAwareRequestContext: RequestContext {
 }
 
 /// Tearline's request context: Hummingbird's basic one, plus the connection, so that the
-/// federation routes can identify a partner node by the certificate it presented.
-public struct TearlineRequestContext: PeerAwareRequestContext {
+/// federation routes can identify a partner node by the certificate it presented, and the
+/// caller the authentication middleware found.
+public struct TearlineRequestContext: AuthenticatedRequestContext {
     public var coreContext: CoreRequestContextStorage
     let channel: (any Channel)?
+    public var caller: Caller?
+    public var bearerToken: String?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
