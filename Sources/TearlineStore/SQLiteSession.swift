@@ -79,4 +79,6 @@ public enum Cursor {
 public enum StoreError: Error, Equatable, Sendable {
     case invalidCursor
     case corruptRow(String)
+    /// The store was shut down; nothing was run.
+    case closed
 }
