@@ -29,19 +29,17 @@ public struct FederationCursor: Sendable, Hashable {
     public var pushedAuditSeq: Int64
     /// Feedback at or after this time (ms) is sent again on the next exchange; the peer ignores repeats.
     public var pushedFeedbackAt: Int64
-    /// The partnership status the originator's node reported last (`active`, `suspended`), or empty.
-    public var originatorStatus: String
+    // why no originatorStatus: v8's column of that name is no longer read or written; since v9 the
+    // partnership's sides hold the stance the originator's node reported (FederationRule.mirror).
 
     public init(
-        peer: String, organization: String, pulledAfter: String = "", pushedAuditSeq: Int64 = 0, pushedFeedbackAt: Int64 = 0,
-        originatorStatus: String = ""
+        peer: String, organization: String, pulledAfter: String = "", pushedAuditSeq: Int64 = 0, pushedFeedbackAt: Int64 = 0
     ) {
         self.peer = peer
         self.organization = organization
         self.pulledAfter = pulledAfter
         self.pushedAuditSeq = pushedAuditSeq
         self.pushedFeedbackAt = pushedFeedbackAt
-        self.originatorStatus = originatorStatus
     }
 }
 

@@ -44,15 +44,15 @@ extension SQLiteSession: FederationRepository {
             return FederationCursor(peer: peer, organization: organization)
         }
         return FederationCursor(peer: peer, organization: organization, pulledAfter: row["pulledAfter"],
-                                pushedAuditSeq: row["pushedAuditSeq"], pushedFeedbackAt: row["pushedFeedbackAt"], originatorStatus: row["originatorStatus"])
+                                pushedAuditSeq: row["pushedAuditSeq"], pushedFeedbackAt: row["pushedFeedbackAt"])
     }
 
     func saveFederationCursor(_ c: FederationCursor) throws {
         try db.execute(sql: """
-            INSERT INTO federationCursor (peer, organization, pulledAfter, pushedAuditSeq, pushedFeedbackAt, originatorStatus) VALUES (?, ?, ?, ?, ?, ?)
+            INSERT INTO federationCursor (peer, organization, pulledAfter, pushedAuditSeq, pushedFeedbackAt) VALUES (?, ?, ?, ?, ?)
             ON CONFLICT (peer, organization) DO UPDATE SET pulledAfter = excluded.pulledAfter, pushedAuditSeq = excluded.pushedAuditSeq,
-                pushedFeedbackAt = excluded.pushedFeedbackAt, originatorStatus = excluded.originatorStatus
-            """, arguments: [c.peer, c.organization, c.pulledAfter, c.pushedAuditSeq, c.pushedFeedbackAt, c.originatorStatus])
+                pushedFeedbackAt = excluded.pushedFeedbackAt
+            """, arguments: [c.peer, c.organization, c.pulledAfter, c.pushedAuditSeq, c.pushedFeedbackAt])
     }
 
     func releases(recipient: String, originators: [String], after: (createdAt: Int64, id: String)?, limit: Int) throws -> [ReleaseRecord] {

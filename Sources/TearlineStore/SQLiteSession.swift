@@ -81,4 +81,6 @@ public enum StoreError: Error, Equatable, Sendable {
     case corruptRow(String)
     /// The store was shut down; nothing was run.
     case closed
+    /// The write broke a constraint of the schema; nothing of the transaction was written.
+    case constraint(StoreConstraint)
 }

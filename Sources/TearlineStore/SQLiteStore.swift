@@ -103,13 +103,13 @@ public final class SQLiteStore: TearlineStore {
     // why synchronous GRDB calls: a SQLite transaction here takes microseconds, less than the
     // thread hop of GRDB's async API; DispatchQueue.sync runs the work on the calling thread.
     public func read<T: Sendable>(_ body: @escaping @Sendable (any StoreSession) throws -> T) async throws -> T {
-        let (value, audit) = try readNow(body)
+        let (value, audit) = try StoreError.translatingSQLite { try readNow(body) }
         if !audit.isEmpty { try await auditBatcher.append(audit) }
         return value
     }
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any StoreSession) throws -> T) async throws -> T {
-        let (value, destroyed) = try writeNow(body)
+        let (value, destroyed) = try StoreError.translatingSQLite { try writeNow(body) }
         // why only with a journal: in memory a destroyed key's page is zeroed by secure_delete and
         // there is no WAL that could still hold an old copy of it.
         if hasJournal, destroyed || purge.isPending { purgeJournal() }

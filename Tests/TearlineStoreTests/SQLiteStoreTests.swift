@@ -30,10 +30,9 @@ import Testing
         // why through the store: PRAGMA foreign_keys is per connection, so only the store's own
         // connections can show it; a refused dangling reference is the observable proof.
         try await withStore(backend) { store in
-            let error = await #expect(throws: DatabaseError.self) {
+            _ = await #expect(throws: StoreError.constraint(.foreignKey)) {
                 try await store.write { s in try s.insertMember(Fixture.member("m-x", of: "NOWHERE")) }
             }
-            #expect(error?.extendedResultCode == .SQLITE_CONSTRAINT_FOREIGNKEY)
         }
     }
 
@@ -83,13 +82,12 @@ import Testing
     @Test(arguments: TestBackend.allCases) func aDuplicateOrganizationIsRefused(backend: TestBackend) async throws {
         try await withStore(backend) { store in
             try await store.write { s in try s.insertOrganization(Fixture.organization("USA")) }
-            let error = await #expect(throws: DatabaseError.self) {
+            await #expect(throws: StoreError.constraint(.unique)) {
                 try await store.write { s in
                     try s.insertOrganization(Fixture.organization("GBR"))
                     try s.insertOrganization(Fixture.organization("USA", kind: .agency))
                 }
             }
-            #expect(error?.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY)
             let all = try await store.read { s in try s.organizations() }
             #expect(all == [Fixture.organization("USA")], "the failed transaction also inserted GBR; it must roll back")
         }
@@ -109,7 +107,7 @@ import Testing
             #expect(count == 2)
             #expect(known)
             #expect(!unknown)
-            await #expect(throws: DatabaseError.self) {
+            await #expect(throws: StoreError.constraint(.unique)) {
                 try await store.write { s in try s.insertNodeCredential(tokenHash: Fixture.tokenHash("node-1"), createdAt: 3) }
             }
         }
@@ -178,10 +176,9 @@ import Testing
             try await store.seedWorld()
             let first = Fixture.member("m-first", of: "USA", token: "shared")
             try await store.write { s in try s.insertMember(first) }
-            let error = await #expect(throws: DatabaseError.self) {
+            await #expect(throws: StoreError.constraint(.unique)) {
                 try await store.write { s in try s.insertMember(Fixture.member("m-second", of: "GBR", token: "shared")) }
             }
-            #expect(error?.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE)
             let (byToken, second) = try await store.read { s in
                 (try s.member(tokenHash: Fixture.tokenHash("shared")), try s.member(id: "m-second"))
             }
@@ -233,13 +230,12 @@ import Testing
                 try s.insertPartnership(PartnershipRecord(id: "p-1", first: "USA", second: "GBR", kind: .peer, dominant: nil,
                                                           trust: .high, status: .active, createdAt: 1, updatedAt: 1))
             }
-            let error = await #expect(throws: DatabaseError.self) {
+            await #expect(throws: StoreError.constraint(.unique)) {
                 try await store.write { s in
                     try s.insertPartnership(PartnershipRecord(id: "p-2", first: "GBR", second: "USA", kind: .peer, dominant: nil,
                                                               trust: .low, status: .active, createdAt: 2, updatedAt: 2))
                 }
             }
-            #expect(error?.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE)
         }
     }
 
@@ -250,10 +246,9 @@ import Testing
                                              trust: .high, status: .active, createdAt: 1, updatedAt: 1)
             reversed.sides = PartnershipSides(first: "USA", second: "GBR", firstStance: reversed.sides.secondStance,
                                               secondStance: reversed.sides.firstStance)
-            let error = await #expect(throws: DatabaseError.self) {
+            await #expect(throws: StoreError.constraint(.check)) {
                 try await store.write { [reversed] s in try s.insertPartnership(reversed) }
             }
-            #expect(error?.extendedResultCode == .SQLITE_CONSTRAINT_CHECK)
         }
     }
 
@@ -353,12 +348,11 @@ import Testing
         try await withStore(backend) { store in
             try await store.seedWorld()
             for (originator, author) in [("NOWHERE", "m-usa"), ("USA", "m-nobody")] {
-                let error = await #expect(throws: DatabaseError.self) {
+                await #expect(throws: StoreError.constraint(.foreignKey)) {
                     try await store.write { s in
                         try s.insertReport(Fixture.report("r-bad", originator: originator, createdBy: author, createdAt: 1))
                     }
                 }
-                #expect(error?.extendedResultCode == .SQLITE_CONSTRAINT_FOREIGNKEY)
             }
             #expect(try await store.read { s in try s.report(id: "r-bad") } == nil)
         }
@@ -428,12 +422,11 @@ import Testing
             try await store.seedWorld()
             try await store.write { s in try s.insertReport(Fixture.report("r-1", originator: "USA", createdBy: "m-usa", createdAt: 1)) }
             for (report, recipient) in [("r-none", "GBR"), ("r-1", "NOWHERE")] {
-                let error = await #expect(throws: DatabaseError.self) {
+                await #expect(throws: StoreError.constraint(.foreignKey)) {
                     try await store.write { s in
                         try s.insertRelease(Fixture.release("rel-bad", report: report, originator: "USA", recipient: recipient, createdAt: 1), content: .none)
                     }
                 }
-                #expect(error?.extendedResultCode == .SQLITE_CONSTRAINT_FOREIGNKEY)
             }
             #expect(try await store.read { s in try s.release(id: "rel-bad") } == nil)
         }
@@ -484,14 +477,13 @@ import Testing
         try await withStore(backend) { store in
             try await store.seedWorld()
             try await store.write { s in try s.insertReport(Fixture.report("r-1", originator: "USA", createdBy: "m-usa", createdAt: 1)) }
-            let error = await #expect(throws: DatabaseError.self) {
+            await #expect(throws: StoreError.constraint(.foreignKey)) {
                 try await store.write { s in
                     try s.insertConsentRequest(ConsentRequestRecord(
                         id: "c-1", releaseId: "rel-none", reportId: "r-1", originator: "USA", holder: "GBR", target: "DEU",
                         requestedBy: "m-gbr", createdAt: 1))
                 }
             }
-            #expect(error?.extendedResultCode == .SQLITE_CONSTRAINT_FOREIGNKEY)
             #expect(try await store.read { s in try s.consentRequest(id: "c-1") } == nil)
         }
     }
@@ -513,10 +505,9 @@ import Testing
             #expect(!otherReport)
             #expect(!otherMember)
             for (member, report) in [("m-nobody", "r-1"), ("m-gbr", "r-none")] {
-                let error = await #expect(throws: DatabaseError.self) {
+                await #expect(throws: StoreError.constraint(.foreignKey)) {
                     try await store.write { s in try s.insertGrant(member: member, report: report, grantedBy: "m-usa", createdAt: 5) }
                 }
-                #expect(error?.extendedResultCode == .SQLITE_CONSTRAINT_FOREIGNKEY)
             }
         }
     }

@@ -213,7 +213,6 @@ extension FederationService {
                                                          decision: .allow, detail: "status=\(wanted.rawValue) trust=\(stance.trust.name)"))
                     }
                 }
-                cursor.originatorStatus = wanted.rawValue
             }
             try s.saveFederationCursor(cursor)
             var revoked = 0
