@@ -15,8 +15,8 @@ struct PartnersCommand: AsyncParsableCommand {
     func run() async throws {
         let service = try store.open()
         let rows: [PartnerRow]
-        do { rows = try await service.trust.partners(of: org, by: .nodeAdmin) } catch let problem as Problem {
-            throw ValidationError(problem.detail)
+        do { rows = try await service.trust.partners(of: org, by: .nodeAdmin) } catch let error as ServiceError {
+            throw ValidationError(error.detail)
         }
         if json { return try printJSON(rows) }
         let header = ["partner", "our trust", "their trust", "status", "given", "received", "balance", "terms owed to us/by us", "their record", "our record", "breaches them/us"]

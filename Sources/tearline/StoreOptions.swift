@@ -31,8 +31,8 @@ struct StoreOptions: ParsableArguments {
 func reportingProblems<T>(_ body: () async throws -> T) async throws -> T {
     do {
         return try await body()
-    } catch let problem as Problem {
-        FileHandle.standardErrorWrite("tearline: \(problem.description)\n")
+    } catch let error as ServiceError {
+        FileHandle.standardErrorWrite("tearline: \(error.description)\n")
         throw ExitCode(1)
     }
 }

@@ -143,11 +143,11 @@ import Testing
             ])
             #expect(member.code == 409 && member.problemType == "remote-organization")
             // The node admin cannot turn a local organisation into a remote one, nor re-key a partner.
-            await #expect(throws: Problem.self) {
+            await #expect(throws: ServiceError.self) {
                 _ = try await nodes.b.service.federation.addPeer(PeerInput(organization: "GBR", name: "x", kind: "state",
                                                                 publicKey: Curve25519Key.random(), url: "", pins: [nodes.pinA.description]), by: .nodeAdmin)
             }
-            await #expect(throws: Problem.self) {
+            await #expect(throws: ServiceError.self) {
                 _ = try await nodes.b.service.federation.addPeer(PeerInput(organization: "USA", name: "United States", kind: "state",
                                                                 publicKey: Curve25519Key.random(), url: nodes.urlA, pins: [nodes.pinA.description]), by: .nodeAdmin)
             }

@@ -119,10 +119,10 @@ import Testing
             let object = String(decoding: try JSONSerialization.data(withJSONObject: indicator(1, tlp: "GREEN"), options: [.sortedKeys]), as: UTF8.self)
             let bundle = #"{"type":"bundle","id":"bundle--00000000-0000-4000-8000-000000000001","objects":["#
                 + object.replacingOccurrences(of: #""type":"indicator""#, with: #""type":"indicator","type":"malware""#) + "]}"
-            let error = await #expect(throws: Problem.self) {
+            let error = await #expect(throws: ServiceError.self) {
                 try await w.service.taxii.importSTIX(Array(bundle.utf8), organization: "USA", collection: nil, by: .nodeAdmin)
             }
-            #expect(error?.status == 400)
+            #expect(error?.kind == .invalidRequest)
             #expect(error?.detail == "Duplicate field \"objects[0].type\".")
         }
     }

@@ -103,13 +103,13 @@ struct TAXIIImportTests {
         try await withWorld(backend) { w in
             let bad = medallionData.replacingOccurrences(of: "marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da",
                                                          with: "marking-definition--99999999-9999-4999-8999-999999999999")
-            await #expect(throws: Problem.self) { _ = try await importMedallion(w, data: bad) }
+            await #expect(throws: ServiceError.self) { _ = try await importMedallion(w, data: bad) }
             #expect(try await w.taxii("/trustgroup1/", as: nil, basic: ("admin", "Password0")).code == 401)
             // With a marking for what cannot be mapped, it goes in, kept inside the organisation.
             let result = try await importMedallion(w, data: bad, unmapped: "UNCLASSIFIED//TLP:RED")
             #expect(result.objects == 4)
             // Importing the same server twice is refused.
-            await #expect(throws: Problem.self) { _ = try await importMedallion(w) }
+            await #expect(throws: ServiceError.self) { _ = try await importMedallion(w) }
         }
     }
 
@@ -129,11 +129,11 @@ struct TAXIIImportTests {
             let bad: [String: Any] = ["type": "bundle", "id": "bundle--44af6c39-c09b-49c5-9de2-394224b04983",
                                       "objects": [indicator(3, tlp: "GREEN"),
                                                   indicator(4, tlp: nil, extra: ["object_marking_refs": ["marking-definition--99999999-9999-4999-8999-999999999999"]])]]
-            await #expect(throws: Problem.self) {
+            await #expect(throws: ServiceError.self) {
                 _ = try await w.service.taxii.importSTIX(Array(try JSONSerialization.data(withJSONObject: bad)), organization: "USA", collection: nil, by: .nodeAdmin)
             }
             #expect(try await w.taxii("/tearline/collections/\(holdings)/objects/?match[type]=indicator", as: "usa-analyst").objects("objects").count == 2)
-            await #expect(throws: Problem.self) {
+            await #expect(throws: ServiceError.self) {
                 _ = try await w.service.taxii.importSTIX(Array(#"{"objects": 3}"#.utf8), organization: "USA", collection: nil, by: .nodeAdmin)
             }
         }

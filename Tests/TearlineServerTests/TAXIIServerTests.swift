@@ -244,14 +244,14 @@ struct TAXIIServerTests {
             #expect(try await w.taxii("/taxii2/", as: nil, basic: ("gbr.analyst", "wrong horse battery")).code == 401)
             #expect(try await w.taxii("/taxii2/", as: nil, basic: ("nobody", "correct horse battery")).code == 401)
             // Taken logins and short passwords are refused; an organisation admin may not set another organisation's.
-            await #expect(throws: Problem.self) {
+            await #expect(throws: ServiceError.self) {
                 _ = try await w.service.taxii.setPassword(member: w.id("usa-analyst"), login: "gbr.analyst", password: "long enough pw", by: .nodeAdmin)
             }
-            await #expect(throws: Problem.self) {
+            await #expect(throws: ServiceError.self) {
                 _ = try await w.service.taxii.setPassword(member: w.id("usa-analyst"), login: "usa", password: "short", by: .nodeAdmin)
             }
             let deuAdmin = try #require(try await w.service.members.authenticate(token: w.token("deu-admin")))
-            await #expect(throws: Problem.self) {
+            await #expect(throws: ServiceError.self) {
                 _ = try await w.service.taxii.setPassword(member: w.id("usa-analyst"), login: "usa.analyst", password: "long enough pw", by: deuAdmin)
             }
         }

@@ -21,7 +21,14 @@ struct FederationController<Context: PeerAwareRequestContext>: Sendable {
                 try await service.federation.auditRefusedFederationRequest(pin: pin, spokeFor: nil, kind: "exchange", status: problem.status, reason: problem.detail)
                 throw problem
             }
-            return try JSONResponse.make(try await service.federation.federationExchange(input, pin: pin))
+            do {
+                return try JSONResponse.make(try await service.federation.federationExchange(input, pin: pin))
+            } catch let error as ServiceError where (400..<500).contains(error.httpStatus) {
+                // why: a refused exchange writes nothing else, so its audit entry is the only trace.
+                try await service.federation.auditRefusedFederationRequest(pin: pin, spokeFor: input.organization, kind: "exchange",
+                                                                           status: error.httpStatus, reason: error.detail)
+                throw error
+            }
         }
     }
 }

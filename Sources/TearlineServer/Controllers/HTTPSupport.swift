@@ -20,11 +20,14 @@ extension Problem {
     }
 }
 
-/// Turns every error into an RFC 9457 problem; nothing escapes as a bare 500 with a stack or text.
+/// Turns every error into an RFC 9457 problem (a service's ``ServiceError`` under the status its kind
+/// maps to); nothing escapes as a bare 500 with a stack or text.
 struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
+        } catch let error as ServiceError {
+            return Problem(error).response()
         } catch let problem as Problem {
             return problem.response()
         } catch let error as HTTPResponseError {

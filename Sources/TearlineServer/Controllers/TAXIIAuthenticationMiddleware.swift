@@ -21,6 +21,8 @@ struct TAXIIAuthenticationMiddleware<Context: AuthenticatedRequestContext>: Rout
             context.caller = try await caller(request)
         } catch let error as TAXIIError {
             return error.response()
+        } catch let error as ServiceError {
+            return TAXIIError(error).response()
         } catch let problem as Problem {
             return TAXIIError(problem).response()
         }

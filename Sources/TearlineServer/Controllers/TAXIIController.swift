@@ -130,6 +130,9 @@ struct TAXIIController<Context: AuthenticatedRequestContext>: Sendable {
         } catch let error as TAXIIError {
             try await service.federation.auditRefusedFederationRequest(pin: pin, spokeFor: peer.organization, kind: "pull", status: error.status, reason: error.description)
             return error.response()
+        } catch let error as ServiceError {
+            try await service.federation.auditRefusedFederationRequest(pin: pin, spokeFor: peer.organization, kind: "pull", status: error.httpStatus, reason: error.detail)
+            return TAXIIError(error).response()
         } catch let problem as Problem {
             try await service.federation.auditRefusedFederationRequest(pin: pin, spokeFor: peer.organization, kind: "pull", status: problem.status, reason: problem.detail)
             return TAXIIError(problem).response()
@@ -153,6 +156,8 @@ struct TAXIIController<Context: AuthenticatedRequestContext>: Sendable {
             return try await body(caller)
         } catch let error as TAXIIError {
             return error.response()
+        } catch let error as ServiceError {
+            return TAXIIError(error).response()
         } catch let problem as Problem {
             return TAXIIError(problem).response()
         }

@@ -17,13 +17,13 @@ extension Demo {
             ids.append(report.id)
         }
         var served = 0
-        var refused: [Problem] = []
+        var refused: [ServiceError] = []
         for id in ids {
             if let p = await problem({ try await service.reports.viewReport(id: id, by: who("usa-analyst")) }) { refused.append(p) } else { served += 1 }
         }
         say("  usa-analyst requests all \(ids.count) reports: \(served) served, \(refused.count) refused.")
         expect(served == Self.limits.distinctReads, "no content is served beyond the threshold")
-        expect(refused.allSatisfy { $0.status == 429 && $0.retryAfter != nil }, "the crossing request and every one after it get 429 with Retry-After")
+        expect(refused.allSatisfy { $0.kind == .throttled && $0.retryAfter != nil }, "the crossing request and every one after it get 429 with Retry-After")
         let alerts = try await service.audit.alerts(by: who("usa-security"), openOnly: true, limit: 10)
         expect(alerts.count == 1 && alerts.first?.member == memberIds["usa-analyst"], "USA's security officer is alerted")
         let trail = try await service.audit.audit(AuditQuery(actor: memberIds["usa-analyst"], action: AuditAction.reportRead.rawValue, limit: 200), by: who("usa-security"))
@@ -45,7 +45,7 @@ extension Demo {
             let created = try await service.members.createMember(
                 in: "GBR", CreateMemberRequest(name: "gbr-reader-\(i)", roles: ["analyst"], clearance: "SECRET", topics: ["counter-terrorism"]),
                 by: admin)
-            guard let reader = try await service.members.authenticate(token: created.token) else { throw Problem.unauthorized() }
+            guard let reader = try await service.members.authenticate(token: created.token) else { throw ServiceError.unauthorized() }
             let view = try await service.releases.viewRelease(id: release.id, by: reader)
             copies[created.member.id] = view.portions.map(\.text).joined(separator: "\n\n")
         }

@@ -9,7 +9,7 @@ extension Demo {
         let created = try await service.members.createMember(
             in: "JOR", CreateMemberRequest(name: "jor-releaser", roles: ["analyst", "releaser", "admin"], clearance: "TOP SECRET", topics: ["counter-terrorism"]),
             by: admin)
-        guard let jor = try await service.members.authenticate(token: created.token) else { throw Problem.unauthorized() }
+        guard let jor = try await service.members.authenticate(token: created.token) else { throw ServiceError.unauthorized() }
         members["jor-releaser"] = jor
         _ = try await service.trust.createPartnership(CreatePartnershipRequest(organizations: ["JOR", "USA"], kind: "peer", trustLevel: "high"), by: admin)
         _ = try await service.trust.setInterests(organization: "USA", InterestsInput(topics: ["counter-terrorism"]), by: who("usa-senior"))

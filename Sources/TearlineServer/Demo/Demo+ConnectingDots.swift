@@ -11,7 +11,7 @@ extension Demo {
         for (name, org, roles) in [("cia-releaser", "USA-CIA", ["analyst", "releaser"]), ("fbi-analyst", "USA-FBI", ["analyst"])] {
             let created = try await service.members.createMember(
                 in: org, CreateMemberRequest(name: name, roles: roles, clearance: "TOP SECRET", topics: ["counter-intelligence"]), by: admin)
-            guard let caller = try await service.members.authenticate(token: created.token) else { throw Problem.unauthorized() }
+            guard let caller = try await service.members.authenticate(token: created.token) else { throw ServiceError.unauthorized() }
             members[name] = caller
             memberIds[name] = created.member.id
         }

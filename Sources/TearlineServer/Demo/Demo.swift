@@ -61,7 +61,7 @@ public struct Demo {
             let created = try await service.members.createMember(
                 in: org, CreateMemberRequest(name: name, roles: roles, clearance: clearance, compartments: compartments, topics: topics, secondedTo: seconded),
                 by: admin)
-            guard let caller = try await service.members.authenticate(token: created.token) else { throw Problem.unauthorized() }
+            guard let caller = try await service.members.authenticate(token: created.token) else { throw ServiceError.unauthorized() }
             members[name] = caller
             memberIds[name] = created.member.id
         }
@@ -76,8 +76,8 @@ public struct Demo {
     func who(_ name: String) -> Caller { members[name]! }
 
     /// Runs `body`, returning the problem it threw, if any.
-    func problem<T>(_ body: () async throws -> T) async -> Problem? {
-        do { _ = try await body(); return nil } catch let p as Problem { return p } catch { return Problem(status: 500, type: "internal", title: "error", detail: "\(error)") }
+    func problem<T>(_ body: () async throws -> T) async -> ServiceError? {
+        do { _ = try await body(); return nil } catch let p as ServiceError { return p } catch { return .failed("error", detail: "\(error)") }
     }
 
     mutating func storyOne() async throws {
@@ -130,11 +130,11 @@ public struct Demo {
         _ = try await service.trust.updatePartnership(id: partnership.id, UpdatePartnershipRequest(status: "suspended"), by: who("usa-senior"))
         say("  USA withdraws support: the partnership is suspended.")
         let denied = await problem { try await service.releases.viewRelease(id: release.id, by: who("deu-analyst")) }
-        expect(denied?.status == 404, "DEU loses access to every USA release at once (404)")
+        expect(denied?.kind == .notFound, "DEU loses access to every USA release at once (404)")
         let deuTries = await problem {
             try await service.trust.updatePartnership(id: partnership.id, UpdatePartnershipRequest(status: "active"), by: who("deu-admin"))
         }
-        expect(deuTries?.status == 403 && deuTries?.reasons == ["imposed-by-partner"],
+        expect(deuTries?.kind == .denied && deuTries?.reasons == ["imposed-by-partner"],
                "DEU, the weaker side, cannot lift the suspension USA imposed")
         _ = try await service.trust.updatePartnership(id: partnership.id, UpdatePartnershipRequest(status: "active"), by: who("usa-senior"))
         let restored = try await service.releases.viewRelease(id: release.id, by: who("deu-analyst"))
@@ -157,8 +157,8 @@ public struct Demo {
         let read = try await service.releases.viewRelease(id: release.id, by: who("usa-senior"))
         expect(read.portions.count == 2, "a senior USA member reads the ISR release")
         let forward = await problem { try await service.releases.forward(releaseId: release.id, ForwardRequest(recipient: "RUS"), by: who("usa-senior")) }
-        say("  The senior USA member tries to pass it to RUS: \(forward.map { "\($0.status) \($0.reasons.joined(separator: ", "))" } ?? "allowed").")
-        expect(forward?.status == 403 && forward?.reasons == ["third-party-rule"], "the forward is refused under the third-party rule")
+        say("  The senior USA member tries to pass it to RUS: \(forward.map { "\($0.httpStatus) \($0.reasons.joined(separator: ", "))" } ?? "allowed").")
+        expect(forward?.kind == .denied && forward?.reasons == ["third-party-rule"], "the forward is refused under the third-party rule")
         let consentId = forward?.extra["consentRequestId"] ?? ""
         let pending = try await service.releases.consentRequests(by: who("isr-releaser"))
         expect(pending.contains { $0.id == consentId && $0.status == "pending" && $0.target == "RUS" }, "ISR receives a consent request")

@@ -20,7 +20,7 @@ extension AuditService {
     /// why: story 2 — a dominant partner monitors how the weaker one handles its material; its
     /// seconded `liaison` members read that log. A peer sees only counts per action.
     public func receipts(holder: String, by caller: Caller) async throws -> AccessReceipts {
-        guard let member = caller.member else { throw Problem.forbidden("Receipts belong to originators.", reasons: .roleRequired) }
+        guard let member = caller.member else { throw ServiceError.forbidden("Receipts belong to originators.", reasons: .roleRequired) }
         let now = now()
         return try await lookup { s in
             guard let partnership = try s.partnership(between: member.organization, and: holder) else {
@@ -31,12 +31,12 @@ extension AuditService {
                 isSecurity: member.has(.security), isLiaison: member.has(.liaison), secondedTo: member.secondedTo, holder: holder,
                 originatorSeesMembers: dominant)
             guard mayRead else {
-                try s.appendAudit(.by(caller, at: now, action: .receiptsRead, object: holder, decision: .deny(.roleRequired)))
-                return .failure(.forbidden("Only security members, or liaisons seconded to \(holder), read these receipts.", reasons: .roleRequired))
+                return try refuse(s, caller, at: now, .receiptsRead, object: holder, reasons: .roleRequired,
+                                  answer: .forbidden("Only security members, or liaisons seconded to \(holder), read these receipts.", reasons: .roleRequired))
             }
             guard member.status == .active else {
-                try s.appendAudit(.by(caller, at: now, action: .receiptsRead, object: holder, decision: .deny(.memberSuspended)))
-                return .failure(.forbidden("A suspended member reads no receipts.", reasons: .memberSuspended))
+                return try refuse(s, caller, at: now, .receiptsRead, object: holder, reasons: .memberSuspended,
+                                  answer: .forbidden("A suspended member reads no receipts.", reasons: .memberSuspended))
             }
             var query = AuditQuery(limit: 10_000)
             query.actorOrganization = holder

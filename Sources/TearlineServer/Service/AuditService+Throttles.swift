@@ -20,11 +20,11 @@ extension AuditService {
             // why: another organisation's members do not exist for the caller.
             if decision.reasons.contains(.noAccessPath) { return .failure(.notFound("member")) }
             guard decision.isAllowed else {
-                try s.appendAudit(.by(caller, at: now, action: .memberUnthrottle, object: id, decision: decision))
                 let detail = decision.reasons.contains(.conflictOfInterest)
                     ? "A throttle is not lifted by the throttled member, nor by a member it created or gave a role; the node administrator can lift it."
                     : "Only an active security member of \(member.organization) lifts a throttle."
-                return .failure(.forbidden(detail, reasons: decision.reasons))
+                return try refuse(s, caller, at: now, .memberUnthrottle, object: id, reasons: decision.reasons,
+                                  answer: .forbidden(detail, reasons: decision.reasons))
             }
             guard member.throttled else { return .failure(.conflict("The member is not throttled.", type: "not-throttled")) }
             member.throttled = false
@@ -44,12 +44,12 @@ extension AuditService {
         return try await lookup { s in
             guard let member = caller.member else { return .failure(.forbidden("Alerts go to members' security officers.", reasons: .roleRequired)) }
             guard member.may(.investigate) else {
-                try s.appendAudit(.by(caller, at: now, action: .alertRead, object: nil, decision: .deny(.roleRequired)))
-                return .failure(.forbidden("Only security members read alerts.", reasons: .roleRequired))
+                return try refuse(s, caller, at: now, .alertRead, object: nil, reasons: .roleRequired,
+                                  answer: .forbidden("Only security members read alerts.", reasons: .roleRequired))
             }
             guard member.status == .active else {
-                try s.appendAudit(.by(caller, at: now, action: .alertRead, object: nil, decision: .deny(.memberSuspended)))
-                return .failure(.forbidden("A suspended member reads no alerts.", reasons: .memberSuspended))
+                return try refuse(s, caller, at: now, .alertRead, object: nil, reasons: .memberSuspended,
+                                  answer: .forbidden("A suspended member reads no alerts.", reasons: .memberSuspended))
             }
             let alerts = try s.alerts(organization: member.organization, openOnly: openOnly, limit: limit)
             try s.appendAudit(.by(caller, at: now, action: .alertRead, object: nil, decision: .allow, detail: "results=\(alerts.count)"))

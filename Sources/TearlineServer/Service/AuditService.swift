@@ -14,12 +14,12 @@ extension AuditService {
             case .nodeAdmin: break
             case .member(let m):
                 guard m.may(.investigate) else {
-                    try s.appendAudit(.by(caller, at: now, action: .auditRead, object: nil, decision: .deny(.roleRequired)))
-                    return .failure(.forbidden("Only security members read the audit log.", reasons: .roleRequired))
+                    return try refuse(s, caller, at: now, .auditRead, object: nil, reasons: .roleRequired,
+                                      answer: .forbidden("Only security members read the audit log.", reasons: .roleRequired))
                 }
                 guard m.status == .active else {
-                    try s.appendAudit(.by(caller, at: now, action: .auditRead, object: nil, decision: .deny(.memberSuspended)))
-                    return .failure(.forbidden("A suspended member reads no audit log.", reasons: .memberSuspended))
+                    return try refuse(s, caller, at: now, .auditRead, object: nil, reasons: .memberSuspended,
+                                      answer: .forbidden("A suspended member reads no audit log.", reasons: .memberSuspended))
                 }
                 q.organization = m.organization
             }

@@ -9,23 +9,22 @@ extension EntityService {
     public static let justificationBytes = 2000
 
     public func requestAccess(_ input: AccessRequestInput, by caller: Caller) async throws -> AccessRequestView {
-        guard let member = caller.member else { throw Problem.forbidden("Access requests are made by members.", reasons: .roleRequired) }
+        guard let member = caller.member else { throw ServiceError.forbidden("Access requests are made by members.", reasons: .roleRequired) }
         try Validate.text(input.justification, field: "justification", max: Self.justificationBytes)
         let now = now()
         let id = self.ids.make("acr")
         return try await transact { s in
             if let refusal = try self.refuseIfThrottled(s, member, caller: caller, now: now, action: .accessRequestCreate, object: nil) { return .failure(refusal) }
-            // why 404 for a bad handle: a forged, expired or borrowed handle names nothing the caller may know.
+            // why not found for a bad handle: a forged, expired or borrowed handle names nothing the caller may know.
             guard let handle = PointerHandle.open(input.handle, key: self.pointerKey, asker: member.organization, now: now) else {
-                try s.appendAudit(.by(caller, at: now, action: .accessRequestCreate, object: nil, decision: .deny(.noAccessPath), detail: "handle=invalid"))
-                return .failure(.notFound("pointer"))
+                return try refuse(s, caller, at: now, .accessRequestCreate, object: nil, reasons: .noAccessPath, detail: "handle=invalid",
+                                  answer: .notFound("pointer"))
             }
             let asker = try self.asker(s, member)
             let covered = s.withEntityIndex { $0.pointedHoldings(handle.entity, holder: handle.holder, for: asker) }
             guard !covered.isEmpty else {
-                try s.appendAudit(.by(caller, at: now, action: .accessRequestCreate, object: Self.entityObject(handle.entity), concerns: handle.holder,
-                                      decision: .deny(.noAccessPath), detail: "handle=stale"))
-                return .failure(.notFound("pointer"))
+                return try refuse(s, caller, at: now, .accessRequestCreate, object: Self.entityObject(handle.entity), concerns: handle.holder,
+                                  reasons: .noAccessPath, detail: "handle=stale", answer: .notFound("pointer"))
             }
             if let pending = try s.accessRequests(holder: nil, requesterOrganization: member.organization, limit: 1000).first(where: {
                 $0.requester == member.id && $0.holder == handle.holder && $0.entity == handle.entity && $0.status == .pending
@@ -50,13 +49,13 @@ extension EntityService {
     /// Requests the caller's organisation received (`incoming`: releasers, security, admins) or
     /// made (`outgoing`: the caller's own; all of them for security and admins).
     public func accessRequests(incoming: Bool, by caller: Caller, limit: Int) async throws -> [AccessRequestView] {
-        guard let member = caller.member else { throw Problem.forbidden("Access requests belong to members.", reasons: .roleRequired) }
+        guard let member = caller.member else { throw ServiceError.forbidden("Access requests belong to members.", reasons: .roleRequired) }
         let now = now()
         return try await lookup { s in
             if incoming {
                 guard member.may(.oversee) else {
-                    try s.appendAudit(.by(caller, at: now, action: .accessRequestList, object: nil, decision: .deny(.roleRequired)))
-                    return .failure(.forbidden("Incoming access requests are for releasers, security and admins.", reasons: .roleRequired))
+                    return try refuse(s, caller, at: now, .accessRequestList, object: nil, reasons: .roleRequired,
+                                      answer: .forbidden("Incoming access requests are for releasers, security and admins.", reasons: .roleRequired))
                 }
                 let records = try s.accessRequests(holder: member.organization, requesterOrganization: nil, limit: limit)
                 try s.appendAudit(.by(caller, at: now, action: .accessRequestList, object: nil, decision: .allow, detail: "incoming=\(records.count)"))
@@ -70,15 +69,14 @@ extension EntityService {
     }
 
     public func accessRequest(id: String, by caller: Caller) async throws -> AccessRequestView {
-        guard let member = caller.member else { throw Problem.notFound("access request") }
+        guard let member = caller.member else { throw ServiceError.notFound("access request") }
         let now = now()
         return try await lookup { s in
             guard let record = try s.accessRequest(id: id) else { return .failure(.notFound("access request")) }
             let asHolder = record.holder == member.organization && member.may(.oversee)
             let asRequester = record.requesterOrganization == member.organization && (record.requester == member.id || member.may(.followColleagues))
             guard asHolder || asRequester else {
-                try s.appendAudit(.by(caller, at: now, action: .accessRequestRead, object: id, decision: .deny(.noAccessPath)))
-                return .failure(.notFound("access request"))
+                return try refuse(s, caller, at: now, .accessRequestRead, object: id, reasons: .noAccessPath, answer: .notFound("access request"))
             }
             try s.appendAudit(.by(caller, at: now, action: .accessRequestRead, object: id, decision: .allow))
             return .success(try self.view(s, record, forHolder: asHolder))
@@ -92,7 +90,7 @@ extension EntityService {
         let now = now()
         return try await transact { s in
             switch try self.decidable(s, id: id, caller: caller, now: now, action: .accessRequestGrant) {
-            case .failure(let problem): return .failure(problem)
+            case .failure(let error): return .failure(error)
             case .success(let (record, releaser)):
                 let chosen = input.reports ?? record.reports
                 guard !chosen.isEmpty else { return .failure(.badRequest("reports must name at least one report.")) }
@@ -117,16 +115,15 @@ extension EntityService {
                                                         by: caller, now: now, consentRequestId: nil)
                         switch made {
                         case .success(let result): outcome.append(result.id)
-                        case .failure(let problem): refusals.formUnion(DenialReasons(codes: problem.reasons))
+                        case .failure(let refused): refusals.formUnion(DenialReasons(codes: refused.reasons))
                         }
                     }
                 }
                 guard !outcome.isEmpty else {
-                    try s.appendAudit(.by(caller, at: now, action: .accessRequestGrant, object: id, concerns: record.requesterOrganization,
-                                          decision: .deny(refusals)))
-                    var problem = Problem.forbidden("Nothing covered by this request may go to \(record.requesterOrganization).", reasons: refusals)
-                    problem.type = "access-grant-denied"
-                    return .failure(problem)
+                    var answer = ServiceError.forbidden("Nothing covered by this request may go to \(record.requesterOrganization).", reasons: refusals)
+                    answer.type = "access-grant-denied"
+                    return try refuse(s, caller, at: now, .accessRequestGrant, object: id, concerns: record.requesterOrganization, reasons: refusals,
+                                      answer: answer)
                 }
                 var decided = record
                 decided.status = .granted
@@ -147,7 +144,7 @@ extension EntityService {
         let now = now()
         return try await transact { s in
             switch try self.decidable(s, id: id, caller: caller, now: now, action: .accessRequestDeny) {
-            case .failure(let problem): return .failure(problem)
+            case .failure(let error): return .failure(error)
             case .success(let (record, releaser)):
                 var decided = record
                 decided.status = .denied
@@ -163,14 +160,13 @@ extension EntityService {
     }
 
     /// A pending request of the caller's organisation, and the caller as its releaser.
-    private func decidable(_ s: any StoreSession, id: String, caller: Caller, now: Int64, action: AuditAction) throws -> Result<(AccessRequestRecord, MemberRecord), Problem> {
+    private func decidable(_ s: any StoreSession, id: String, caller: Caller, now: Int64, action: AuditAction) throws -> Result<(AccessRequestRecord, MemberRecord), ServiceError> {
         guard let member = caller.member, let record = try s.accessRequest(id: id), record.holder == member.organization else {
-            try s.appendAudit(.by(caller, at: now, action: action, object: id, decision: .deny(.noAccessPath)))
-            return .failure(.notFound("access request"))
+            return try refuse(s, caller, at: now, action, object: id, reasons: .noAccessPath, answer: .notFound("access request"))
         }
         guard member.may(.decide), member.status == .active else {
-            try s.appendAudit(.by(caller, at: now, action: action, object: id, decision: .deny(.roleRequired)))
-            return .failure(.forbidden("Only a releaser of \(record.holder) decides its access requests.", reasons: .roleRequired))
+            return try refuse(s, caller, at: now, action, object: id, reasons: .roleRequired,
+                              answer: .forbidden("Only a releaser of \(record.holder) decides its access requests.", reasons: .roleRequired))
         }
         guard record.status == .pending else {
             return .failure(.conflict("This access request was already \(record.status.rawValue).", type: "access-request-decided"))
@@ -203,7 +199,7 @@ extension EntityService {
 
     /// The caller's notifications, newest first.
     public func notifications(by caller: Caller, limit: Int) async throws -> [NotificationView] {
-        guard let member = caller.member else { throw Problem.forbidden("Notifications belong to members.", reasons: .roleRequired) }
+        guard let member = caller.member else { throw ServiceError.forbidden("Notifications belong to members.", reasons: .roleRequired) }
         let now = now()
         return try await lookup { s in
             let records = try s.notifications(member: member.id, limit: limit)

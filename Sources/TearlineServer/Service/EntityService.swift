@@ -16,7 +16,7 @@ extension EntityService {
     var pointerKey: SymmetricKey { SymmetricKey(data: pointerKeyBytes) }
 
     /// Parses and normalises an entity from the API, or refuses with a message that says why.
-    static func normalized(kind: String, value: String, field: String) throws(Problem) -> NormalizedEntity {
+    static func normalized(kind: String, value: String, field: String) throws(ServiceError) -> NormalizedEntity {
         guard let entityKind = EntityKind(rawValue: kind) else {
             throw .badRequest("\(field).kind \"\(kind)\" is not an entity kind: use one of \(EntityKind.known.map(\.rawValue).joined(separator: ", ")), or a free type of 1–32 lower-case letters, digits and hyphens.")
         }
@@ -65,11 +65,11 @@ extension EntityService {
     /// entity, fingerprinted, each audited as a read and counted against the throttle) and
     /// pointers to discoverable holdings the caller may not read.
     public func searchEntity(_ input: EntitySearchRequest, by caller: Caller) async throws -> EntitySearchResponse {
-        guard let member = caller.member else { throw Problem.forbidden("Entity search is for members.", reasons: .roleRequired) }
+        guard let member = caller.member else { throw ServiceError.forbidden("Entity search is for members.", reasons: .roleRequired) }
         let entity = try Self.normalized(kind: input.kind, value: input.value, field: "entity")
         let limit = input.limit ?? EntityLimits.defaultHits
-        guard (1...EntityLimits.maxHits).contains(limit) else { throw Problem.badRequest("limit must be an integer from 1 to \(EntityLimits.maxHits).") }
-        let before = try input.cursor.map { cursor throws(Problem) -> UInt32 in
+        guard (1...EntityLimits.maxHits).contains(limit) else { throw ServiceError.badRequest("limit must be an integer from 1 to \(EntityLimits.maxHits).") }
+        let before = try input.cursor.map { cursor throws(ServiceError) -> UInt32 in
             guard let data = Base64URL.decode(cursor), let text = String(data: data, encoding: .utf8), text.hasPrefix("slot:"),
                   let slot = UInt32(text.dropFirst(5)) else { throw .badRequest("cursor is not valid.") }
             return slot
@@ -131,10 +131,10 @@ extension EntityService {
 
     /// The entities that co-occur with one entity in what the caller may read, with counts.
     public func relatedEntities(_ input: RelatedEntitiesRequest, by caller: Caller) async throws -> RelatedEntitiesResponse {
-        guard let member = caller.member else { throw Problem.forbidden("Link analysis is for members.", reasons: .roleRequired) }
+        guard let member = caller.member else { throw ServiceError.forbidden("Link analysis is for members.", reasons: .roleRequired) }
         let entity = try Self.normalized(kind: input.kind, value: input.value, field: "entity")
         let limit = input.limit ?? 50
-        guard (1...EntityLimits.maxRelated).contains(limit) else { throw Problem.badRequest("limit must be an integer from 1 to \(EntityLimits.maxRelated).") }
+        guard (1...EntityLimits.maxRelated).contains(limit) else { throw ServiceError.badRequest("limit must be an integer from 1 to \(EntityLimits.maxRelated).") }
         let now = now()
         return try await lookup { s in
             if let refusal = try self.refuseIfThrottled(s, member, caller: caller, now: now, action: .entityRelated, object: nil) { return .failure(refusal) }
@@ -158,12 +158,12 @@ extension EntityService {
     /// The shortest chains between two entities over what the caller may read; links through
     /// discoverable holdings the caller may not read are pointers.
     public func entityChains(_ input: EntityChainsRequest, by caller: Caller) async throws -> EntityChainsResponse {
-        guard let member = caller.member else { throw Problem.forbidden("Link analysis is for members.", reasons: .roleRequired) }
+        guard let member = caller.member else { throw ServiceError.forbidden("Link analysis is for members.", reasons: .roleRequired) }
         let from = try Self.normalized(kind: input.from.kind, value: input.from.value, field: "from")
         let to = try Self.normalized(kind: input.to.kind, value: input.to.value, field: "to")
         let depth = input.maxDepth ?? EntityLimits.maxDepth
-        guard (1...EntityLimits.maxDepth).contains(depth) else { throw Problem.badRequest("maxDepth must be an integer from 1 to \(EntityLimits.maxDepth).") }
-        guard from != to else { throw Problem.badRequest("from and to name the same entity.") }
+        guard (1...EntityLimits.maxDepth).contains(depth) else { throw ServiceError.badRequest("maxDepth must be an integer from 1 to \(EntityLimits.maxDepth).") }
+        guard from != to else { throw ServiceError.badRequest("from and to name the same entity.") }
         let now = now()
         return try await lookup { s in
             if let refusal = try self.refuseIfThrottled(s, member, caller: caller, now: now, action: .entityChains, object: nil) { return .failure(refusal) }
@@ -216,11 +216,11 @@ extension EntityService {
         let now = now()
         return try await transact { s in
             switch try reports.reportAccess(s, id: reportId, caller: caller, now: now, action: .reportDiscoverability) {
-            case .failure(let problem): return .failure(problem)
+            case .failure(let error): return .failure(error)
             case .success(let (stored, _, member)):
                 guard member.may(.setDiscoverability) || stored.report.createdBy == member.id else {
-                    try s.appendAudit(.by(caller, at: now, action: .reportDiscoverability, object: reportId, decision: .deny(.roleRequired)))
-                    return .failure(.forbidden("Only a releaser of \(member.organization) or the report's author sets its discoverability.", reasons: .roleRequired))
+                    return try refuse(s, caller, at: now, .reportDiscoverability, object: reportId, reasons: .roleRequired,
+                                      answer: .forbidden("Only a releaser of \(member.organization) or the report's author sets its discoverability.", reasons: .roleRequired))
                 }
                 if case .partners(let ids) = discoverability {
                     // why: an organisation the caller may not know of is answered exactly as one that does not exist.
@@ -238,7 +238,7 @@ extension EntityService {
     }
 
     /// Parses the API form of a discoverability.
-    static func discoverability(_ scope: String?, _ partners: [String]?) throws(Problem) -> Discoverability {
+    static func discoverability(_ scope: String?, _ partners: [String]?) throws(ServiceError) -> Discoverability {
         switch scope ?? "own-organisation" {
         case "none", "own-organisation", "all-partners":
             guard partners == nil else { throw .badRequest("discoverableTo goes only with discoverability \"partners\".") }

@@ -13,20 +13,20 @@ extension FederationService {
     /// Registers (or updates the address and pins of) a partner organisation hosted on another node.
     /// Node admin only. An organisation hosted here cannot become remote, and a remote one keeps its key.
     public func addPeer(_ input: PeerInput, by caller: Caller) async throws -> PeerResponse {
-        guard case .nodeAdmin = caller else { throw Problem.forbidden("Only the node administrator registers partner nodes.", reasons: .roleRequired) }
+        guard case .nodeAdmin = caller else { throw ServiceError.forbidden("Only the node administrator registers partner nodes.", reasons: .roleRequired) }
         let kind = try Validate.organization(id: input.organization, idField: "organization", name: input.name, kind: input.kind)
         guard let key = Data(base64Encoded: input.publicKey), key.count == 32 else {
-            throw Problem.badRequest("publicKey must be the organisation's Ed25519 public key: 32 bytes, base64.")
+            throw ServiceError.badRequest("publicKey must be the organisation's Ed25519 public key: 32 bytes, base64.")
         }
         if !input.url.isEmpty {
             guard let url = URL(string: input.url), url.scheme == "https", url.host != nil, url.path.isEmpty || url.path == "/", url.query == nil else {
-                throw Problem.badRequest("url must be https://host:port of the partner's node.")
+                throw ServiceError.badRequest("url must be https://host:port of the partner's node.")
             }
         }
-        guard !input.pins.isEmpty, input.pins.count <= 8 else { throw Problem.badRequest("pins must list one to eight sha256/… pins of the partner node's keys.") }
+        guard !input.pins.isEmpty, input.pins.count <= 8 else { throw ServiceError.badRequest("pins must list one to eight sha256/… pins of the partner node's keys.") }
         let pins: [String]
         do { pins = try input.pins.map { try SPKIPin($0).description } } catch {
-            throw Problem.badRequest("pins must be sha256/<base64 of 32 bytes>, as `tearline pki pin` prints them.")
+            throw ServiceError.badRequest("pins must be sha256/<base64 of 32 bytes>, as `tearline pki pin` prints them.")
         }
         let url = input.url.hasSuffix("/") ? String(input.url.dropLast()) : input.url
         let now = now()

@@ -28,7 +28,7 @@ extension FederationService {
     /// The peer record and the organisations hosted here that have a partnership with it.
     public func federationTargets(peer organization: String) async throws -> (PeerRecord, [FederationCursor]) {
         try await store.read { s in
-            guard let peer = try s.peer(organization: organization) else { throw Problem.notFound("partner node") }
+            guard let peer = try s.peer(organization: organization) else { throw ServiceError.notFound("partner node") }
             var cursors: [FederationCursor] = []
             for p in try s.partnerships(involving: organization) {
                 let local = p.other(than: organization)
@@ -52,7 +52,7 @@ extension FederationService {
         defer { trackRecords.removeAll() }
         return try await store.write { s in
             var summary = FederationPullSummary(peer: peer, organization: organization)
-            guard let originator = try s.organization(id: peer), originator.isRemote else { throw Problem.notFound("partner node") }
+            guard let originator = try s.organization(id: peer), originator.isRemote else { throw ServiceError.notFound("partner node") }
             var cursor = try s.federationCursor(peer: peer, organization: organization)
             // why: the recipient node applies the originator's trust in its organisation.
             let terms = try s.partnership(between: peer, and: organization)?.terms(releasesFrom: peer)

@@ -19,7 +19,8 @@ extension FederationService {
     /// organisation the pin is registered for. The entry concerns every organisation hosted here
     /// that has a partnership with the pinned organisation, so their security members see it
     /// in their trail; past the threshold they are alerted, once per window.
-    /// `kind` is `exchange` or `pull`; `reason` is the refusal's own message (never report text).
+    /// `kind` is `exchange` or `pull`; `status` is what the edge answered the node with; `reason` is
+    /// the refusal's own message (never report text).
     func auditRefusedFederationRequest(pin: SPKIPin?, spokeFor: String?, kind: String, status: Int, reason: String) async throws {
         let now = now()
         let pinText = pin?.description ?? "none"

@@ -28,7 +28,9 @@ extension FederationService {
     func federationObjects(peer: PeerRecord, next: String?, limit: Int) async throws -> TAXIIBody {
         let now = now()
         let after: (createdAt: Int64, id: String)?
-        do { after = try next.map(Cursor.decode) } catch { throw TAXIIError(status: 400, title: "Bad request", description: "next is not valid.") }
+        do { after = try next.map(Cursor.decode) } catch {
+            throw ServiceError(.invalidRequest, type: "invalid-request", title: "Bad request", detail: "next is not valid.")
+        }
         let limit = min(max(limit, 1), Self.federationMaxLimit)
         return try await store.read { s in
             let originators = try s.partnerships(involving: peer.organization).filter { p in
@@ -94,23 +96,15 @@ extension FederationService {
     }
 
     /// What a partner node sends back for its organisation: every item must concern a release
-    /// from an organisation hosted here to that organisation, or nothing is written. A refusal
-    /// is audited for the organisations hosted here that partner the node's organisation.
+    /// from an organisation hosted here to that organisation, or nothing is written. The edge
+    /// audits a refusal (``auditRefusedFederationRequest(pin:spokeFor:kind:status:reason:)``) for
+    /// the organisations hosted here that partner the node's organisation, with the status it answered.
     func federationExchange(_ input: FederationExchangeRequest, pin: SPKIPin?) async throws -> FederationExchangeReply {
-        do {
-            return try await applyFederationExchange(input, pin: pin)
-        } catch let problem as Problem where (400..<500).contains(problem.status) {
-            try await auditRefusedFederationRequest(pin: pin, spokeFor: input.organization, kind: "exchange", status: problem.status, reason: problem.detail)
-            throw problem
-        }
-    }
-
-    private func applyFederationExchange(_ input: FederationExchangeRequest, pin: SPKIPin?) async throws -> FederationExchangeReply {
         try Validate.organizationId(input.organization, field: "organization")
         let total = input.receipts.count + input.feedback.count + input.consentRequests.count + input.refused.count
-        guard total <= 10_000 else { throw Problem.badRequest("An exchange carries at most 10000 items; send the rest in another.") }
+        guard total <= 10_000 else { throw ServiceError.badRequest("An exchange carries at most 10000 items; send the rest in another.") }
         for f in input.feedback {
-            guard FeedbackVerdict(rawValue: f.verdict) != nil else { throw Problem.badRequest("feedback \(f.id): verdict is not valid.") }
+            guard FeedbackVerdict(rawValue: f.verdict) != nil else { throw ServiceError.badRequest("feedback \(f.id): verdict is not valid.") }
             if let note = f.note { try Validate.text(note, field: "feedback note", max: TrustService.feedbackNoteBytes) }
             try Validate.text(f.id, field: "feedback id", max: 64)
         }
@@ -121,12 +115,12 @@ extension FederationService {
         }
         for r in input.receipts {
             guard r.action.hasPrefix("release."), r.action.utf8.count <= 64, ["allow", "deny"].contains(r.decision) else {
-                throw Problem.badRequest("receipt \(r.seq): only release events, allowed or denied, are receipts.")
+                throw ServiceError.badRequest("receipt \(r.seq): only release events, allowed or denied, are receipts.")
             }
             if let detail = r.detail, !detail.isEmpty { try Validate.text(detail, field: "receipt detail", max: 500) }
             if let actor = r.actor { try Validate.text(actor, field: "receipt actor", max: 128) }
             guard r.reasons.count <= 32, r.reasons.allSatisfy({ !$0.isEmpty && $0.utf8.count <= 64 }) else {
-                throw Problem.badRequest("receipt \(r.seq): at most 32 reasons of at most 64 bytes each.")
+                throw ServiceError.badRequest("receipt \(r.seq): at most 32 reasons of at most 64 bytes each.")
             }
         }
         for r in input.refused { try Validate.text(r.reason, field: "refusal reason", max: 500) }
@@ -136,7 +130,7 @@ extension FederationService {
         return try await transact { s in
             guard let peer = try self.authenticatedPeer(s, organization: input.organization, pin: pin) else {
                 // why: a node speaking for an organisation its key is not pinned for is refused like an
-                // unknown one; ``federationExchange(_:pin:)`` records the refusal.
+                // unknown one; the edge records the refusal.
                 return .failure(.notFound("partner"))
             }
             let p = peer.organization
@@ -148,9 +142,9 @@ extension FederationService {
             // why min(at, now) below: a partner's clock may run ahead; nothing it sends is dated after its arrival here.
             var cursor = try s.federationCursor(peer: p, organization: p)
             for r in input.receipts.sorted(by: { $0.seq < $1.seq }) where r.seq > cursor.pushedAuditSeq {
-                guard let release = try ownRelease(r.release) else { throw Problem.badRequest("receipt \(r.seq): release \(r.release) was not made to \(p) here.") }
+                guard let release = try ownRelease(r.release) else { throw ServiceError.badRequest("receipt \(r.seq): release \(r.release) was not made to \(p) here.") }
                 // why: a partner node reports only events of the kinds the audit log knows; it cannot write new names into it.
-                guard let action = AuditAction(rawValue: r.action) else { throw Problem.badRequest("receipt \(r.seq): action \"\(r.action)\" is not an audit action.") }
+                guard let action = AuditAction(rawValue: r.action) else { throw ServiceError.badRequest("receipt \(r.seq): action \"\(r.action)\" is not an audit action.") }
                 try s.appendAudit(AuditRecord(at: min(r.at, now), actor: r.actor.map { "\(p)/\($0)" }, organization: p, concerns: release.originator, action: action,
                                               object: release.id, decision: r.decision, reasons: r.reasons,
                                               detail: "via=node seq=\(r.seq)" + (r.detail.map { " " + $0 } ?? "")))
@@ -158,7 +152,7 @@ extension FederationService {
             }
             try s.saveFederationCursor(cursor)
             for f in input.feedback {
-                guard let release = try ownRelease(f.release) else { throw Problem.badRequest("feedback \(f.id): release \(f.release) was not made to \(p) here.") }
+                guard let release = try ownRelease(f.release) else { throw ServiceError.badRequest("feedback \(f.id): release \(f.release) was not made to \(p) here.") }
                 if try s.feedback(release: release.id).contains(where: { $0.id == f.id }) { continue }
                 try s.insertFeedback(FeedbackRecord(id: f.id, releaseId: release.id, organization: p, member: Self.remoteMemberId(p),
                                                     verdict: FeedbackVerdict(rawValue: f.verdict)!, note: f.note, createdAt: min(f.at, now)))
@@ -166,9 +160,9 @@ extension FederationService {
                                                  decision: .allow, detail: "via=node verdict=\(f.verdict)"))
             }
             for c in input.consentRequests {
-                guard let release = try ownRelease(c.release) else { throw Problem.badRequest("consent request \(c.id): release \(c.release) was not made to \(p) here.") }
+                guard let release = try ownRelease(c.release) else { throw ServiceError.badRequest("consent request \(c.id): release \(c.release) was not made to \(p) here.") }
                 if let existing = try s.consentRequest(id: c.id) {
-                    guard existing.releaseId == release.id, existing.holder == p else { throw Problem.conflict("consent request \(c.id) exists for another release.", type: "consent-id-taken") }
+                    guard existing.releaseId == release.id, existing.holder == p else { throw ServiceError.conflict("consent request \(c.id) exists for another release.", type: "consent-id-taken") }
                     continue
                 }
                 try s.insertConsentRequest(ConsentRequestRecord(
@@ -183,7 +177,7 @@ extension FederationService {
                 }
             }
             for r in input.refused {
-                guard let release = try ownRelease(r.release) else { throw Problem.badRequest("refusal: release \(r.release) was not made to \(p) here.") }
+                guard let release = try ownRelease(r.release) else { throw ServiceError.badRequest("refusal: release \(r.release) was not made to \(p) here.") }
                 try s.appendAudit(Self.peerAudit(p, at: now, action: .federationRefused, object: release.id, concerns: release.originator,
                                                  decision: .deny(.badSignature), detail: "reason=\(r.reason)"))
                 try s.insertAlert(AlertRecord(id: self.ids.make("alr"), organization: release.originator, subject: Self.remoteMemberId(p), kind: "federation-refused",

@@ -8,7 +8,7 @@ extension MemberService {
     /// On a report: an `admin` or `releaser` of the originator grants its own members. On a release:
     /// an `admin` of the recipient grants its own members, for that release's report.
     public func grant(_ input: CreateGrantRequest, by caller: Caller) async throws -> GrantResponse {
-        guard (input.report == nil) != (input.release == nil) else { throw Problem.badRequest("Give exactly one of report or release.") }
+        guard (input.report == nil) != (input.release == nil) else { throw ServiceError.badRequest("Give exactly one of report or release.") }
         let now = now()
         return try await transact { s in
             guard let actor = caller.member else { return .failure(.forbidden("Grants are made by members.", reasons: .roleRequired)) }
@@ -29,12 +29,12 @@ extension MemberService {
                 return .failure(.notFound("member"))
             }
             guard allowed else {
-                try s.appendAudit(.by(caller, at: now, action: .grantCreate, object: reportId, decision: .deny(.roleRequired)))
-                return .failure(.forbidden("This member may not grant need-to-know here.", reasons: .roleRequired))
+                return try refuse(s, caller, at: now, .grantCreate, object: reportId, reasons: .roleRequired,
+                                  answer: .forbidden("This member may not grant need-to-know here.", reasons: .roleRequired))
             }
             guard actor.status == .active else {
-                try s.appendAudit(.by(caller, at: now, action: .grantCreate, object: reportId, decision: .deny(.memberSuspended)))
-                return .failure(.forbidden("A suspended member grants nothing.", reasons: .memberSuspended))
+                return try refuse(s, caller, at: now, .grantCreate, object: reportId, reasons: .memberSuspended,
+                                  answer: .forbidden("A suspended member grants nothing.", reasons: .memberSuspended))
             }
             try s.insertGrant(member: grantee.id, report: reportId, grantedBy: actor.id, createdAt: now)
             try s.appendAudit(.by(caller, at: now, action: .grantCreate, object: reportId, decision: .allow, detail: "member=\(grantee.id)"))

@@ -6,7 +6,7 @@ import TearlineStore
 extension MemberService {
     /// Creates an organisation with a fresh Ed25519 signing key. Node admin only.
     public func createOrganization(_ input: CreateOrganizationRequest, by caller: Caller) async throws -> OrganizationResponse {
-        guard case .nodeAdmin = caller else { throw Problem.forbidden("Only the node administrator creates organisations.", reasons: .roleRequired) }
+        guard case .nodeAdmin = caller else { throw ServiceError.forbidden("Only the node administrator creates organisations.", reasons: .roleRequired) }
         let kind = try Validate.organization(id: input.id, idField: "id", name: input.name, kind: input.kind)
         let key = Curve25519.Signing.PrivateKey()
         let sealed = try masterKey.seal(key.rawRepresentation, context: "org-signing-key:\(input.id)")
@@ -34,7 +34,7 @@ extension MemberService {
     }
 
     public func organization(id: String, for caller: Caller) async throws -> OrganizationResponse {
-        guard let found = try await organizations(for: caller).first(where: { $0.id == id }) else { throw Problem.notFound("organisation") }
+        guard let found = try await organizations(for: caller).first(where: { $0.id == id }) else { throw ServiceError.notFound("organisation") }
         return found
     }
 
@@ -45,18 +45,18 @@ extension MemberService {
         var roles: [Role] = []
         for text in input.roles {
             guard let role = Role(rawValue: text) else {
-                throw Problem.badRequest("role \"\(text)\" must be one of analyst, releaser, security, liaison, admin.")
+                throw ServiceError.badRequest("role \"\(text)\" must be one of analyst, releaser, security, liaison, admin.")
             }
             roles.append(role)
         }
-        if roles.isEmpty { throw Problem.badRequest("roles must name at least one role.") }
+        if roles.isEmpty { throw ServiceError.badRequest("roles must name at least one role.") }
         let compartments = input.compartments ?? []
         let topics = input.topics ?? []
         try Validate.compartments(compartments, field: "compartments")
         try Validate.topics(topics, field: "topics")
         if let seconded = input.secondedTo { try Validate.organizationId(seconded, field: "secondedTo") }
         if input.secondedTo != nil && !roles.contains(.liaison) {
-            throw Problem.badRequest("secondedTo is only for members with the liaison role.")
+            throw ServiceError.badRequest("secondedTo is only for members with the liaison role.")
         }
         let token = APIToken.generate(random: random)
         let now = now()
@@ -71,8 +71,7 @@ extension MemberService {
         return try await transact { s in
             // why: an organisation the caller may not know of is answered exactly as one that does not exist.
             if let m = caller.member, try !self.mayKnow(s, organization: organization, from: m.organization) {
-                try s.appendAudit(.by(caller, at: now, action: .memberCreate, object: organization, decision: .deny(.noAccessPath)))
-                return .failure(.notFound("organisation"))
+                return try refuse(s, caller, at: now, .memberCreate, object: organization, reasons: .noAccessPath, answer: .notFound("organisation"))
             }
             guard let org = try s.organization(id: organization) else { return .failure(.notFound("organisation")) }
             // why: a partner hosted on another node has its members there; here it has none who could act for it.
@@ -83,12 +82,12 @@ extension MemberService {
             let decision = GrantRule.decide(granter, grants: grant)
             guard decision.isAllowed, (caller.member?.status ?? .active) == .active else {
                 let reasons = decision.isAllowed ? DenialReasons.memberSuspended : decision.reasons
-                try s.appendAudit(.by(caller, at: now, action: .memberCreate, object: organization, decision: .deny(reasons),
-                                      detail: "clearance=\(clearance.bannerName) compartments=\(compartments.joined(separator: ","))"))
                 let detail = reasons.contains(.roleRequired)
                     ? "Only the node administrator or an admin of \(organization) creates its members."
                     : "A member is given at most the granting member's own clearance and compartments."
-                return .failure(.forbidden(detail, reasons: reasons))
+                return try refuse(s, caller, at: now, .memberCreate, object: organization, reasons: reasons,
+                                  detail: "clearance=\(clearance.bannerName) compartments=\(compartments.joined(separator: ","))",
+                                  answer: .forbidden(detail, reasons: reasons))
             }
             if let seconded = record.secondedTo {
                 if let m = caller.member {
@@ -120,33 +119,33 @@ extension MemberService {
             switch caller {
             case .nodeAdmin: break
             case .member(let m):
-                guard m.organization == organization else { throw Problem.notFound("organisation") }
+                guard m.organization == organization else { throw ServiceError.notFound("organisation") }
                 guard m.may(.listMembers) else {
-                    throw Problem.forbidden("Only admin and security members list members.", reasons: .roleRequired)
+                    throw ServiceError.forbidden("Only admin and security members list members.", reasons: .roleRequired)
                 }
             }
-            guard try s.organization(id: organization) != nil else { throw Problem.notFound("organisation") }
+            guard try s.organization(id: organization) != nil else { throw ServiceError.notFound("organisation") }
             return try s.members(organization: organization).map(MemberResponse.init)
         }
     }
 
     /// Suspends or reactivates a member. Node admin, or an `admin` of the member's organisation.
     public func updateMember(id: String, _ input: UpdateMemberRequest, by caller: Caller) async throws -> MemberResponse {
-        guard let statusText = input.status else { throw Problem.badRequest("Nothing to change: give status.") }
-        guard let status = MemberStatus(rawValue: statusText) else { throw Problem.badRequest("status must be active or suspended.") }
+        guard let statusText = input.status else { throw ServiceError.badRequest("Nothing to change: give status.") }
+        guard let status = MemberStatus(rawValue: statusText) else { throw ServiceError.badRequest("status must be active or suspended.") }
         let now = now()
         return try await transact { s in
             guard var member = try s.member(id: id) else { return .failure(.notFound("member")) }
             if case .member(let actor) = caller {
                 guard actor.organization == member.organization else { return .failure(.notFound("member")) }
                 guard actor.may(.administer) else {
-                    try s.appendAudit(.by(caller, at: now, action: .memberUpdate, object: id, decision: .deny(.roleRequired)))
-                    return .failure(.forbidden("Only an admin changes a member's status.", reasons: .roleRequired))
+                    return try refuse(s, caller, at: now, .memberUpdate, object: id, reasons: .roleRequired,
+                                      answer: .forbidden("Only an admin changes a member's status.", reasons: .roleRequired))
                 }
                 // why: a suspended admin must not lift their own suspension or act on others.
                 guard actor.status == .active else {
-                    try s.appendAudit(.by(caller, at: now, action: .memberUpdate, object: id, decision: .deny(.memberSuspended)))
-                    return .failure(.forbidden("A suspended member changes nothing.", reasons: .memberSuspended))
+                    return try refuse(s, caller, at: now, .memberUpdate, object: id, reasons: .memberSuspended,
+                                      answer: .forbidden("A suspended member changes nothing.", reasons: .memberSuspended))
                 }
             }
             member.status = status

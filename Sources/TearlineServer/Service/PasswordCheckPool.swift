@@ -5,8 +5,8 @@ import Foundation
 /// cooperative threads, on which every other request runs.
 ///
 /// At most `workers` checks run at once; up to `queueLimit` more wait their turn, first come
-/// first served. Beyond that a check is refused at once with ``Busy`` (the HTTP edge answers
-/// 503 with `Retry-After`), instead of queueing without bound.
+/// first served. Beyond that a check is refused at once with ``Busy`` (the service answers that
+/// it is unavailable, with a time to retry after), instead of queueing without bound.
 public final class PasswordCheckPool: @unchecked Sendable {
     // why @unchecked: all mutable state is guarded by `lock`.
     /// The pool is full: the check was not queued.

@@ -5,15 +5,15 @@ import TearlineStore
 extension ReleaseService {
     /// A recipient's attempt to pass a release to another organisation.
     ///
-    /// why: the third-party rule. The forward is refused (403, `third-party-rule`), a consent request
+    /// why: the third-party rule. The forward is denied (`third-party-rule`), a consent request
     /// goes to the originator, and the attempt is audited in both organisations' trails.
     public func forward(releaseId: String, _ input: ForwardRequest, by caller: Caller) async throws -> Never {
         try Validate.organizationId(input.recipient, field: "recipient")
         let now = now()
         let consentId = self.ids.make("csr")
-        let problem: Problem = try await store.write { s in
+        let refused: ServiceError = try await store.write { s in
             switch try self.releaseView(s, id: releaseId, caller: caller, now: now, action: .releaseForward) {
-            case .failure(let problem): return problem
+            case .failure(let error): return error
             case .success(let (release, _, _, member)):
                 let decision = DecisionRule.forward(holder: member.organization, originator: release.originator)
                 if decision.isAllowed {
@@ -30,29 +30,29 @@ extension ReleaseService {
                     id: consentId, releaseId: release.id, reportId: release.reportId, originator: release.originator,
                     holder: member.organization, target: input.recipient, requestedBy: member.id, createdAt: now)
                 try s.insertConsentRequest(request)
-                try s.appendAudit(.by(caller, at: now, action: .releaseForward, object: release.id, concerns: release.originator,
-                                      decision: decision, detail: "target=\(input.recipient) consentRequest=\(consentId)"))
+                var answer = ServiceError.forbidden(
+                    "A release may not be passed on without the originator's consent. A consent request has gone to \(release.originator)"
+                        + (remote ? ", by its node on the next exchange." : "."),
+                    reasons: decision.reasons)
+                answer.type = "third-party-rule"
+                answer.extra = ["consentRequestId": consentId]
+                let refusal = try self.refusal(s, caller, at: now, .releaseForward, object: release.id, concerns: release.originator,
+                                               reasons: decision.reasons, detail: "target=\(input.recipient) consentRequest=\(consentId)", answer: answer)
                 // why: an attempt to pass material on without consent is a breach of the partnership.
                 if let partnership = try s.partnership(between: release.originator, and: member.organization) {
                     try trust.recordBreach(s, partnership, against: member.organization, kind: .refusedForward,
                                           detail: "release=\(release.id) target=\(input.recipient)", now: now)
                 }
-                var problem = Problem.forbidden(
-                    "A release may not be passed on without the originator's consent. A consent request has gone to \(release.originator)"
-                        + (remote ? ", by its node on the next exchange." : "."),
-                    reasons: decision.reasons)
-                problem.type = "third-party-rule"
-                problem.extra = ["consentRequestId": consentId]
-                return problem
+                return refusal
             }
         }
-        throw problem
+        throw refused
     }
 
     /// Consent requests the caller may see: the originator's releasers, security and admin see
     /// those addressed to it; the holder's members see those they made (its admin and security see all of its).
     public func consentRequests(by caller: Caller) async throws -> [ConsentRequestResponse] {
-        guard let member = caller.member else { throw Problem.forbidden("Consent requests belong to members.", reasons: .roleRequired) }
+        guard let member = caller.member else { throw ServiceError.forbidden("Consent requests belong to members.", reasons: .roleRequired) }
         return try await store.read { s in
             try s.consentRequests(involving: member.organization).filter { c in
                 if c.originator == member.organization { return member.may(.oversee) }
@@ -65,21 +65,20 @@ extension ReleaseService {
     /// originator to the third party, with the originator's markings and signature; the forwarding
     /// party never becomes its originator. Denying sends nothing anywhere.
     public func decideConsent(id: String, _ input: ConsentDecisionRequest, by caller: Caller) async throws -> ConsentRequestResponse {
-        guard ["grant", "deny"].contains(input.decision) else { throw Problem.badRequest("decision must be grant or deny.") }
+        guard ["grant", "deny"].contains(input.decision) else { throw ServiceError.badRequest("decision must be grant or deny.") }
         let now = now()
         let releaseId = self.ids.make("rel")
         return try await transact { s in
             guard let member = caller.member, var request = try s.consentRequest(id: id), request.originator == member.organization else {
-                try s.appendAudit(.by(caller, at: now, action: .consentDecide, object: id, decision: .deny(.noAccessPath)))
-                return .failure(.notFound("consent request"))
+                return try refuse(s, caller, at: now, .consentDecide, object: id, reasons: .noAccessPath, answer: .notFound("consent request"))
             }
             guard member.may(.decide) else {
-                try s.appendAudit(.by(caller, at: now, action: .consentDecide, object: id, concerns: request.holder, decision: .deny(.roleRequired)))
-                return .failure(.forbidden("Only a releaser of the originator decides consent.", reasons: .roleRequired))
+                return try refuse(s, caller, at: now, .consentDecide, object: id, concerns: request.holder, reasons: .roleRequired,
+                                  answer: .forbidden("Only a releaser of the originator decides consent.", reasons: .roleRequired))
             }
             guard member.status == .active else {
-                try s.appendAudit(.by(caller, at: now, action: .consentDecide, object: id, concerns: request.holder, decision: .deny(.memberSuspended)))
-                return .failure(.forbidden("A suspended member decides nothing.", reasons: .memberSuspended))
+                return try refuse(s, caller, at: now, .consentDecide, object: id, concerns: request.holder, reasons: .memberSuspended,
+                                  answer: .forbidden("A suspended member decides nothing.", reasons: .memberSuspended))
             }
             guard request.status == .pending else {
                 return .failure(.conflict("The request was already \(request.status.rawValue).", type: "already-decided"))
@@ -96,11 +95,11 @@ extension ReleaseService {
                 let outcome = try self.makeRelease(
                     s, id: releaseId, report: stored.report, releaserView: nil, candidates: original.portions, to: request.target,
                     partnership: partnership?.terms(releasesFrom: request.originator), orconApproved: true, by: caller, now: now, consentRequestId: request.id)
-                if case .failure(var problem) = outcome {
-                    problem.detail = "Consent cannot be honoured: no portion may go to \(request.target) under the rule. The request stays pending."
-                    problem.status = 409
-                    problem.type = "consent-not-possible"
-                    return .failure(problem)
+                if case .failure(var refused) = outcome {
+                    refused.detail = "Consent cannot be honoured: no portion may go to \(request.target) under the rule. The request stays pending."
+                    refused.kind = .conflict
+                    refused.type = "consent-not-possible"
+                    return .failure(refused)
                 }
                 request.status = .granted
                 request.resultingReleaseId = releaseId

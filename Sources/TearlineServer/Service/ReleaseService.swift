@@ -14,18 +14,17 @@ extension ReleaseService {
         return try await transact { s in
             let access = try reports.reportAccess(s, id: reportId, caller: caller, now: now, action: .releaseCreate)
             guard case .success(let (stored, view, member)) = access else {
-                if case .failure(let problem) = access { return .failure(problem) }
+                if case .failure(let error) = access { return .failure(error) }
                 return .failure(.notFound("report"))
             }
             guard member.may(.release) else {
-                try s.appendAudit(.by(caller, at: now, action: .releaseCreate, object: reportId, concerns: input.recipient, decision: .deny(.roleRequired)))
-                return .failure(.forbidden("Only a releaser of \(member.organization) releases its reports.", reasons: .roleRequired))
+                return try refuse(s, caller, at: now, .releaseCreate, object: reportId, concerns: input.recipient, reasons: .roleRequired,
+                                  answer: .forbidden("Only a releaser of \(member.organization) releases its reports.", reasons: .roleRequired))
             }
             // why: an organisation the releaser may not know of is answered exactly as one that does not exist.
             guard try members.mayKnow(s, organization: input.recipient, from: member.organization) else {
-                try s.appendAudit(.by(caller, at: now, action: .releaseCreate, object: reportId, decision: .deny(.noPartnership),
-                                      detail: "recipient=\(input.recipient)"))
-                return .failure(.badRequest("recipient is not a partner of \(member.organization) on this node."))
+                return try refuse(s, caller, at: now, .releaseCreate, object: reportId, reasons: .noPartnership, detail: "recipient=\(input.recipient)",
+                                  answer: .badRequest("recipient is not a partner of \(member.organization) on this node."))
             }
             let partnership = try s.partnership(between: member.organization, and: input.recipient)
             var made = try self.makeRelease(
@@ -45,7 +44,7 @@ extension ReleaseService {
     func makeRelease(
         _ s: any StoreSession, id: String, report: Report, releaserView: View?, candidates: PortionSet?, to recipient: String,
         partnership: PartnershipTerms?, orconApproved: Bool, by caller: Caller, now: Int64, consentRequestId: String?
-    ) throws -> Result<ReleaseResult, Problem> {
+    ) throws -> Result<ReleaseResult, ServiceError> {
         // why: a releaser passes on only what they may read; other portions are withheld with their read reasons.
         var allowed = candidates ?? PortionSet(0..<Report.maxPortions)
         // The whole report includes its title (titleIndex lies outside 0..<maxPortions).
@@ -65,12 +64,11 @@ extension ReleaseService {
         let withheldViews = plan.withheld.map { WithheldView(index: $0.index, reasons: $0.reasons.codes) }
         guard !plan.isEmpty, let banner = plan.banner else {
             let reasons = plan.withheld.reduce(into: DenialReasons()) { $0.formUnion($1.reasons) }
-            try s.appendAudit(.by(caller, at: now, action: .releaseCreate, object: report.id, concerns: recipient, decision: .deny(reasons),
-                                  detail: "recipient=\(recipient)"))
-            var problem = Problem.forbidden("No portion of this report may go to \(recipient).", reasons: reasons)
-            problem.type = "release-denied"
-            problem.withheld = withheldViews
-            return .failure(problem)
+            var answer = ServiceError.forbidden("No portion of this report may go to \(recipient).", reasons: reasons)
+            answer.type = "release-denied"
+            answer.withheld = withheldViews
+            return try refuse(s, caller, at: now, .releaseCreate, object: report.id, concerns: recipient, reasons: reasons, detail: "recipient=\(recipient)",
+                              answer: answer)
         }
         guard let originator = try s.organization(id: report.originator) else { return .failure(.notFound("organisation")) }
         let content = CanonicalContent.release(id: id, of: report, to: recipient, included: plan.included, createdAt: now)
@@ -113,7 +111,7 @@ extension ReleaseService {
     /// The report returned is the one the view was made from: for a recipient, the release's own copy.
     func releaseView(
         _ s: any StoreSession, id: String, caller: Caller, now: Int64, action: AuditAction
-    ) throws -> Result<(ReleaseRecord, StoredReport, View, MemberRecord), Problem> {
+    ) throws -> Result<(ReleaseRecord, StoredReport, View, MemberRecord), ServiceError> {
         guard let member = caller.member else { return .failure(.notFound("release")) }
         if let refusal = try refuseIfThrottled(s, member, caller: caller, now: now, action: action, object: id) { return .failure(refusal) }
         let access = try releaseAccess(s, id: id, member: member)
@@ -123,9 +121,8 @@ extension ReleaseService {
         let stored: StoredReport
         switch access {
         case .none(let found):
-            try s.appendAudit(.by(caller, at: now, action: action, object: id, concerns: found?.originator, decision: .deny(.noAccessPath)))
-            if let refusal = try countDenial(s, member, caller: caller, now: now, action: action, object: id) { return .failure(refusal) }
-            return .failure(.notFound("release"))
+            return try refuse(s, caller, at: now, action, object: id, concerns: found?.originator, reasons: .noAccessPath, countingAgainst: member,
+                              answer: .notFound("release"))
         case .originator(let r, let st):
             release = r
             stored = st
@@ -152,9 +149,8 @@ extension ReleaseService {
         var view = View.of(report, for: member.reader, hasGrant: hasGrant, channel: channel)
         if case .originator = access { view.titleShown = view.titleShown && release.portions.contains(Report.titleIndex) }
         if view.isEmpty {
-            try s.appendAudit(.by(caller, at: now, action: action, object: id, concerns: release.originator, decision: .deny(view.allReasons)))
-            if let refusal = try countDenial(s, member, caller: caller, now: now, action: action, object: id) { return .failure(refusal) }
-            return .failure(.notFound("release"))
+            return try refuse(s, caller, at: now, action, object: id, concerns: release.originator, reasons: view.allReasons, countingAgainst: member,
+                              answer: .notFound("release"))
         }
         if case .recipient = access {
             // The recipient's withheld count covers only what the release carries.
@@ -179,9 +175,9 @@ extension ReleaseService {
         }
     }
 
-    func viewRelease(_ s: any StoreSession, id: String, caller: Caller, now: Int64) throws -> Result<DocumentView, Problem> {
+    func viewRelease(_ s: any StoreSession, id: String, caller: Caller, now: Int64) throws -> Result<DocumentView, ServiceError> {
         switch try releaseView(s, id: id, caller: caller, now: now, action: .releaseRead) {
-        case .failure(let problem): return .failure(problem)
+        case .failure(let error): return .failure(error)
         case .success(let (release, stored, view, member)):
             if let kind = throttle.admitRead(member.id, document: id, at: now) {
                 return .failure(try refuseCrossing(kind, s, member, caller: caller, now: now, action: .releaseRead, object: id, concerns: release.originator))
@@ -199,7 +195,7 @@ extension ReleaseService {
         let now = now()
         return try await lookup { s in
             switch try self.releaseView(s, id: id, caller: caller, now: now, action: .releaseVerify) {
-            case .failure(let problem): return .failure(problem)
+            case .failure(let error): return .failure(error)
             case .success(let (release, _, _, _)):
                 let result = try ReportService.verification(s, release: release)
                 try s.appendAudit(.by(caller, at: now, action: .releaseVerify, object: id, concerns: release.originator, decision: .allow,
@@ -211,7 +207,7 @@ extension ReleaseService {
 
     /// The inbox: releases to the caller's organisation that the caller may read, newest first, as summaries.
     public func inbox(by caller: Caller, cursor: String?, limit: Int) async throws -> DocumentList {
-        guard let member = caller.member else { throw Problem.forbidden("The inbox belongs to members.", reasons: .roleRequired) }
+        guard let member = caller.member else { throw ServiceError.forbidden("The inbox belongs to members.", reasons: .roleRequired) }
         let now = now()
         return try await lookup { s in
             if let refusal = try self.refuseIfThrottled(s, member, caller: caller, now: now, action: .releaseList, object: nil) { return .failure(refusal) }
@@ -244,11 +240,11 @@ extension ReleaseService {
         let now = now()
         return try await lookup { s in
             switch try reports.reportAccess(s, id: reportId, caller: caller, now: now, action: .releaseList) {
-            case .failure(let problem): return .failure(problem)
+            case .failure(let error): return .failure(error)
             case .success(let (_, _, member)):
                 guard member.may(.oversee) else {
-                    try s.appendAudit(.by(caller, at: now, action: .releaseList, object: reportId, decision: .deny(.roleRequired)))
-                    return .failure(.forbidden("Only releasers, security and admin members list a report's releases.", reasons: .roleRequired))
+                    return try refuse(s, caller, at: now, .releaseList, object: reportId, reasons: .roleRequired,
+                                      answer: .forbidden("Only releasers, security and admin members list a report's releases.", reasons: .roleRequired))
                 }
                 try s.appendAudit(.by(caller, at: now, action: .releaseList, object: reportId, decision: .allow))
                 return .success(try s.releases(report: reportId).map(ReleaseSummary.init))
@@ -261,16 +257,15 @@ extension ReleaseService {
         let now = now()
         return try await transact { s in
             guard let member = caller.member, var release = try s.release(id: releaseId), release.originator == member.organization else {
-                try s.appendAudit(.by(caller, at: now, action: .releaseRevoke, object: releaseId, decision: .deny(.noAccessPath)))
-                return .failure(.notFound("release"))
+                return try refuse(s, caller, at: now, .releaseRevoke, object: releaseId, reasons: .noAccessPath, answer: .notFound("release"))
             }
             guard member.may(.release) else {
-                try s.appendAudit(.by(caller, at: now, action: .releaseRevoke, object: releaseId, concerns: release.recipient, decision: .deny(.roleRequired)))
-                return .failure(.forbidden("Only a releaser revokes a release.", reasons: .roleRequired))
+                return try refuse(s, caller, at: now, .releaseRevoke, object: releaseId, concerns: release.recipient, reasons: .roleRequired,
+                                  answer: .forbidden("Only a releaser revokes a release.", reasons: .roleRequired))
             }
             guard member.status == .active else {
-                try s.appendAudit(.by(caller, at: now, action: .releaseRevoke, object: releaseId, concerns: release.recipient, decision: .deny(.memberSuspended)))
-                return .failure(.forbidden("A suspended member revokes nothing.", reasons: .memberSuspended))
+                return try refuse(s, caller, at: now, .releaseRevoke, object: releaseId, concerns: release.recipient, reasons: .memberSuspended,
+                                  answer: .forbidden("A suspended member revokes nothing.", reasons: .memberSuspended))
             }
             guard !release.isRevoked else { return .failure(.conflict("The release is already revoked.", type: "already-revoked")) }
             release.revokedAt = now

@@ -29,7 +29,7 @@ extension ReportService {
             }
             if let refusal = try self.refuseRestricted(s, caller, action: .reportExport, object: id, now: now) { return .failure(refusal) }
             switch try self.reportAccess(s, id: id, caller: caller, now: now, action: .reportExport) {
-            case .failure(let problem): return .failure(problem)
+            case .failure(let error): return .failure(error)
             case .success(let (stored, view, member)):
                 if let refusal = try self.admitExport(s, member, caller: caller, now: now, action: .reportExport, object: id, concerns: nil) {
                     return .failure(refusal)
@@ -52,7 +52,7 @@ extension ReportService {
             }
             if let refusal = try self.refuseRestricted(s, caller, action: .releaseExport, object: id, now: now) { return .failure(refusal) }
             switch try releases.releaseView(s, id: id, caller: caller, now: now, action: .releaseExport) {
-            case .failure(let problem): return .failure(problem)
+            case .failure(let error): return .failure(error)
             case .success(let (release, stored, view, member)):
                 if let refusal = try self.admitExport(s, member, caller: caller, now: now, action: .releaseExport, object: id,
                                                       concerns: release.originator) {
@@ -68,7 +68,7 @@ extension ReportService {
 
     /// An export counts as a read of the document and as an export.
     private func admitExport(_ s: any StoreSession, _ member: MemberRecord, caller: Caller, now: Int64, action: AuditAction, object: String,
-                             concerns: String?) throws -> Problem? {
+                             concerns: String?) throws -> ServiceError? {
         if let kind = throttle.admitRead(member.id, document: object, at: now) ?? throttle.admitExport(member.id, at: now) {
             return try refuseCrossing(kind, s, member, caller: caller, now: now, action: action, object: object, concerns: concerns)
         }

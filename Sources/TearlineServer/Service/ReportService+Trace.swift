@@ -47,18 +47,18 @@ extension ReportService {
     ///
     /// With `showWeak`, an inconclusive trace shows its best candidate, marked weak.
     public func trace(text: String, showWeak: Bool = false, by caller: Caller) async throws -> TraceResult {
-        guard text.utf8.count <= 1 << 20 else { throw Problem.badRequest("text is longer than 1 MiB.") }
+        guard text.utf8.count <= 1 << 20 else { throw ServiceError.badRequest("text is longer than 1 MiB.") }
         let now = now()
         let result: TraceResult = try await lookup { s in
             var scope: String?
             if case .member(let member) = caller {
                 guard member.may(.investigate) else {
-                    try s.appendAudit(.by(caller, at: now, action: .trace, object: nil, decision: .deny(.roleRequired)))
-                    return .failure(.forbidden("Only security members trace leaks.", reasons: .roleRequired))
+                    return try refuse(s, caller, at: now, .trace, object: nil, reasons: .roleRequired,
+                                      answer: .forbidden("Only security members trace leaks.", reasons: .roleRequired))
                 }
                 guard member.status == .active else {
-                    try s.appendAudit(.by(caller, at: now, action: .trace, object: nil, decision: .deny(.memberSuspended)))
-                    return .failure(.forbidden("A suspended member traces nothing.", reasons: .memberSuspended))
+                    return try refuse(s, caller, at: now, .trace, object: nil, reasons: .memberSuspended,
+                                      answer: .forbidden("A suspended member traces nothing.", reasons: .memberSuspended))
                 }
                 scope = member.organization
             }
@@ -71,7 +71,7 @@ extension ReportService {
         // why: a leak traced conclusively to a partner's copy is a breach of that partnership;
         // weak evidence accuses nobody.
         if result.conclusive, let organization = caller.organization, let best = result.best, !best.weak, best.organization != organization {
-            _ = try await transact { s -> Result<Bool, Problem> in
+            _ = try await transact { s -> Result<Bool, ServiceError> in
                 guard let partnership = try s.partnership(between: organization, and: best.organization) else { return .success(false) }
                 try trust.recordBreach(s, partnership, against: best.organization, kind: .leakTraced,
                                       detail: "document=\(best.document) matches=\(best.matches)/\(best.observed)", now: now)

@@ -13,15 +13,15 @@ extension ReportService {
     /// Creates a report, signed by its originator organisation. Analysts and releasers only, and
     /// nobody writes a portion above their own clearance or compartments.
     public func createReport(_ input: CreateReportRequest, by caller: Caller) async throws -> DocumentView {
-        guard let author = caller.member else { throw Problem.forbidden("Reports are written by members.", reasons: .roleRequired) }
+        guard let author = caller.member else { throw ServiceError.forbidden("Reports are written by members.", reasons: .roleRequired) }
         try Validate.text(input.title, field: "title", max: ReportLimits.titleBytes)
         let titleMarking = try Validate.marking(input.titleMarking, field: "titleMarking")
         let grade: SourceGrade
-        do { grade = try SourceGrade(code: input.sourceGrade) } catch { throw Problem.badRequest("sourceGrade: \(error.description)") }
-        guard !input.topics.isEmpty else { throw Problem.badRequest("topics must name at least one topic (need-to-know is decided on topics).") }
+        do { grade = try SourceGrade(code: input.sourceGrade) } catch { throw ServiceError.badRequest("sourceGrade: \(error.description)") }
+        guard !input.topics.isEmpty else { throw ServiceError.badRequest("topics must name at least one topic (need-to-know is decided on topics).") }
         try Validate.topics(input.topics, field: "topics")
-        guard !input.portions.isEmpty else { throw Problem.badRequest("portions must hold at least one portion.") }
-        guard input.portions.count <= Report.maxPortions else { throw Problem.badRequest("A report holds at most \(Report.maxPortions) portions.") }
+        guard !input.portions.isEmpty else { throw ServiceError.badRequest("portions must hold at least one portion.") }
+        guard input.portions.count <= Report.maxPortions else { throw ServiceError.badRequest("A report holds at most \(Report.maxPortions) portions.") }
         var portions: [Portion] = []
         for (index, p) in input.portions.enumerated() {
             try Validate.text(p.text, field: "portions[\(index)].text", max: ReportLimits.portionBytes)
@@ -44,8 +44,8 @@ extension ReportService {
                 reasons.formUnion(DecisionRule.author(author.reader, marking: marking).reasons)
             }
             if !reasons.isEmpty {
-                try s.appendAudit(.by(caller, at: now, action: .reportCreate, object: nil, decision: .deny(reasons)))
-                return .failure(.forbidden("This member may not write this report.", reasons: reasons))
+                return try refuse(s, caller, at: now, .reportCreate, object: nil, reasons: reasons,
+                                  answer: .forbidden("This member may not write this report.", reasons: reasons))
             }
             guard let org = try s.organization(id: author.organization) else { return .failure(.notFound("organisation")) }
             if case .partners(let ids) = discoverability {
@@ -65,7 +65,7 @@ extension ReportService {
 
     /// The listed entities, validated and tied to their portions, followed by the observables
     /// found in the portion text (by their normalised form), without duplicates.
-    public static func entityMentions(_ input: [EntityInput], portions: [Portion]) throws(Problem) -> [EntityMention] {
+    public static func entityMentions(_ input: [EntityInput], portions: [Portion]) throws(ServiceError) -> [EntityMention] {
         guard input.count <= ReportLimits.maxEntities else { throw .badRequest("A report names at most \(ReportLimits.maxEntities) entities.") }
         var mentions: [EntityMention] = []
         var seen = Set<String>()
@@ -91,7 +91,7 @@ extension ReportService {
     }
 
     /// The caller's view of one of its organisation's reports: readable portions only, the
-    /// banner of what is shown, the count withheld. 404 when nothing is readable.
+    /// banner of what is shown, the count withheld. Not found when nothing is readable.
     public func viewReport(id: String, by caller: Caller) async throws -> DocumentView {
         let now = now()
         return try await lookup { s in try self.viewReport(s, id: id, caller: caller, now: now) }
@@ -108,9 +108,9 @@ extension ReportService {
         }
     }
 
-    func viewReport(_ s: any StoreSession, id: String, caller: Caller, now: Int64) throws -> Result<DocumentView, Problem> {
+    func viewReport(_ s: any StoreSession, id: String, caller: Caller, now: Int64) throws -> Result<DocumentView, ServiceError> {
         switch try reportAccess(s, id: id, caller: caller, now: now, action: .reportRead) {
-        case .failure(let problem): return .failure(problem)
+        case .failure(let error): return .failure(error)
         case .success(let (report, view, member)):
             if let kind = throttle.admitRead(member.id, document: id, at: now) {
                 return .failure(try refuseCrossing(kind, s, member, caller: caller, now: now, action: .reportRead, object: id))
@@ -123,32 +123,28 @@ extension ReportService {
         }
     }
 
-    /// Loads a report for a member of its originator and applies the rule; audits and answers 404 on denial.
+    /// Loads a report for a member of its originator and applies the rule; audits a denial and answers it as not found.
     func reportAccess(
         _ s: any StoreSession, id: String, caller: Caller, now: Int64, action: AuditAction
-    ) throws -> Result<(StoredReport, View, MemberRecord), Problem> {
+    ) throws -> Result<(StoredReport, View, MemberRecord), ServiceError> {
         guard let member = caller.member else { return .failure(.notFound("report")) }
         if let refusal = try refuseIfThrottled(s, member, caller: caller, now: now, action: action, object: id) { return .failure(refusal) }
         guard let stored = try s.report(id: id), stored.report.originator == member.organization else {
             // why: recipients hold releases, never the original; other organisations' reports do not exist for them.
-            try s.appendAudit(.by(caller, at: now, action: action, object: id, decision: .deny(.noAccessPath)))
             // why: probing for what one cannot read is a signal of an insider at work.
-            if let refusal = try countDenial(s, member, caller: caller, now: now, action: action, object: id) { return .failure(refusal) }
-            return .failure(.notFound("report"))
+            return try refuse(s, caller, at: now, action, object: id, reasons: .noAccessPath, countingAgainst: member, answer: .notFound("report"))
         }
         let hasGrant = try s.hasGrant(member: member.id, report: id)
         let view = View.of(stored.report, for: member.reader, hasGrant: hasGrant, channel: .originator)
         if view.isEmpty {
-            try s.appendAudit(.by(caller, at: now, action: action, object: id, decision: .deny(view.allReasons)))
-            if let refusal = try countDenial(s, member, caller: caller, now: now, action: action, object: id) { return .failure(refusal) }
-            return .failure(.notFound("report"))
+            return try refuse(s, caller, at: now, action, object: id, reasons: view.allReasons, countingAgainst: member, answer: .notFound("report"))
         }
         return .success((stored, view, member))
     }
 
     /// The caller's organisation's reports that it may read, newest first, as summaries.
     public func listReports(by caller: Caller, cursor: String?, limit: Int) async throws -> DocumentList {
-        guard let member = caller.member else { throw Problem.forbidden("Reports belong to members' organisations.", reasons: .roleRequired) }
+        guard let member = caller.member else { throw ServiceError.forbidden("Reports belong to members' organisations.", reasons: .roleRequired) }
         let now = now()
         return try await lookup { s in
             if let refusal = try self.refuseIfThrottled(s, member, caller: caller, now: now, action: .reportList, object: nil) { return .failure(refusal) }
@@ -179,7 +175,7 @@ extension ReportService {
         let now = now()
         return try await lookup { s in
             switch try self.reportAccess(s, id: id, caller: caller, now: now, action: .reportVerify) {
-            case .failure(let problem): return .failure(problem)
+            case .failure(let error): return .failure(error)
             case .success(let (stored, _, _)):
                 let result = try Self.verification(s, report: stored)
                 try s.appendAudit(.by(caller, at: now, action: .reportVerify, object: id, decision: .allow, detail: "valid=\(result.valid)"))

@@ -3,21 +3,20 @@ import TearlineCore
 import TearlineStore
 
 /// The gate every member-authenticated request passes after authentication: a throttled member
-/// gets 429 and a suspended one 403, on every route, administrative ones included, with nothing
+/// is refused as throttled and a suspended one as denied, on every route, administrative ones included, with nothing
 /// served and nothing written but the audit record of the refusal. Only `GET /v1/me` answers
 /// them, saying why.
 extension ServiceArea {
     /// As ``admit(_:method:path:)``, inside the transaction that resolved the token (the audit
     /// record commits with it); returns the refusal to answer with, or `nil` to go on. The record
     /// names the route's own action and object, so that each refused read names its document.
-    func refuseRestricted(_ s: any StoreSession, _ caller: Caller, action: AuditAction, object: String, now: Int64) throws -> Problem? {
-        guard let member = caller.member, let (reasons, problem) = restriction(of: member) else { return nil }
-        try s.appendAudit(.by(caller, at: now, action: action, object: object, decision: .deny(reasons), detail: "gate"))
-        return problem
+    func refuseRestricted(_ s: any StoreSession, _ caller: Caller, action: AuditAction, object: String, now: Int64) throws -> ServiceError? {
+        guard let member = caller.member, let (reasons, answer) = restriction(of: member) else { return nil }
+        return try refusal(s, caller, at: now, action, object: object, reasons: reasons, detail: "gate", answer: answer)
     }
 
     /// Why a member may do nothing now, or `nil`. A suspension outranks a throttle.
-    func restriction(of member: MemberRecord) -> (DenialReasons, Problem)? {
+    func restriction(of member: MemberRecord) -> (DenialReasons, ServiceError)? {
         // why: rule 4 of the decision rule, applied to every route: the member is neither throttled nor suspended.
         if member.status == .suspended {
             return (.memberSuspended, .forbidden("This member is suspended and may do nothing; an admin of the organisation or the node administrator reactivates it.",
@@ -38,21 +37,17 @@ extension ServiceArea {
         }
         return nil
     }
-
-    static func refusal(_ caller: Caller, reasons: DenialReasons, method: String, path: String, at now: Int64) -> AuditRecord {
-        .by(caller, at: now, action: .requestRefused, object: String(path.prefix(512)), decision: .deny(reasons), detail: "method=\(method)")
-    }
 }
 
 extension MemberService {
     /// Refuses a throttled or suspended member (audited, in its own write), as read at authentication.
     public func admit(_ caller: Caller, method: String, path: String) async throws {
-        guard let member = caller.member, let (reasons, problem) = restriction(of: member) else { return }
+        guard let member = caller.member, let (reasons, answer) = restriction(of: member) else { return }
         let now = now()
-        _ = try await store.write { s in
-            try s.appendAudit(Self.refusal(caller, reasons: reasons, method: method, path: path, at: now))
+        throw try await store.write { s in
+            try self.refusal(s, caller, at: now, .requestRefused, object: String(path.prefix(512)), reasons: reasons, detail: "method=\(method)",
+                             answer: answer)
         }
-        throw problem
     }
 
     /// The answer of `GET /v1/me`.

@@ -3,24 +3,23 @@ import TearlineCore
 import TearlineStore
 
 extension ServiceArea {
-    /// Refuses (429, audited) a member already throttled, before anything is looked up.
-    func refuseIfThrottled(_ s: any StoreSession, _ member: MemberRecord, caller: Caller, now: Int64, action: AuditAction, object: String?) throws -> Problem? {
+    /// Refuses (as throttled, audited) a member already throttled, before anything is looked up.
+    func refuseIfThrottled(_ s: any StoreSession, _ member: MemberRecord, caller: Caller, now: Int64, action: AuditAction, object: String?) throws -> ServiceError? {
         guard member.throttled else { return nil }
-        try s.appendAudit(.by(caller, at: now, action: action, object: object, decision: .deny(.memberThrottled)))
-        return .throttled(window: throttle.limits.window)
+        return try refusal(s, caller, at: now, action, object: object, reasons: .memberThrottled, answer: .throttled(window: throttle.limits.window))
     }
 
-    /// Refuses (429, audited) the access that crosses a limit, and carries the trigger that makes
-    /// ``lookup(_:)`` mark the member throttled.
+    /// Refuses (as throttled, audited) the access that crosses a limit, and carries the trigger that
+    /// makes ``lookup(_:)`` mark the member throttled.
     func refuseCrossing(_ kind: ThrottleKind, _ s: any StoreSession, _ member: MemberRecord, caller: Caller, now: Int64,
-                        action: AuditAction, object: String?, concerns: String? = nil) throws -> Problem {
-        try s.appendAudit(.by(caller, at: now, action: action, object: object, concerns: concerns, decision: .deny(.memberThrottled),
-                              detail: "limit=\(kind.rawValue)"))
-        return .throttled(window: throttle.limits.window, trigger: ThrottleTrigger(member: member.id, organization: member.organization, kind: kind))
+                        action: AuditAction, object: String?, concerns: String? = nil) throws -> ServiceError {
+        try refusal(s, caller, at: now, action, object: object, concerns: concerns, reasons: .memberThrottled, detail: "limit=\(kind.rawValue)",
+                    answer: .throttled(window: throttle.limits.window,
+                                       trigger: ThrottleTrigger(member: member.id, organization: member.organization, kind: kind)))
     }
 
-    /// Counts a refused read as a signal; returns the 429 when it crosses the limit.
-    func countDenial(_ s: any StoreSession, _ member: MemberRecord, caller: Caller, now: Int64, action: AuditAction, object: String?) throws -> Problem? {
+    /// Counts a refused read as a signal; returns the throttle's refusal when it crosses the limit.
+    func countDenial(_ s: any StoreSession, _ member: MemberRecord, caller: Caller, now: Int64, action: AuditAction, object: String?) throws -> ServiceError? {
         guard let kind = throttle.recordDenial(member.id, at: now) else { return nil }
         return try refuseCrossing(kind, s, member, caller: caller, now: now, action: action, object: object)
     }

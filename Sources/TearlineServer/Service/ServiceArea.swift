@@ -26,24 +26,25 @@ extension ServiceArea {
 
     func now() -> Int64 { time.nowMilliseconds() }
 
-    /// Runs a write transaction whose body may refuse with a problem *after* recording the
-    /// refusal in the audit log: the audit row commits, the problem is thrown afterwards.
-    func transact<T: Sendable>(_ body: @escaping @Sendable (any StoreSession) throws -> Result<T, Problem>) async throws -> T {
+    /// Runs a write transaction whose body may refuse with a ``ServiceError`` *after* recording the
+    /// refusal in the audit log (see ``refuse(_:_:at:_:object:concerns:reasons:detail:countingAgainst:answer:)``):
+    /// the audit row commits, the error is thrown afterwards.
+    func transact<T: Sendable>(_ body: @escaping @Sendable (any StoreSession) throws -> Result<T, ServiceError>) async throws -> T {
         let result = try await store.write(body)
-        if case .failure(let problem) = result, let trigger = problem.throttle {
+        if case .failure(let error) = result, let trigger = error.throttle {
             try await markThrottled(trigger)
         }
         return try result.get()
     }
 
     /// Runs a read transaction with the same shape as ``transact(_:)``. Its audit records (denials
-    /// included) are committed before this returns, and before any problem is thrown.
+    /// included) are committed before this returns, and before any error is thrown.
     ///
     /// A refusal that found a member crossing a throttle limit marks the member throttled, alerts
-    /// security and audits it (a write) before the 429 goes out.
-    func lookup<T: Sendable>(_ body: @escaping @Sendable (any StoreSession) throws -> Result<T, Problem>) async throws -> T {
+    /// security and audits it (a write) before the refusal is thrown.
+    func lookup<T: Sendable>(_ body: @escaping @Sendable (any StoreSession) throws -> Result<T, ServiceError>) async throws -> T {
         let result = try await store.read(body)
-        if case .failure(let problem) = result, let trigger = problem.throttle {
+        if case .failure(let error) = result, let trigger = error.throttle {
             try await markThrottled(trigger)
         }
         return try result.get()

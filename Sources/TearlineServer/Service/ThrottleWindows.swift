@@ -56,16 +56,3 @@ struct ThrottleTrigger: Sendable, Hashable {
     var organization: String
     var kind: ThrottleKind
 }
-
-extension Problem {
-    /// 429 for a throttled member. `Retry-After` is the window: the throttle itself stays until a
-    /// `security` member of the organisation lifts it.
-    static func throttled(window: Int64, trigger: ThrottleTrigger? = nil) -> Problem {
-        var problem = Problem(
-            status: 429, type: "member-throttled", title: "Too many requests",
-            detail: "This member is throttled for bulk access; a security member of the organisation must lift it.",
-            reasons: DenialReasons.memberThrottled.codes, retryAfter: Int(max(1, window / 1000)))
-        problem.throttle = trigger
-        return problem
-    }
-}

@@ -11,7 +11,7 @@ extension TrustService {
     /// supersedes the earlier one; both are kept.
     public func giveFeedback(releaseId: String, _ input: FeedbackInput, by caller: Caller) async throws -> FeedbackView {
         guard let verdict = FeedbackVerdict(rawValue: input.verdict) else {
-            throw Problem.badRequest("verdict must be one of \(FeedbackVerdict.allCases.map(\.rawValue).joined(separator: ", ")).")
+            throw ServiceError.badRequest("verdict must be one of \(FeedbackVerdict.allCases.map(\.rawValue).joined(separator: ", ")).")
         }
         if let note = input.note { try Validate.text(note, field: "note", max: Self.feedbackNoteBytes) }
         let now = now()
@@ -19,12 +19,12 @@ extension TrustService {
         defer { trackRecords.removeAll() }
         return try await transact { s in
             switch try releases.releaseView(s, id: releaseId, caller: caller, now: now, action: .releaseFeedback) {
-            case .failure(let problem): return .failure(problem)
+            case .failure(let error): return .failure(error)
             case .success(let (release, _, _, member)):
                 guard member.organization == release.recipient else {
                     // why: only the recipient judges what it received; the originator does not grade itself.
-                    try s.appendAudit(.by(caller, at: now, action: .releaseFeedback, object: releaseId, decision: .deny(.roleRequired)))
-                    return .failure(.forbidden("Only the recipient gives feedback on a release.", reasons: .roleRequired))
+                    return try refuse(s, caller, at: now, .releaseFeedback, object: releaseId, reasons: .roleRequired,
+                                      answer: .forbidden("Only the recipient gives feedback on a release.", reasons: .roleRequired))
                 }
                 let record = FeedbackRecord(id: id, releaseId: releaseId, organization: member.organization, member: member.id,
                                             verdict: verdict, note: input.note, createdAt: now)
@@ -41,7 +41,7 @@ extension TrustService {
         let now = now()
         return try await lookup { s in
             switch try releases.releaseView(s, id: releaseId, caller: caller, now: now, action: .releaseFeedbackList) {
-            case .failure(let problem): return .failure(problem)
+            case .failure(let error): return .failure(error)
             case .success(let (release, _, _, member)):
                 let records = try s.feedback(release: releaseId)
                 try s.appendAudit(.by(caller, at: now, action: .releaseFeedbackList, object: releaseId,
@@ -54,7 +54,7 @@ extension TrustService {
 
     /// Feedback the caller's organisation received as an originator, newest first.
     public func feedbackReceived(by caller: Caller, limit: Int) async throws -> [FeedbackView] {
-        guard let member = caller.member else { throw Problem.forbidden("Feedback belongs to members' organisations.", reasons: .roleRequired) }
+        guard let member = caller.member else { throw ServiceError.forbidden("Feedback belongs to members' organisations.", reasons: .roleRequired) }
         let now = now()
         return try await lookup { s in
             let records = try s.feedbackReceived(originator: member.organization, limit: limit)
@@ -65,9 +65,9 @@ extension TrustService {
 
     /// An originator's track record, overall and per topic. For the organisation itself and its partners.
     public func trackRecord(of organization: String, by caller: Caller) async throws -> TrackRecordResponse {
-        guard let member = caller.member else { throw Problem.forbidden("Track records are for members.", reasons: .roleRequired) }
+        guard let member = caller.member else { throw ServiceError.forbidden("Track records are for members.", reasons: .roleRequired) }
         return try await lookup { s in
-            // why 404: an organisation that is neither the caller's own nor a partner is none of its business.
+            // why not found: an organisation that is neither the caller's own nor a partner is none of its business.
             let partnered = try s.partnership(between: organization, and: member.organization) != nil
             let known = organization == member.organization || partnered
             guard known, try s.organization(id: organization) != nil else { return .failure(.notFound("organisation")) }

@@ -10,13 +10,13 @@ extension TrustService {
     /// Declares the organisation's interest topics (its admins).
     public func setInterests(organization: String, _ input: InterestsInput, by caller: Caller) async throws -> InterestsView {
         try Validate.topics(input.topics, field: "topics")
-        guard input.topics.count <= 200 else { throw Problem.badRequest("topics names at most 200 topics.") }
+        guard input.topics.count <= 200 else { throw ServiceError.badRequest("topics names at most 200 topics.") }
         let now = now()
         return try await transact { s in
             guard let member = caller.member, member.organization == organization else { return .failure(.notFound("organisation")) }
             guard member.may(.administer) else {
-                try s.appendAudit(.by(caller, at: now, action: .organizationInterests, object: organization, decision: .deny(.roleRequired)))
-                return .failure(.forbidden("Only an admin declares the organisation's interests.", reasons: .roleRequired))
+                return try refuse(s, caller, at: now, .organizationInterests, object: organization, reasons: .roleRequired,
+                                  answer: .forbidden("Only an admin declares the organisation's interests.", reasons: .roleRequired))
             }
             let topics = SortedStrings.make(input.topics)
             try s.setInterests(topics, organization: organization)
@@ -46,7 +46,7 @@ extension TrustService {
 
     /// The side that asked marks a term met; the side that owes it may decline it. Releasers and admins.
     public func updateTerm(id: String, _ input: TermUpdateInput, by caller: Caller) async throws -> TermView {
-        guard input.status == "met" || input.status == "declined" else { throw Problem.badRequest("status must be met or declined.") }
+        guard input.status == "met" || input.status == "declined" else { throw ServiceError.badRequest("status must be met or declined.") }
         let now = now()
         return try await transact { s in
             guard let member = caller.member, var term = try s.term(id: id), term.askedBy == member.organization || term.owedBy == member.organization else {
@@ -54,9 +54,9 @@ extension TrustService {
             }
             let side = input.status == "met" ? term.askedBy : term.owedBy
             guard member.organization == side, member.may(.settleTerms) else {
-                try s.appendAudit(.by(caller, at: now, action: .termUpdate, object: id, decision: .deny(.roleRequired)))
-                return .failure(.forbidden("A term is marked met by the side that asked for it and declined by the side that owes it (releasers, admins).",
-                                           reasons: .roleRequired))
+                return try refuse(s, caller, at: now, .termUpdate, object: id, reasons: .roleRequired,
+                                  answer: .forbidden("A term is marked met by the side that asked for it and declined by the side that owes it (releasers, admins).",
+                                                     reasons: .roleRequired))
             }
             guard term.status == "open" else { return .failure(.conflict("This term is already \(term.status).", type: "term-decided")) }
             term.status = input.status
@@ -99,7 +99,7 @@ extension TrustService {
 
     /// Requests the caller's organisation made or received, newest first.
     public func rfis(by caller: Caller) async throws -> [RFIView] {
-        guard let member = caller.member else { throw Problem.forbidden("Requests for information belong to members.", reasons: .roleRequired) }
+        guard let member = caller.member else { throw ServiceError.forbidden("Requests for information belong to members.", reasons: .roleRequired) }
         return try await lookup { s in
             let rfis = try s.rfis(involving: member.organization)
             let terms = try Dictionary(grouping: Set(rfis.map(\.partnership)).flatMap { try s.terms(partnership: $0) }.filter { $0.rfiId != nil }, by: { $0.rfiId! })
@@ -134,9 +134,9 @@ extension TrustService {
     /// The per-partner table of an organisation: exchange, balance, terms, track records both ways, trust, breaches.
     public func partners(of organization: String, by caller: Caller) async throws -> [PartnerRow] {
         if let member = caller.member {
-            guard member.organization == organization else { throw Problem.notFound("organisation") }
+            guard member.organization == organization else { throw ServiceError.notFound("organisation") }
             guard member.may(.readPartnerships) else {
-                throw Problem.forbidden("The partners table is for admins, releasers and security.", reasons: .roleRequired)
+                throw ServiceError.forbidden("The partners table is for admins, releasers and security.", reasons: .roleRequired)
             }
         }
         return try await lookup { s in
@@ -170,9 +170,9 @@ extension TrustService {
 
     /// The exchange with one partner over time: cumulative value given and received after each release.
     public func exchangeSeries(partner: String, by caller: Caller) async throws -> [ExchangePoint] {
-        guard let member = caller.member else { throw Problem.forbidden("The exchange series is for members.", reasons: .roleRequired) }
+        guard let member = caller.member else { throw ServiceError.forbidden("The exchange series is for members.", reasons: .roleRequired) }
         guard member.may(.readPartnerships) else {
-            throw Problem.forbidden("The exchange series is for admins, releasers and security.", reasons: .roleRequired)
+            throw ServiceError.forbidden("The exchange series is for admins, releasers and security.", reasons: .roleRequired)
         }
         return try await lookup { s in
             guard let p = try s.partnership(between: member.organization, and: partner) else { return .failure(.notFound("partnership")) }
@@ -188,7 +188,7 @@ extension TrustService {
     /// portions that would go. Nothing is released. Releasers only; the newest 500 reports are considered.
     public func suggestions(partner: String, by caller: Caller) async throws -> [ReleaseSuggestion] {
         guard let member = caller.member, member.may(.release) else {
-            throw Problem.forbidden("Release suggestions are for releasers.", reasons: .roleRequired)
+            throw ServiceError.forbidden("Release suggestions are for releasers.", reasons: .roleRequired)
         }
         return try await lookup { s in
             guard let p = try s.partnership(between: member.organization, and: partner) else { return .failure(.notFound("partnership")) }

@@ -5,26 +5,26 @@ import TearlineStore
 extension TrustService {
     /// Creates a partnership between two organisations. Node admin only.
     public func createPartnership(_ input: CreatePartnershipRequest, by caller: Caller) async throws -> PartnershipResponse {
-        guard case .nodeAdmin = caller else { throw Problem.forbidden("Only the node administrator creates partnerships.", reasons: .roleRequired) }
+        guard case .nodeAdmin = caller else { throw ServiceError.forbidden("Only the node administrator creates partnerships.", reasons: .roleRequired) }
         guard input.organizations.count == 2, input.organizations[0] != input.organizations[1] else {
-            throw Problem.badRequest("organizations must name two different organisations.")
+            throw ServiceError.badRequest("organizations must name two different organisations.")
         }
         for id in input.organizations { try Validate.organizationId(id, field: "organizations") }
-        guard let kind = PartnershipKind(rawValue: input.kind) else { throw Problem.badRequest("kind must be peer or hierarchical.") }
+        guard let kind = PartnershipKind(rawValue: input.kind) else { throw ServiceError.badRequest("kind must be peer or hierarchical.") }
         guard let trust = TrustLevel(name: input.trustLevel) else {
-            throw Problem.badRequest("trustLevel \"\(input.trustLevel)\" must be one of \(TrustLevel.allCases.map(\.name).joined(separator: ", ")).")
+            throw ServiceError.badRequest("trustLevel \"\(input.trustLevel)\" must be one of \(TrustLevel.allCases.map(\.name).joined(separator: ", ")).")
         }
-        let status = try input.status.map { text throws(Problem) in
-            guard let s = PartnershipStatus(rawValue: text) else { throw Problem.badRequest("status must be active or suspended.") }
+        let status = try input.status.map { text throws(ServiceError) in
+            guard let s = PartnershipStatus(rawValue: text) else { throw ServiceError.badRequest("status must be active or suspended.") }
             return s
         } ?? .active
         // why: both sides start at the same trust in each other; each then sets its own. A
         // partnership created suspended is suspended by both sides, and each lifts its own.
         switch (kind, input.dominant) {
-        case (.hierarchical, nil): throw Problem.badRequest("a hierarchical partnership names its dominant side.")
+        case (.hierarchical, nil): throw ServiceError.badRequest("a hierarchical partnership names its dominant side.")
         case (.hierarchical, let d?) where !input.organizations.contains(d):
-            throw Problem.badRequest("dominant \"\(d)\" must be one of the two organisations.")
-        case (.peer, _?): throw Problem.badRequest("a peer partnership has no dominant side.")
+            throw ServiceError.badRequest("dominant \"\(d)\" must be one of the two organisations.")
+        case (.peer, _?): throw ServiceError.badRequest("a peer partnership has no dominant side.")
         default: break
         }
         let now = now()
@@ -56,23 +56,23 @@ extension TrustService {
     /// (``PartnershipAuthority``). Members need the `admin` role and act for their own side; the
     /// node administrator acts for a side hosted on this node, named by `side` when both are.
     public func updatePartnership(id: String, _ input: UpdatePartnershipRequest, by caller: Caller) async throws -> PartnershipResponse {
-        if input.status == nil && input.trustLevel == nil { throw Problem.badRequest("Nothing to change: give status or trustLevel.") }
+        if input.status == nil && input.trustLevel == nil { throw ServiceError.badRequest("Nothing to change: give status or trustLevel.") }
         var changes: [PartnershipChange] = []
         if let text = input.trustLevel {
             guard let t = TrustLevel(name: text) else {
-                throw Problem.badRequest("trustLevel \"\(text)\" must be one of \(TrustLevel.allCases.map(\.name).joined(separator: ", ")).")
+                throw ServiceError.badRequest("trustLevel \"\(text)\" must be one of \(TrustLevel.allCases.map(\.name).joined(separator: ", ")).")
             }
             changes.append(.trust(t))
         }
         if let text = input.status {
-            guard let status = PartnershipStatus(rawValue: text) else { throw Problem.badRequest("status must be active or suspended.") }
+            guard let status = PartnershipStatus(rawValue: text) else { throw ServiceError.badRequest("status must be active or suspended.") }
             changes.append(status == .suspended ? .suspend : .lift)
         }
         if let reason = input.reason { try Validate.text(reason, field: "reason", max: Self.reasonBytes) }
         if let side = input.side {
             try Validate.organizationId(side, field: "side")
             if let own = caller.organization, side != own {
-                throw Problem.badRequest("side is for the node administrator; a member changes only its own organisation's side (\(own)).")
+                throw ServiceError.badRequest("side is for the node administrator; a member changes only its own organisation's side (\(own)).")
             }
         }
         let now = now()
@@ -85,9 +85,8 @@ extension TrustService {
                 guard before.involves(m.organization) else { return .failure(.notFound("partnership")) }
                 guard m.may(.administer) && m.status == .active else {
                     let reason: DenialReasons = .roleRequired
-                    try s.appendAudit(.by(caller, at: now, action: .partnershipUpdate, object: id, concerns: before.other(than: m.organization),
-                                          decision: .deny(reason)))
-                    return .failure(.forbidden("Only an admin of a side changes that side's stance.", reasons: reason))
+                    return try refuse(s, caller, at: now, .partnershipUpdate, object: id, concerns: before.other(than: m.organization), reasons: reason,
+                                      answer: .forbidden("Only an admin of a side changes that side's stance.", reasons: reason))
                 }
                 side = m.organization
             case .nodeAdmin:

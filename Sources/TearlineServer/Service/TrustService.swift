@@ -40,7 +40,7 @@ extension TrustService {
     /// A breach recorded by hand (a traced leak, a consent violation): security or admin of the wronged side.
     public func reportBreach(partnership id: String, _ input: BreachInput, by caller: Caller) async throws -> BreachView {
         guard let kind = BreachKind(rawValue: input.kind) else {
-            throw Problem.badRequest("kind must be one of \(BreachKind.allCases.map(\.rawValue).joined(separator: ", ")).")
+            throw ServiceError.badRequest("kind must be one of \(BreachKind.allCases.map(\.rawValue).joined(separator: ", ")).")
         }
         try Validate.text(input.detail, field: "detail", max: Self.reasonBytes)
         let now = now()
@@ -52,8 +52,8 @@ extension TrustService {
                 return .failure(.badRequest("against must be the other side of the partnership, \(p.other(than: member.organization))."))
             }
             guard member.may(.recordBreaches) else {
-                try s.appendAudit(.by(caller, at: now, action: .partnershipBreach, object: id, concerns: input.against, decision: .deny(.roleRequired)))
-                return .failure(.forbidden("Breaches are recorded by security or admin members.", reasons: .roleRequired))
+                return try refuse(s, caller, at: now, .partnershipBreach, object: id, concerns: input.against, reasons: .roleRequired,
+                                  answer: .forbidden("Breaches are recorded by security or admin members.", reasons: .roleRequired))
             }
             let breach = try self.recordBreach(s, p, against: input.against, kind: kind, detail: input.detail, now: now)
             return .success(Self.view(breach))
@@ -86,13 +86,13 @@ extension TrustService {
 
     /// Sets how the organisation responds to breaches against it. Its admins only.
     public func setBreachPolicy(organization: String, _ input: BreachPolicyInput, by caller: Caller) async throws -> BreachPolicyView {
-        guard let response = BreachResponse(rawValue: input.response) else { throw Problem.badRequest("response must be recommend or automatic.") }
+        guard let response = BreachResponse(rawValue: input.response) else { throw ServiceError.badRequest("response must be recommend or automatic.") }
         let now = now()
         return try await transact { s in
             guard let member = caller.member, member.organization == organization else { return .failure(.notFound("organisation")) }
             guard member.may(.administer) else {
-                try s.appendAudit(.by(caller, at: now, action: .organizationBreachPolicy, object: organization, decision: .deny(.roleRequired)))
-                return .failure(.forbidden("Only an admin sets the breach policy.", reasons: .roleRequired))
+                return try refuse(s, caller, at: now, .organizationBreachPolicy, object: organization, reasons: .roleRequired,
+                                  answer: .forbidden("Only an admin sets the breach policy.", reasons: .roleRequired))
             }
             try s.setBreachResponse(response, organization: organization)
             try s.appendAudit(.by(caller, at: now, action: .organizationBreachPolicy, object: organization, decision: .allow,
@@ -105,7 +105,7 @@ extension TrustService {
     /// own trust in it fell to `level` (the only trust that governs those releases).
     public func whatIf(partnership id: String, trustLevel: String, by caller: Caller) async throws -> WhatIfResponse {
         guard let level = TrustLevel(name: trustLevel) else {
-            throw Problem.badRequest("trust must be one of \(TrustLevel.allCases.map(\.name).joined(separator: ", ")).")
+            throw ServiceError.badRequest("trust must be one of \(TrustLevel.allCases.map(\.name).joined(separator: ", ")).")
         }
         let now = now()
         return try await lookup { s in

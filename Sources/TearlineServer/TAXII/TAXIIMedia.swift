@@ -74,7 +74,12 @@ struct TAXIIError: Error, Sendable {
         TAXIIError(status: 403, title: "Forbidden", description: description)
     }
 
-    /// The TAXII form of a problem raised by shared service code.
+    /// The TAXII form of a service's refusal, under the status its kind maps to.
+    init(_ error: ServiceError) {
+        self.init(Problem(error))
+    }
+
+    /// The TAXII form of a problem raised at the edge.
     init(_ problem: Problem) {
         self.init(status: problem.status, title: problem.title, description: problem.detail, retryAfter: problem.retryAfter,
                   authenticate: problem.status == 401)

@@ -10,19 +10,19 @@ extension TAXIIService {
     /// the rest are stored.
     func taxiiAdd(root: String, collection id: String, body: [UInt8], by caller: Caller) async throws -> [UInt8] {
         let parsed: JSONValue
-        do { parsed = try JSONValue.parse(body) } catch { throw Problem.badRequest(StrictJSONError(error).message(root: "the body")) }
-        guard let envelope = parsed.objectValue else { throw Problem.badRequest("The body must be a TAXII envelope (a JSON object).") }
+        do { parsed = try JSONValue.parse(body) } catch { throw ServiceError.badRequest(StrictJSONError(error).message(root: "the body")) }
+        guard let envelope = parsed.objectValue else { throw ServiceError.badRequest("The body must be a TAXII envelope (a JSON object).") }
         let objects: [JSONValue]
         if envelope["type"]?.stringValue == "bundle" {
             objects = envelope["objects"]?.arrayValue ?? []
         } else {
             for key in envelope.keys where !["objects", "more", "next"].contains(key) {
-                throw Problem.badRequest("An envelope has no property \(key).")
+                throw ServiceError.badRequest("An envelope has no property \(key).")
             }
-            guard let list = envelope["objects"]?.arrayValue else { throw Problem.badRequest("An envelope needs an objects array.") }
+            guard let list = envelope["objects"]?.arrayValue else { throw ServiceError.badRequest("An envelope needs an objects array.") }
             objects = list
         }
-        guard !objects.isEmpty else { throw Problem.badRequest("The envelope holds no objects.") }
+        guard !objects.isEmpty else { throw ServiceError.badRequest("The envelope holds no objects.") }
         // Marking definitions in the envelope, by id: posted objects may refer to them.
         var found: [String: JSONObject] = [:]
         for object in objects {
@@ -33,14 +33,14 @@ extension TAXIIService {
         let requestTime = nowMs * 1000
         let statusId = UUID().uuidString.lowercased()
         let clock = taxiiClock
-        return try await transact { s -> Result<[UInt8], Problem> in
+        return try await transact { s -> Result<[UInt8], ServiceError> in
             let action = AuditAction.taxiiObjectsAdd
             switch try self.visibleCollection(s, root: root, id: id, caller: caller, now: nowMs, action: action) {
             case .failure(let p): return .failure(p)
             case .success(let (c, access, member)):
                 guard access.canWrite, c.kind != .received else {
-                    try s.appendAudit(.by(caller, at: nowMs, action: action, object: c.id, decision: .deny(.roleRequired)))
-                    return .failure(.forbidden("You may not add objects to this collection.", reasons: .roleRequired))
+                    return try refuse(s, caller, at: nowMs, action, object: c.id, reasons: .roleRequired,
+                                      answer: .forbidden("You may not add objects to this collection.", reasons: .roleRequired))
                 }
                 let fallback = try? Marking.parse(c.defaultMarking)
                 let reader = member.reader

@@ -110,7 +110,7 @@ extension TAXIIService {
 
     /// Reads the documents behind a page's generated objects, as GET /v1 would (audited,
     /// throttled, fingerprinted for this member), and fills in their JSON.
-    func renderGenerated(_ s: any StoreSession, _ items: inout [TAXIIItem], kind: TAXIICollectionKind, member: MemberRecord, caller: Caller, now: Int64) throws -> Problem? {
+    func renderGenerated(_ s: any StoreSession, _ items: inout [TAXIIItem], kind: TAXIICollectionKind, member: MemberRecord, caller: Caller, now: Int64) throws -> ServiceError? {
         var documents: [String] = []
         for item in items { if let d = item.document, !documents.contains(d) { documents.append(d) } }
         guard !documents.isEmpty else { return nil }
@@ -120,7 +120,7 @@ extension TAXIIService {
             let result = kind == .received ? try releases.viewRelease(s, id: id, caller: caller, now: now) : try reports.viewReport(s, id: id, caller: caller, now: now)
             let view: DocumentView
             switch result {
-            case .failure(let problem): return problem
+            case .failure(let error): return error
             case .success(let v): view = v
             }
             // why one lookup: the release record gives both the report behind it and the release's own date.

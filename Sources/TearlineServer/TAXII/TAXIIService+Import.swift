@@ -17,14 +17,14 @@ extension TAXIIService {
     /// is malformed or carries a marking the node cannot map, nothing is stored and the error
     /// names each refused object.
     public func importSTIX(_ bytes: [UInt8], organization: String, collection: String?, by caller: Caller) async throws -> ImportResult {
-        guard case .nodeAdmin = caller else { throw Problem.forbidden("Only the node administrator imports.", reasons: .roleRequired) }
+        guard case .nodeAdmin = caller else { throw ServiceError.forbidden("Only the node administrator imports.", reasons: .roleRequired) }
         try Validate.organizationId(organization, field: "organization")
         let parsed: JSONValue
-        do { parsed = try JSONValue.parse(bytes) } catch { throw Problem.badRequest(StrictJSONError(error).message(root: "the file")) }
+        do { parsed = try JSONValue.parse(bytes) } catch { throw ServiceError.badRequest(StrictJSONError(error).message(root: "the file")) }
         guard let top = parsed.objectValue, let objects = top["objects"]?.arrayValue, !objects.isEmpty else {
-            throw Problem.badRequest("The file must be a STIX bundle (or TAXII envelope) with a non-empty objects array.")
+            throw ServiceError.badRequest("The file must be a STIX bundle (or TAXII envelope) with a non-empty objects array.")
         }
-        if let type = top["type"]?.stringValue, type != "bundle" { throw Problem.badRequest("A top-level object of type \(type) is not a bundle.") }
+        if let type = top["type"]?.stringValue, type != "bundle" { throw ServiceError.badRequest("A top-level object of type \(type) is not a bundle.") }
         var found: [String: JSONObject] = [:]
         for object in objects {
             if let o = object.objectValue, o["type"]?.stringValue == "marking-definition", let id = o["id"]?.stringValue { found[id] = o }
@@ -32,7 +32,7 @@ extension TAXIIService {
         let definitions = found
         let nowMs = now()
         let clock = taxiiClock
-        return try await transact { s -> Result<ImportResult, Problem> in
+        return try await transact { s -> Result<ImportResult, ServiceError> in
             guard try s.organization(id: organization) != nil else { return .failure(.badRequest("no organisation \(organization).")) }
             let target: TAXIICollectionRecord
             if let collection {

@@ -27,7 +27,7 @@ extension TAXIIService {
     /// marking instead, e.g. `UNCLASSIFIED//TLP:RED`).
     public func importMedallion(config: [UInt8], data: [UInt8], organization: String, clearance: String,
                                 unmappedMarking: String?, by caller: Caller) async throws -> MedallionImportResult {
-        guard case .nodeAdmin = caller else { throw Problem.forbidden("Only the node administrator imports.", reasons: .roleRequired) }
+        guard case .nodeAdmin = caller else { throw ServiceError.forbidden("Only the node administrator imports.", reasons: .roleRequired) }
         try Validate.organizationId(organization, field: "organization")
         let level = try Validate.clearance(clearance)
         let fallbackForUnmapped = try unmappedMarking.map { try Validate.marking($0, field: "unmapped-marking") }
@@ -36,8 +36,8 @@ extension TAXIIService {
         var users: [(String, String)] = []
         if let table = configObject["users"]?.objectValue {
             for (name, value) in table.pairs {
-                guard let password = value.stringValue else { throw Problem.badRequest("config: the password of user \(name) is not a string.") }
-                guard Self.isValidLogin(name) else { throw Problem.badRequest("config: user name \(name) cannot be a login.") }
+                guard let password = value.stringValue else { throw ServiceError.badRequest("config: the password of user \(name) is not a string.") }
+                guard Self.isValidLogin(name) else { throw ServiceError.badRequest("config: user name \(name) cannot be a login.") }
                 users.append((name, password))
             }
         }
@@ -46,7 +46,7 @@ extension TAXIIService {
         let plan = try MedallionPlan(data: dataObject, organization: organization, unmapped: fallbackForUnmapped)
         let nowMs = now()
         let tokens = hashed.map { _ in APIToken.generate(random: random) }
-        return try await transact { s -> Result<MedallionImportResult, Problem> in
+        return try await transact { s -> Result<MedallionImportResult, ServiceError> in
             guard try s.organization(id: organization) != nil else { return .failure(.badRequest("no organisation \(organization); create it first.")) }
             for root in plan.roots {
                 guard try s.apiRoot(name: root.record.name) == nil else { return .failure(.conflict("API root \(root.record.name) exists on this node.")) }
@@ -75,10 +75,10 @@ extension TAXIIService {
 
     static func jsonObject(_ bytes: [UInt8], what: String) throws -> JSONObject {
         do {
-            guard let object = try JSONValue.parse(bytes).objectValue else { throw Problem.badRequest("\(what): expected a JSON object.") }
+            guard let object = try JSONValue.parse(bytes).objectValue else { throw ServiceError.badRequest("\(what): expected a JSON object.") }
             return object
         } catch let error as JSONParseError {
-            throw Problem.badRequest(StrictJSONError(error).message(root: what))
+            throw ServiceError.badRequest(StrictJSONError(error).message(root: what))
         }
     }
 }
@@ -100,8 +100,8 @@ struct MedallionPlan {
     init(data: JSONObject, organization: String, unmapped: Marking?) throws {
         var refused: [String] = []
         for (name, value) in data.pairs where name != "/discovery" {
-            guard Self.isRootName(name) else { throw Problem.badRequest("data: API root name \(name) cannot be served here (reserved or not a URL segment).") }
-            guard let root = value.objectValue else { throw Problem.badRequest("data: API root \(name) is not an object.") }
+            guard Self.isRootName(name) else { throw ServiceError.badRequest("data: API root name \(name) cannot be served here (reserved or not a URL segment).") }
+            guard let root = value.objectValue else { throw ServiceError.badRequest("data: API root \(name) is not an object.") }
             let info = root["information"]?.objectValue ?? JSONObject()
             let maxLength = min(info["max_content_length"]?.intValue ?? TAXIILimits.maxContentLength, TAXIILimits.maxContentLength)
             var mapped = Root(record: TAXIIApiRootRecord(name: name, title: info["title"]?.stringValue ?? name,
@@ -109,7 +109,7 @@ struct MedallionPlan {
                               collections: [])
             for value in root["collections"]?.arrayValue ?? [] {
                 guard let c = value.objectValue, let rawId = c["id"]?.stringValue, let id = UUID(uuidString: rawId)?.uuidString.lowercased() else {
-                    throw Problem.badRequest("data: a collection of \(name) has no UUID id.")
+                    throw ServiceError.badRequest("data: a collection of \(name) has no UUID id.")
                 }
                 let canRead = c["can_read"]?.boolValue ?? false
                 let canWrite = c["can_write"]?.boolValue ?? false
@@ -161,7 +161,7 @@ struct MedallionPlan {
             roots.append(mapped)
         }
         guard refused.isEmpty else {
-            throw Problem.badRequest("\(refused.count) object(s) cannot be mapped, nothing imported (see --unmapped-marking): "
+            throw ServiceError.badRequest("\(refused.count) object(s) cannot be mapped, nothing imported (see --unmapped-marking): "
                                      + refused.prefix(20).joined(separator: "; "))
         }
     }

@@ -21,22 +21,21 @@ extension TAXIIService {
         if let objectId { query.ids = [objectId] }
         let filter = query
         let action = objectId == nil ? AuditAction.taxiiObjectsList : AuditAction.taxiiObjectRead
-        return try await lookup { s -> Result<TAXIIBody, Problem> in
+        return try await lookup { s -> Result<TAXIIBody, ServiceError> in
             switch try self.readableCollection(s, root: root, id: id, caller: caller, now: now, action: action) {
             case .failure(let p): return .failure(p)
             case .success(let (c, access, member)):
                 var (items, more, withheld) = try self.readablePage(s, collection: c, access: access, member: member, filter: filter)
                 if let objectId, items.isEmpty {
-                    try s.appendAudit(.by(caller, at: now, action: action, object: objectId, concerns: c.id, decision: .deny(.noAccessPath)))
-                    if let refusal = try self.countDenial(s, member, caller: caller, now: now, action: action, object: objectId) { return .failure(refusal) }
-                    return .failure(.notFound("object"))
+                    return try refuse(s, caller, at: now, action, object: objectId, concerns: c.id, reasons: .noAccessPath, countingAgainst: member,
+                                      answer: .notFound("object"))
                 }
                 if let kind = objectId == nil
                     ? self.throttle.admitResults(member.id, count: items.count, at: now)
                     : self.throttle.admitRead(member.id, document: "taxii:" + objectId!, at: now) {
                     return .failure(try self.refuseCrossing(kind, s, member, caller: caller, now: now, action: action, object: objectId ?? c.id))
                 }
-                if let problem = try self.renderGenerated(s, &items, kind: c.kind, member: member, caller: caller, now: now) { return .failure(problem) }
+                if let refused = try self.renderGenerated(s, &items, kind: c.kind, member: member, caller: caller, now: now) { return .failure(refused) }
                 try s.appendAudit(.by(caller, at: now, action: action, object: objectId ?? c.id, concerns: objectId == nil ? nil : c.id, decision: .allow,
                                       detail: "collection=\(c.id) results=\(items.count) withheld=\(withheld)"))
                 var w = JSONWriter(capacity: 256 + items.reduce(0) { $0 + ($1.body?.count ?? 0) })
@@ -64,14 +63,13 @@ extension TAXIIService {
         if let objectId { query.ids = [objectId] }
         let filter = query
         let action = objectId == nil ? AuditAction.taxiiManifest : AuditAction.taxiiVersions
-        return try await lookup { s -> Result<TAXIIBody, Problem> in
+        return try await lookup { s -> Result<TAXIIBody, ServiceError> in
             switch try self.readableCollection(s, root: root, id: id, caller: caller, now: now, action: action) {
             case .failure(let p): return .failure(p)
             case .success(let (c, access, member)):
                 let (items, more, withheld) = try self.readablePage(s, collection: c, access: access, member: member, filter: filter)
                 if let objectId, items.isEmpty {
-                    try s.appendAudit(.by(caller, at: now, action: action, object: objectId, concerns: c.id, decision: .deny(.noAccessPath)))
-                    return .failure(.notFound("object"))
+                    return try refuse(s, caller, at: now, action, object: objectId, concerns: c.id, reasons: .noAccessPath, answer: .notFound("object"))
                 }
                 if let kind = self.throttle.admitResults(member.id, count: items.count, at: now) {
                     return .failure(try self.refuseCrossing(kind, s, member, caller: caller, now: now, action: action, object: c.id))
@@ -116,17 +114,17 @@ extension TAXIIService {
         return (items, more, decider.withheld)
     }
 
-    /// Loads a collection the caller may read: 404 when it may not see it, 403 when it may only write.
+    /// Loads a collection the caller may read: not found when it may not see it, denied when it may only write.
     func readableCollection(
         _ s: any StoreSession, root: String, id: String, caller: Caller, now: Int64, action: AuditAction
-    ) throws -> Result<(TAXIICollectionRecord, TAXIIAccess, MemberRecord), Problem> {
+    ) throws -> Result<(TAXIICollectionRecord, TAXIIAccess, MemberRecord), ServiceError> {
         switch try visibleCollection(s, root: root, id: id, caller: caller, now: now, action: action) {
         case .failure(let p): return .failure(p)
         case .success(let (c, access, member)):
             if let refusal = try refuseIfThrottled(s, member, caller: caller, now: now, action: action, object: id) { return .failure(refusal) }
             guard access.canRead else {
-                try s.appendAudit(.by(caller, at: now, action: action, object: id, decision: .deny(.noAccessPath)))
-                return .failure(.forbidden("This collection takes objects from you but does not show them.", reasons: .noAccessPath))
+                return try refuse(s, caller, at: now, action, object: id, reasons: .noAccessPath,
+                                  answer: .forbidden("This collection takes objects from you but does not show them.", reasons: .noAccessPath))
             }
             return .success((c, access, member))
         }
@@ -135,7 +133,7 @@ extension TAXIIService {
     /// Deletes an object (the matching versions) that the caller's organisation posted.
     func taxiiDelete(root: String, collection id: String, objectId: String, filter: TAXIIFilter, by caller: Caller) async throws {
         let now = now()
-        _ = try await transact { s -> Result<Bool, Problem> in
+        _ = try await transact { s -> Result<Bool, ServiceError> in
             let action = AuditAction.taxiiObjectDelete
             switch try self.visibleCollection(s, root: root, id: id, caller: caller, now: now, action: action) {
             case .failure(let p): return .failure(p)
@@ -145,22 +143,21 @@ extension TAXIIService {
                 all.limit = TAXIIFilter.maxLimit
                 let (items, _, _) = try self.readablePage(s, collection: c, access: access, member: member, filter: all)
                 guard !items.isEmpty else {
-                    try s.appendAudit(.by(caller, at: now, action: action, object: objectId, concerns: c.id, decision: .deny(.noAccessPath)))
-                    return .failure(.notFound("object"))
+                    return try refuse(s, caller, at: now, action, object: objectId, concerns: c.id, reasons: .noAccessPath, answer: .notFound("object"))
                 }
                 guard access.canWrite, items.allSatisfy({ $0.document == nil }) else {
-                    try s.appendAudit(.by(caller, at: now, action: action, object: objectId, concerns: c.id, decision: .deny(.roleRequired)))
-                    return .failure(.forbidden(items.contains { $0.document != nil }
-                        ? "Reports and releases are managed through /v1 (revocation), not deleted over TAXII."
-                        : "You may not delete from this collection.", reasons: .roleRequired))
+                    return try refuse(s, caller, at: now, action, object: objectId, concerns: c.id, reasons: .roleRequired,
+                                      answer: .forbidden(items.contains { $0.document != nil }
+                                                             ? "Reports and releases are managed through /v1 (revocation), not deleted over TAXII."
+                                                             : "You may not delete from this collection.", reasons: .roleRequired))
                 }
                 // why: only the organisation whose holding it is may delete it, and only its own versions;
                 // readers of others' versions may not, and others' versions (readable or not) stay.
                 let own = try s.objects(TAXIIObjectQuery(collection: c.id, ids: [objectId], specVersions: filter.specVersions,
                                                          versions: filter.versions, owner: member.organization, limit: 1))
                 guard let mine = own.first, CollectionRule.mayDelete(postedBy: mine.owner, organization: member.organization) else {
-                    try s.appendAudit(.by(caller, at: now, action: action, object: objectId, concerns: c.id, decision: .deny(.thirdPartyRule)))
-                    return .failure(.forbidden("Only the organisation that posted an object deletes it.", reasons: .thirdPartyRule))
+                    return try refuse(s, caller, at: now, action, object: objectId, concerns: c.id, reasons: .thirdPartyRule,
+                                      answer: .forbidden("Only the organisation that posted an object deletes it.", reasons: .thirdPartyRule))
                 }
                 let count = try s.deleteObjects(collection: c.id, stixId: objectId, owner: member.organization, versions: filter.versions,
                                                 specVersions: filter.specVersions)
@@ -173,10 +170,9 @@ extension TAXIIService {
     /// A status resource, for the member who made the request.
     func taxiiStatus(root: String, id: String, by caller: Caller) async throws -> [UInt8] {
         let now = now()
-        let status = try await lookup { s -> Result<TAXIIStatusRecord, Problem> in
+        let status = try await lookup { s -> Result<TAXIIStatusRecord, ServiceError> in
             guard let member = caller.member, let status = try s.status(id: id.lowercased()), status.apiRoot == root, status.member == member.id else {
-                try s.appendAudit(.by(caller, at: now, action: .taxiiStatus, object: id, decision: .deny(.noAccessPath)))
-                return .failure(.notFound("status"))
+                return try refuse(s, caller, at: now, .taxiiStatus, object: id, reasons: .noAccessPath, answer: .notFound("status"))
             }
             try s.appendAudit(.by(caller, at: now, action: .taxiiStatus, object: id, decision: .allow))
             return .success(status)

@@ -28,13 +28,13 @@ extension TAXIIService {
     }
 
     /// Checks a password on the password pool, never on the shared cooperative threads; a full
-    /// pool refuses at once with 503 and `Retry-After` (the server is busy, not the client wrong).
+    /// pool refuses at once as unavailable, with a time to retry after (the server is busy, not the client wrong).
     func checkPassword(_ password: String, against stored: String) async throws -> Bool {
         do {
             return try await passwordChecks.run { PasswordHash.verify(password, against: stored) }
         } catch is PasswordCheckPool.Busy {
-            throw Problem(status: 503, type: "password-checks-busy", title: "Service unavailable",
-                          detail: "Too many password checks are under way; retry shortly, or use a bearer token.", retryAfter: 1)
+            throw ServiceError(.unavailable, type: "password-checks-busy", title: "Service unavailable",
+                               detail: "Too many password checks are under way; retry shortly, or use a bearer token.", retryAfter: 1)
         }
     }
 
@@ -44,9 +44,9 @@ extension TAXIIService {
     /// Sets a member's login and password (node admin, or an admin of the member's organisation).
     public func setPassword(member id: String, login: String, password: String, by caller: Caller) async throws -> MemberCredentialView {
         guard Self.isValidLogin(login) else {
-            throw Problem.badRequest("login must be 1–64 characters without ':' or control characters.")
+            throw ServiceError.badRequest("login must be 1–64 characters without ':' or control characters.")
         }
-        guard password.utf8.count >= 8, password.utf8.count <= 1024 else { throw Problem.badRequest("password must be 8 to 1,024 bytes long.") }
+        guard password.utf8.count >= 8, password.utf8.count <= 1024 else { throw ServiceError.badRequest("password must be 8 to 1,024 bytes long.") }
         let hash = try PasswordHash.make(password, random: random)
         let now = now()
         return try await transact { s in
@@ -55,8 +55,7 @@ extension TAXIIService {
             case .nodeAdmin: break
             case .member(let m):
                 guard m.organization == member.organization, m.roles.contains(.admin) else {
-                    try s.appendAudit(.by(caller, at: now, action: .memberPassword, object: id, decision: .deny(.roleRequired)))
-                    return .failure(.notFound("member"))
+                    return try refuse(s, caller, at: now, .memberPassword, object: id, reasons: .roleRequired, answer: .notFound("member"))
                 }
             }
             if let other = try s.credential(login: login), other.member != id {
@@ -74,12 +73,12 @@ extension TAXIIService {
 
     /// Creates a community collection (node admin).
     public func createCollection(_ input: CreateCollectionInput, by caller: Caller) async throws -> TAXIICollectionView {
-        guard case .nodeAdmin = caller else { throw Problem.forbidden("Only the node administrator creates collections.", reasons: .roleRequired) }
+        guard case .nodeAdmin = caller else { throw ServiceError.forbidden("Only the node administrator creates collections.", reasons: .roleRequired) }
         try Validate.text(input.title, field: "title", max: 256)
         for org in input.readers + input.writers { try Validate.organizationId(org, field: "readers/writers") }
         try Validate.topics(input.topics, field: "topics")
         let marking = try Validate.marking(input.defaultMarking, field: "defaultMarking")
-        if let id = input.id, UUID(uuidString: id) == nil { throw Problem.badRequest("id must be a UUID.") }
+        if let id = input.id, UUID(uuidString: id) == nil { throw ServiceError.badRequest("id must be a UUID.") }
         let root = input.apiRoot ?? TAXIIRoots.defaultRoot
         let now = now()
         return try await transact { s in
@@ -102,7 +101,7 @@ extension TAXIIService {
     /// The discovery resource: the API roots the caller has any collection in, and the default.
     func taxiiDiscovery(by caller: Caller, base: String) async throws -> [UInt8] {
         let now = now()
-        let roots = try await lookup { s -> Result<[String], Problem> in
+        let roots = try await lookup { s -> Result<[String], ServiceError> in
             var names = [TAXIIRoots.defaultRoot]
             if let member = caller.member {
                 for root in try s.apiRoots() where root.name != TAXIIRoots.defaultRoot {
@@ -122,10 +121,10 @@ extension TAXIIService {
         return w.bytes
     }
 
-    /// An API root's information; 404 for a root the caller has nothing in.
+    /// An API root's information; not found for a root the caller has nothing in.
     func taxiiApiRoot(_ name: String, by caller: Caller) async throws -> [UInt8] {
         let now = now()
-        let root = try await lookup { s -> Result<TAXIIApiRootRecord, Problem> in
+        let root = try await lookup { s -> Result<TAXIIApiRootRecord, ServiceError> in
             guard let root = try self.visibleRoot(s, name, caller: caller) else { return .failure(.notFound("API root")) }
             try s.appendAudit(.by(caller, at: now, action: .taxiiApiRoot, object: name, decision: .allow))
             return .success(root)
@@ -150,7 +149,7 @@ extension TAXIIService {
     /// The collections of a root the caller may read or write.
     func taxiiCollections(root name: String, by caller: Caller) async throws -> [UInt8] {
         let now = now()
-        let views = try await lookup { s -> Result<[TAXIICollectionView], Problem> in
+        let views = try await lookup { s -> Result<[TAXIICollectionView], ServiceError> in
             guard try self.visibleRoot(s, name, caller: caller) != nil else { return .failure(.notFound("API root")) }
             guard let member = caller.member else { return .success([]) }
             let views = try s.collections(apiRoot: name).compactMap { c -> TAXIICollectionView? in
@@ -174,10 +173,10 @@ extension TAXIIService {
         return w.bytes
     }
 
-    /// One collection; 404 when the caller may neither read nor write it.
+    /// One collection; not found when the caller may neither read nor write it.
     func taxiiCollection(root: String, id: String, by caller: Caller) async throws -> [UInt8] {
         let now = now()
-        let view = try await lookup { s -> Result<TAXIICollectionView, Problem> in
+        let view = try await lookup { s -> Result<TAXIICollectionView, ServiceError> in
             switch try self.visibleCollection(s, root: root, id: id, caller: caller, now: now, action: .taxiiCollection) {
             case .failure(let p): return .failure(p)
             case .success(let (c, access, _)):
@@ -190,20 +189,17 @@ extension TAXIIService {
         return w.bytes
     }
 
-    /// Loads a collection the caller may see; audits and answers 404 otherwise.
+    /// Loads a collection the caller may see; audits and answers not found otherwise.
     func visibleCollection(
         _ s: any StoreSession, root: String, id: String, caller: Caller, now: Int64, action: AuditAction
-    ) throws -> Result<(TAXIICollectionRecord, TAXIIAccess, MemberRecord), Problem> {
+    ) throws -> Result<(TAXIICollectionRecord, TAXIIAccess, MemberRecord), ServiceError> {
         guard let member = caller.member else { return .failure(.notFound("collection")) }
         guard let c = try s.collection(id: id.lowercased()), c.apiRoot == root else {
-            try s.appendAudit(.by(caller, at: now, action: action, object: id, decision: .deny(.noAccessPath)))
-            return .failure(.notFound("collection"))
+            return try refuse(s, caller, at: now, action, object: id, reasons: .noAccessPath, answer: .notFound("collection"))
         }
         let access = TAXIIAccess(c, member: member)
         guard access.isVisible else {
-            try s.appendAudit(.by(caller, at: now, action: action, object: id, decision: .deny(.noAccessPath)))
-            if let refusal = try countDenial(s, member, caller: caller, now: now, action: action, object: id) { return .failure(refusal) }
-            return .failure(.notFound("collection"))
+            return try refuse(s, caller, at: now, action, object: id, reasons: .noAccessPath, countingAgainst: member, answer: .notFound("collection"))
         }
         return .success((c, access, member))
     }
