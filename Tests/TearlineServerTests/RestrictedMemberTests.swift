@@ -247,3 +247,22 @@ import Testing
         }
     }
 }
+
+/// Refused forwards count as refused reads: the one that crosses the limit throttles the member.
+@Suite struct ForwardThrottleTests {
+    @Test(arguments: TestBackend.allCases) func probingForwardsOfUnknownReleasesThrottleTheMember(backend: TestBackend) async throws {
+        let limits = ThrottleLimits(distinctReads: 300, searchResults: 100_000, exports: 50, deniedReads: 2, window: StoryFiveTests.hour)
+        try await withWorld(backend, limits: limits) { w in
+            for n in 1...2 {
+                let reply = try await w.post("/v1/releases/rel_unknown\(n)/forward", as: "gbr-analyst-secret", json: ["recipient": "DEU"])
+                #expect(reply.code == 404, "refusal \(n): \(reply)")
+            }
+            let crossing = try await w.post("/v1/releases/rel_unknown3/forward", as: "gbr-analyst-secret", json: ["recipient": "DEU"])
+            #expect(crossing.code == 429, "the refusal that crosses the limit: \(crossing)")
+            let after = try await w.get("/v1/releases", as: "gbr-analyst-secret")
+            #expect(after.code == 429 && after.problemType == "member-throttled", "the member is now throttled everywhere: \(after)")
+            let me = try await w.get("/v1/me", as: "gbr-analyst-secret")
+            #expect(me.code == 200 && me.string("restriction")?.hasPrefix("throttled") == true)
+        }
+    }
+}

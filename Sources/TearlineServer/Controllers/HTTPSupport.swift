@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import NIOCore
 import TearlineCore
+import TearlineStore
 
 /// The largest request body the API accepts.
 public let maxRequestBodyBytes = 1 << 20
@@ -32,6 +33,9 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return problem.response()
         } catch let error as HTTPResponseError {
             return Self.problem(for: error.status).response()
+        } catch let error as StoreError {
+            if case .corruptRow = error { context.logger.error("internal error", metadata: ["error": "StoreError.corruptRow"]) }
+            return Problem(error).response()
         } catch {
             context.logger.error("internal error", metadata: ["error": "\(type(of: error))"])
             return Problem(status: 500, type: "internal", title: "Internal error", detail: "The request failed; nothing was written.").response()
@@ -112,6 +116,24 @@ struct Paging {
             limit = value
         } else {
             limit = 50
+        }
+    }
+}
+
+extension Problem {
+    /// What a store failure that reached the edge is answered with: a uniqueness clash with a
+    /// concurrent write is 409 (nothing of this request was written), a store shut down is 503;
+    /// anything else is 500. No database text is passed on.
+    init(_ error: StoreError) {
+        switch error {
+        case .constraint(.unique):
+            self.init(status: 409, type: "conflict", title: "Conflict",
+                      detail: "Another request wrote the same thing first; nothing of this one was written.")
+        case .closed:
+            self.init(status: 503, type: "unavailable", title: "Service unavailable",
+                      detail: "The store is not accepting requests; try again shortly.", retryAfter: 1)
+        case .constraint, .corruptRow, .invalidCursor:
+            self.init(status: 500, type: "internal", title: "Internal error", detail: "The request failed; nothing was written.")
         }
     }
 }

@@ -46,6 +46,8 @@ extension ReleaseService {
                 return refusal
             }
         }
+        // why: a refused forward that crossed the limit of refused reads throttles the member, as any read does.
+        if let trigger = refused.throttle { try await markThrottled(trigger) }
         throw refused
     }
 
