@@ -1,13 +1,14 @@
 import Foundation
-import GRDB
 
-/// Group commit for the audit records of read requests.
+/// Group commit for the audit records of read requests: the default ``AuditBatching``, what
+/// `SQLiteStore` uses unless given another.
 ///
 /// Every caller returns only once its records are committed (audit before answer). The first
 /// caller to arrive leads: it writes its own records and those of everyone who queued meanwhile in
-/// one SQLite transaction, on its own thread, then wakes them and hands the lead to the next in
-/// line. Under load one commit serves many requests and no extra thread hop is taken.
-final class AuditBatcher: @unchecked Sendable {
+/// one transaction of the log (for SQLite, `SQLiteAuditLog`), on its own thread, then wakes them
+/// and hands the lead to the next in line. Under load one commit serves many requests and no extra
+/// thread hop is taken. The queue is this process's own: one instance serves one store.
+public final class AuditBatcher: AuditBatching, @unchecked Sendable {
     // why @unchecked: `pending` and `leading` are guarded by `lock`.
     private enum Signal: Sendable {
         case wait
@@ -16,18 +17,13 @@ final class AuditBatcher: @unchecked Sendable {
         case failed(any Error)
     }
 
-    private let writer: any DatabaseWriter
-    private let context: StoreContext
     private let lock = NSLock()
     private var pending: [([AuditRecord], CheckedContinuation<Signal, Never>)] = []
     private var leading = false
 
-    init(writer: any DatabaseWriter, context: StoreContext) {
-        self.writer = writer
-        self.context = context
-    }
+    public init() {}
 
-    func append(_ records: [AuditRecord]) async throws {
+    public func append(_ records: [AuditRecord], to log: any AuditLogAppending) async throws {
         var signal: Signal = lock.withLock {
             if leading { return .wait }
             leading = true
@@ -48,13 +44,13 @@ final class AuditBatcher: @unchecked Sendable {
         switch signal {
         case .done: return
         case .failed(let error): throw error
-        case .lead, .wait: try lead(with: records)
+        case .lead, .wait: try lead(with: records, log: log)
         }
     }
 
     /// Writes `own` and every queued record in one transaction, wakes the writers of the queued
     /// records, and passes the lead on (or gives it up when nobody is waiting).
-    private func lead(with own: [AuditRecord]) throws {
+    private func lead(with own: [AuditRecord], log: any AuditLogAppending) throws {
         let waiters = lock.withLock {
             let taken = pending
             pending.removeAll(keepingCapacity: true)
@@ -62,7 +58,7 @@ final class AuditBatcher: @unchecked Sendable {
         }
         var failure: (any Error)?
         do {
-            try write(own + waiters.flatMap(\.0))
+            try write(own + waiters.flatMap(\.0), to: log)
         } catch {
             failure = error
         }
@@ -77,18 +73,13 @@ final class AuditBatcher: @unchecked Sendable {
         if let failure { throw failure }
     }
 
-    /// Chains the records and signs the new head, in one transaction.
+    /// Chains the records and signs the new head, in one transaction of `log`.
     ///
     /// why the head may wait: when more records are already queued, the next leader commits right
     /// after this one and signs a head that covers both; under load that saves a signature per
     /// commit. A head always covers the log once the queue drains, and a crash in between leaves
     /// at most the last batch outside it, which `audit verify` reports.
-    private func write(_ records: [AuditRecord]) throws {
-        try writer.write { db in
-            let state = SessionState()
-            for record in records { try AuditWriter.append(record, db: db, state: state) }
-            let more = lock.withLock { !pending.isEmpty }
-            try AuditWriter.finish(db: db, state: state, key: context.auditKey, signHead: !more)
-        }
+    private func write(_ records: [AuditRecord], to log: any AuditLogAppending) throws {
+        try log.append(records, signHead: { lock.withLock { pending.isEmpty } })
     }
 }

@@ -61,9 +61,28 @@ extension SQLiteSession {
     }
 }
 
+/// The audit log of one SQLite database: each batch of read-side audit records is one write
+/// transaction (what ``AuditBatcher`` commits through).
+struct SQLiteAuditLog: AuditLogAppending {
+    let writer: any DatabaseWriter
+    let context: StoreContext
+
+    func append(_ records: [AuditRecord], signHead: () -> Bool) throws {
+        try writer.write { db in
+            let state = SessionState()
+            for record in records { try AuditWriter.append(record, db: db, state: state) }
+            try AuditWriter.finish(db: db, state: state, key: context.auditKey, signHead: signHead())
+        }
+    }
+}
+
 /// Appends entries to the hash chain inside a write transaction, and signs the new head before
 /// the transaction commits. SQLite runs one writer at a time, so the head read at the first
 /// append of a transaction stays the head until it commits.
+///
+/// why no process-local head: the head (seq, hash) is read from `auditEvent` at a transaction's
+/// first append and kept only in that transaction's `SessionState`, as are the checkpoints it
+/// reaches; nothing about the chain outlives a transaction in this process.
 enum AuditWriter {
     static func append(_ e: AuditRecord, db: Database, state: SessionState) throws {
         // why: the hash covers the entry exactly as the row will read back (reasons are stored comma-joined).

@@ -47,7 +47,8 @@ public final class SQLiteStore: TearlineStore {
     public let location: Location
     let writer: any DatabaseWriter
     let context: StoreContext
-    let auditBatcher: AuditBatcher
+    let auditBatching: any AuditBatching
+    let auditLog: SQLiteAuditLog
 
     /// Opens (and migrates) the database at `path`, creating it if needed. `masterKey` seals text
     /// at rest and derives the key that signs the audit log.
@@ -56,8 +57,8 @@ public final class SQLiteStore: TearlineStore {
     }
 
     /// Opens (and migrates) the database at `location`. `masterKey` seals text at rest and derives
-    /// the key that signs the audit log. `state` holds the caches and the entity index: this
-    /// process's own unless given.
+    /// the key that signs the audit log. `state` holds the caches, the entity index and the group
+    /// commit of read requests' audit records: this process's own unless given.
     public init(_ location: Location, masterKey: MasterKey, state: StoreProcessState = .local()) throws {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
@@ -81,7 +82,8 @@ public final class SQLiteStore: TearlineStore {
         self.context = context
         try Self.migrator(context).migrate(writer)
         try writer.read { db in try EntityIndexLoader.load(db, into: context.entities) }
-        auditBatcher = AuditBatcher(writer: writer, context: context)
+        auditBatching = state.audit
+        auditLog = SQLiteAuditLog(writer: writer, context: context)
     }
 
     /// Whether the database has a write-ahead log to checkpoint and purge (a file does; memory does not).
@@ -104,7 +106,7 @@ public final class SQLiteStore: TearlineStore {
     // thread hop of GRDB's async API; DispatchQueue.sync runs the work on the calling thread.
     public func read<T: Sendable>(_ body: @escaping @Sendable (any StoreSession) throws -> T) async throws -> T {
         let (value, audit) = try StoreError.translatingSQLite { try readNow(body) }
-        if !audit.isEmpty { try await auditBatcher.append(audit) }
+        if !audit.isEmpty { try await StoreError.translatingSQLite { try await auditBatching.append(audit, to: auditLog) } }
         return value
     }
 

@@ -25,6 +25,15 @@ extension StoreError {
         }
     }
 
+    /// As ``translatingSQLite(_:)``, for asynchronous work (the group commit of read audit).
+    static func translatingSQLite<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+            throw StoreError.constraint(Self.constraint(error.extendedResultCode))
+        }
+    }
+
     private static func constraint(_ code: ResultCode) -> StoreConstraint {
         switch code {
         case .SQLITE_CONSTRAINT_FOREIGNKEY: .foreignKey

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# A throwaway PostgreSQL cluster for tests and benchmarks: initdb in a temporary directory, run as
+# the `postgres` user, listening on loopback only.
+#
+#   scripts/pg-cluster.sh start DIR PORT   # prints the database URL of a fresh `tearline` database
+#   scripts/pg-cluster.sh stop DIR
+#
+# The application's role (`tearline`) owns its database; the cluster trusts loopback connections,
+# which is fine for a throwaway test cluster and nothing else.
+set -euo pipefail
+command=${1:?start or stop}
+dir=${2:?a directory for the cluster}
+bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+test -x "$bin/initdb" || { echo "PostgreSQL is not installed (apt-get install postgresql)" >&2; exit 1; }
+as_postgres() {
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+case "$command" in
+start)
+  port=${3:?a port}
+  mkdir -p "$dir"
+  if [ "$(id -u)" = 0 ]; then chown postgres:postgres "$dir"; fi
+  as_postgres test -w "$dir" || { echo "the postgres user cannot write $dir (is every parent directory searchable?)" >&2; exit 1; }
+  as_postgres "$bin/initdb" -D "$dir/data" -U postgres --auth=trust --encoding=UTF8 --no-locale >"$dir/initdb.log" 2>&1
+  as_postgres "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
+    -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories='$dir' -c fsync=on -c max_connections=200" start >/dev/null
+  as_postgres "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -q -v ON_ERROR_STOP=1 \
+    -c "CREATE ROLE tearline LOGIN PASSWORD 'tearline'" -c "CREATE DATABASE tearline OWNER tearline" >/dev/null
+  echo "postgres://tearline:tearline@127.0.0.1:$port/tearline?sslmode=disable"
+  ;;
+stop)
+  as_postgres "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
+  ;;
+*)
+  echo "usage: $0 start DIR PORT | stop DIR" >&2; exit 64
+  ;;
+esac
