@@ -43,7 +43,10 @@ final class Flag: @unchecked Sendable {
     var isSet: Bool { lock.withLock { value } }
 }
 
-@Suite struct SealingTests {
+// why serialized: two tests here hold a read transaction open on a cooperative thread while
+// another task commits a revocation; run side by side on a 2-core machine, they could take both
+// cooperative threads and leave none to commit, until their deadlines.
+@Suite(.serialized) struct SealingTests {
     /// Text only the sealed blobs may hold: distinctive enough to be found nowhere by chance.
     static let title = "ZEBRA-CANARY-7731 convoy routes through the northern pass"
     static let portion0 = "OCELOT-CANARY-4402 the courier meets the handler at the old market"
