@@ -50,19 +50,20 @@ public final class TearlineService: Sendable {
         try open(.file(databasePath), keyFile: keyFile, limits: limits, passwordChecks: passwordChecks)
     }
 
-    /// Opens a SQLite store at `location`. A file's master key comes from `keyFile` (by default
-    /// beside the database; created with mode 0600 when missing); an in-memory store without a
-    /// key file gets a fresh random key, since nothing it seals outlives it.
-    public static func open(_ location: SQLiteStore.Location, keyFile: String? = nil, limits: ThrottleLimits = .standard,
+    /// Opens the store at `location`. A file's master key comes from `keyFile` (by default beside
+    /// the database; created with mode 0600 when missing); an in-memory store without a key file
+    /// gets a fresh random key, since nothing it seals outlives it.
+    public static func open(_ location: StoreLocation, keyFile: String? = nil, limits: ThrottleLimits = .standard,
                             passwordChecks: PasswordCheckPool = .shared) throws -> TearlineService {
         let key: MasterKey
-        switch (location, keyFile) {
-        case (_, let keyFile?): key = try MasterKey.loadOrCreate(path: keyFile)
-        case (.file(let path), nil): key = try MasterKey.loadOrCreate(path: MasterKey.defaultPath(forDatabase: path))
-        case (.memory, nil): key = MasterKey.random()
+        if let keyFile {
+            key = try MasterKey.loadOrCreate(path: keyFile)
+        } else if let path = location.filePath {
+            key = try MasterKey.loadOrCreate(path: MasterKey.defaultPath(forDatabase: path))
+        } else {
+            key = MasterKey.random()
         }
-        let store = try SQLiteStore(location, masterKey: key)
-        return TearlineService(store: store, masterKey: key, limits: limits, passwordChecks: passwordChecks)
+        return TearlineService(store: try location.open(masterKey: key), masterKey: key, limits: limits, passwordChecks: passwordChecks)
     }
 
     /// The store every area works in.
