@@ -62,7 +62,11 @@ struct PGRow: Sendable {
     func optionalString(_ name: String) throws -> String? { try cell(name).decode(String?.self) }
     func int(_ name: String) throws -> Int64 { try cell(name).decode(Int64.self) }
     func optionalInt(_ name: String) throws -> Int64? { try cell(name).decode(Int64?.self) }
-    func bool(_ name: String) throws -> Bool { try int(name) != 0 }
+    /// A boolean column, or a 0/1 integer (the schema keeps SQLite's integer flags).
+    func bool(_ name: String) throws -> Bool {
+        let cell = cell(name)
+        return cell.dataType == .bool ? try cell.decode(Bool.self) : try cell.decode(Int64.self) != 0
+    }
     func double(_ name: String) throws -> Double { try cell(name).decode(Double.self) }
     func data(_ name: String) throws -> Data {
         var buffer = try cell(name).decode(ByteBuffer.self)

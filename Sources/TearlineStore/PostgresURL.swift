@@ -15,6 +15,8 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
     public var port: Int
     public var database: String
     public var tls: TLSMode
+    /// The schema to work in (tests give each run its own); `nil` for the role's default.
+    public var searchPath: String?
 
     public init(_ text: String) throws(PostgresURLError) {
         guard let components = URLComponents(string: text), let scheme = components.scheme else {

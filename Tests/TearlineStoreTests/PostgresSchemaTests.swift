@@ -1,0 +1,38 @@
+import Foundation
+@testable import TearlineStore
+import Testing
+
+/// The schema is created once, by whichever instance comes first, and a database of another
+/// version is refused; the audit tables refuse edits from anyone.
+@Suite struct PostgresSchemaTests {
+    static let url = ProcessInfo.processInfo.environment["TEARLINE_TEST_DATABASE_URL"]
+
+    @Test(.enabled(if: url != nil)) func twoInstancesMigrateAtOnceAndTheAuditTrailIsAppendOnly() async throws {
+        let url = try PostgresURL(try #require(Self.url))
+        let admin = PostgresDatabase(url: url, connections: 2)
+        defer { admin.shutdown() }
+        let schema = "t_\(UUID().uuidString.prefix(8).lowercased())"
+        try await admin.transaction(readOnly: false) { link in try link.execute("CREATE SCHEMA \(schema)") }
+        var scoped = url
+        scoped.searchPath = schema
+        let a = PostgresDatabase(url: scoped, connections: 2), b = PostgresDatabase(url: scoped, connections: 2)
+        defer { a.shutdown(); b.shutdown() }
+        async let first: Void = a.migrate()
+        async let second: Void = b.migrate()
+        _ = try await (first, second)
+        let tables = try await a.transaction(readOnly: true) { link in
+            try link.row("SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = ?", [.text(schema)]).map { try $0.int("n") }
+        }
+        #expect(tables == 35, "the tables of v1–v11, the shared ones and the schema version")
+        try await a.transaction(readOnly: false) { link in
+            try link.execute("INSERT INTO auditHead VALUES (1, 5, ?, 1, ?)", [.bytes(Data([1])), .bytes(Data([2]))])
+        }
+        await #expect(throws: (any Error).self, "the head only moves forward") {
+            try await a.transaction(readOnly: false) { link in try link.execute("UPDATE auditHead SET seq = 4") }
+        }
+        await #expect(throws: (any Error).self, "the head is never deleted") {
+            try await a.transaction(readOnly: false) { link in try link.execute("DELETE FROM auditHead") }
+        }
+        try await admin.transaction(readOnly: false) { link in try link.execute("DROP SCHEMA \(schema) CASCADE") }
+    }
+}
