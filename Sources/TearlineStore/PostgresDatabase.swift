@@ -60,6 +60,10 @@ final class PostgresDatabase: Sendable {
             if !exists {
                 try link.execute("CREATE TABLE tearlineSchema (version BIGINT NOT NULL, migratedAt BIGINT NOT NULL)")
                 for statement in PostgresSchema.statements { try link.execute(statement) }
+                // why: SQLite's v7 made the default TAXII API root every organisation's collections live in.
+                try link.execute("INSERT INTO taxiiApiRoot (name, title, description, maxContentLength, createdAt) VALUES (?, ?, ?, ?, ?)",
+                                 [.text(MigrationV7.defaultRoot), .text("Tearline"), .text(MigrationV7.defaultRootDescription),
+                                  .int(Int64(TAXIILimits.maxContentLength)), .int(Int64(Date().timeIntervalSince1970 * 1000))])
                 try link.execute("INSERT INTO tearlineSchema VALUES (?, ?)",
                                  [.int(PostgresSchema.version), .int(Int64(Date().timeIntervalSince1970 * 1000))])
             }

@@ -36,3 +36,45 @@ import Testing
         try await admin.transaction(readOnly: false) { link in try link.execute("DROP SCHEMA \(schema) CASCADE") }
     }
 }
+
+/// The first repositories on PostgreSQL read back what they wrote, field for field.
+@Suite struct PostgresSessionTests {
+    @Test(.enabled(if: PostgresSchemaTests.url != nil)) func organisationsAndMembersRoundTrip() async throws {
+        let url = try PostgresURL(try #require(PostgresSchemaTests.url))
+        let admin = PostgresDatabase(url: url, connections: 1)
+        defer { admin.shutdown() }
+        let schema = "t_\(UUID().uuidString.prefix(8).lowercased())"
+        try await admin.transaction(readOnly: false) { link in try link.execute("CREATE SCHEMA \(schema)") }
+        var scoped = url
+        scoped.searchPath = schema
+        let database = PostgresDatabase(url: scoped, connections: 2)
+        defer { database.shutdown() }
+        try await database.migrate()
+        let context = StoreContext(masterKey: testMasterKey)
+        let member = Fixture.member("m-usa", of: "USA")
+        let (orgs, found, byToken, listed, exists, count) = try await database.transaction(readOnly: false) { link in
+            let s = PostgresSession(link: link, context: context, readOnly: false)
+            try s.insertOrganization(Fixture.organization("USA"))
+            try s.insertOrganization(Fixture.organization("GBR", kind: .agency))
+            try s.insertMember(member)
+            try s.insertNodeCredential(tokenHash: Fixture.tokenHash("node"), createdAt: 1)
+            return (try s.organizations(), try s.member(id: "m-usa"), try s.member(tokenHash: member.tokenHash), try s.members(organization: "USA"),
+                    try s.nodeCredentialExists(tokenHash: Fixture.tokenHash("node")), try s.nodeCredentialCount())
+        }
+        #expect(orgs == [Fixture.organization("GBR", kind: .agency), Fixture.organization("USA")])
+        #expect(found == member && byToken == member && listed == [member])
+        #expect(exists && count == 1)
+        await #expect(throws: (any Error).self, "a duplicate organisation is refused and nothing of the transaction stays") {
+            try await database.transaction(readOnly: false) { link in
+                let s = PostgresSession(link: link, context: context, readOnly: false)
+                try s.insertOrganization(Fixture.organization("FRA"))
+                try s.insertOrganization(Fixture.organization("USA"))
+            }
+        }
+        let after = try await database.transaction(readOnly: true) { link in
+            try PostgresSession(link: link, context: context, readOnly: true).organizations().map(\.id)
+        }
+        #expect(after == ["GBR", "USA"])
+        try await admin.transaction(readOnly: false) { link in try link.execute("DROP SCHEMA \(schema) CASCADE") }
+    }
+}
