@@ -1,4 +1,5 @@
 import Foundation
+import TearlineCore
 @testable import TearlineStore
 import Testing
 
@@ -75,6 +76,47 @@ import Testing
             try PostgresSession(link: link, context: context, readOnly: true).organizations().map(\.id)
         }
         #expect(after == ["GBR", "USA"])
+        try await admin.transaction(readOnly: false) { link in try link.execute("DROP SCHEMA \(schema) CASCADE") }
+    }
+}
+
+extension PostgresSessionTests {
+    @Test(.enabled(if: PostgresSchemaTests.url != nil)) func partnershipsAndAlertsRoundTrip() async throws {
+        let url = try PostgresURL(try #require(PostgresSchemaTests.url))
+        let admin = PostgresDatabase(url: url, connections: 1)
+        defer { admin.shutdown() }
+        let schema = "t_\(UUID().uuidString.prefix(8).lowercased())"
+        try await admin.transaction(readOnly: false) { link in try link.execute("CREATE SCHEMA \(schema)") }
+        var scoped = url
+        scoped.searchPath = schema
+        let database = PostgresDatabase(url: scoped, connections: 2)
+        defer { database.shutdown() }
+        try await database.migrate()
+        let context = StoreContext(masterKey: testMasterKey)
+        let original = PartnershipRecord(id: "p-1", first: "GBR", second: "USA", kind: .peer, dominant: nil,
+                                            firstStance: PartnershipStance(trust: .high, suspended: false),
+                                            secondStance: PartnershipStance(trust: .limited, suspended: true), createdAt: 1, updatedAt: 1)
+        var changed = original
+        changed.sides = PartnershipSides(first: "GBR", second: "USA", firstStance: PartnershipStance(trust: .low, suspended: true),
+                                         secondStance: original.sides.secondStance)
+        changed.updatedAt = 2
+        let partnership = changed
+        let alert = AlertRecord(id: "a-1", organization: "USA", subject: "m-usa", kind: "member-throttled", detail: "limit=reads", createdAt: 5)
+        let (between, involving, open, resolved, openAfter) = try await database.transaction(readOnly: false) { link in
+            let s = PostgresSession(link: link, context: context, readOnly: false)
+            for id in ["USA", "GBR", "DEU"] { try s.insertOrganization(Fixture.organization(id)) }
+            try s.insertMember(Fixture.member("m-usa", of: "USA"))
+            try s.insertPartnership(original)
+            try s.updatePartnership(partnership)
+            try s.insertAlert(alert)
+            let open = try s.alerts(organization: "USA", openOnly: true, limit: 10)
+            let resolved = try s.resolveAlerts(subject: "m-usa", by: "m-sec", at: 6)
+            return (try s.partnership(between: "USA", and: "GBR"), try s.partnerships(involving: "DEU"), open, resolved,
+                    try s.alerts(organization: "USA", openOnly: true, limit: 10))
+        }
+        #expect(between == partnership, "read back in either order, with each side's own stance")
+        #expect(involving.isEmpty)
+        #expect(open == [alert] && resolved == 1 && openAfter.isEmpty)
         try await admin.transaction(readOnly: false) { link in try link.execute("DROP SCHEMA \(schema) CASCADE") }
     }
 }
