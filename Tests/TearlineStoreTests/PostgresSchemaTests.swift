@@ -117,6 +117,15 @@ extension PostgresSessionTests {
         #expect(between == partnership, "read back in either order, with each side's own stance")
         #expect(involving.isEmpty)
         #expect(open == [alert] && resolved == 1 && openAfter.isEmpty)
+        let note = NotificationRecord(id: "n-1", member: "m-usa", kind: "correlation", detail: "Jane Doe at the port", createdAt: 7)
+        let (notes, raw) = try await database.transaction(readOnly: false) { link in
+            let s = PostgresSession(link: link, context: context, readOnly: false)
+            try s.insertNotification(note)
+            return (try s.notifications(member: "m-usa", limit: 5), try link.row("SELECT sealedDetail FROM notification").map { try $0.data("sealedDetail") })
+        }
+        #expect(notes == [note])
+        let sealed = try #require(raw)
+        #expect(sealed.range(of: Data("Jane Doe".utf8)) == nil, "a notification's detail is sealed at rest")
         try await admin.transaction(readOnly: false) { link in try link.execute("DROP SCHEMA \(schema) CASCADE") }
     }
 }
