@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Logging
 import PostgresNIO
 
@@ -31,22 +32,64 @@ final class PostgresDatabase: Sendable {
         running.cancel()
     }
 
+    deinit { shutdown() }
+
+    /// How long a transaction waits for a connection before the store answers
+    /// ``StoreError/unavailable`` (the database is down or every connection is busy).
+    static let acquireTimeout: Duration = .seconds(5)
+
     /// Runs `body` in one transaction on one connection: committed if it returns, rolled back if it throws.
+    ///
+    /// A write transaction first takes the node's writer lock (transaction-scoped, released at
+    /// COMMIT or ROLLBACK): writes from every instance take turns, as they do in a SQLite file.
+    /// A read runs in a repeatable-read snapshot beside them.
+    ///
+    /// A connection not had within ``acquireTimeout`` gives up with ``StoreError/unavailable``:
+    /// either the wait gives up or the transaction runs, never both.
     func transaction<T: Sendable>(readOnly: Bool, _ body: @escaping @Sendable (PostgresLink) throws -> T) async throws -> T {
-        let pool = pool, logger = logger
-        return try await client.withConnection { connection in
-            try await pool.run {
-                let link = PostgresLink(connection: connection, logger: logger)
-                try link.execute(readOnly ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN ISOLATION LEVEL READ COMMITTED")
+        let pool = pool, logger = logger, client = client
+        let race = AcquireRace()
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask {
                 do {
-                    let value = try body(link)
-                    try link.execute("COMMIT")
-                    return value
+                    return try await client.withConnection { connection in
+                    guard race.acquire() else { throw StoreError.unavailable }
+                    return try await pool.run {
+                        let link = PostgresLink(connection: connection, logger: logger)
+                        if readOnly {
+                            try link.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                        } else {
+                            try link.execute("BEGIN ISOLATION LEVEL READ COMMITTED")
+                        }
+                        do {
+                            if !readOnly { try link.execute(PostgresDatabase.lock(PostgresDatabase.writerLock)) }
+                            let value = try body(link)
+                            try link.execute("COMMIT")
+                            return value
+                        } catch {
+                            try? link.execute("ROLLBACK")
+                            throw error
+                        }
+                    }
+                    }
                 } catch {
-                    try? link.execute("ROLLBACK")
-                    throw error
+                    // why: a failure before a connection was had is the database's, not the request's.
+                    if race.acquired { throw error }
+                    throw StoreError.unavailable
                 }
             }
+            group.addTask {
+                try await Task.sleep(for: PostgresDatabase.acquireTimeout)
+                guard race.giveUp() else { return nil }
+                throw StoreError.unavailable
+            }
+            while let result = try await group.next() {
+                if let value = result {
+                    group.cancelAll()
+                    return value
+                }
+            }
+            throw StoreError.unavailable
         }
     }
 
@@ -55,7 +98,7 @@ final class PostgresDatabase: Sendable {
     /// the others wait for it and then find the schema.
     func migrate() async throws {
         try await transaction(readOnly: false) { link in
-            try link.execute("SELECT pg_advisory_xact_lock(?)", [.int(PostgresDatabase.migrationLock)])
+            try link.execute(PostgresDatabase.lock(PostgresDatabase.migrationLock))
             let exists = try link.row("SELECT to_regclass('tearlineschema') IS NOT NULL AS present").map { try $0.bool("present") } ?? false
             if !exists {
                 try link.execute("CREATE TABLE tearlineSchema (version BIGINT NOT NULL, migratedAt BIGINT NOT NULL)")
@@ -74,8 +117,41 @@ final class PostgresDatabase: Sendable {
         }
     }
 
-    /// The key of the advisory lock migrations hold ("tearline" in ASCII).
-    static let migrationLock: Int64 = 0x7465_6172_6C69_6E65
+    /// The statement that takes the transaction-scoped advisory lock `tag` of this node. Advisory
+    /// locks are per database; the second key, the schema's, keeps nodes (or test runs) that share
+    /// a database in schemas of their own from waiting on each other.
+    static func lock(_ tag: Int32) -> String {
+        "SELECT pg_advisory_xact_lock(\(tag), hashtext(current_schema()))"
+    }
+
+    /// The advisory lock migrations hold ("tlmg").
+    static let migrationLock: Int32 = 0x746C_6D67
+    /// The advisory lock every write transaction holds ("tlwr").
+    static let writerLock: Int32 = 0x746C_7772
+}
+
+/// Decides, once, between a transaction that got its connection and the wait that gave up on it.
+private final class AcquireRace: Sendable {
+    private let state = Mutex<Int>(0)  // 0 undecided, 1 acquired, 2 gave up
+
+    /// True when the connection came first; the transaction may run.
+    func acquire() -> Bool {
+        state.withLock { value in
+            if value == 0 { value = 1 }
+            return value == 1
+        }
+    }
+
+    /// Whether a connection was had in time.
+    var acquired: Bool { state.withLock { $0 == 1 } }
+
+    /// True when the wait came first; the transaction will not run.
+    func giveUp() -> Bool {
+        state.withLock { value in
+            if value == 0 { value = 2 }
+            return value == 2
+        }
+    }
 }
 
 /// The database holds a schema of another version than this build's.

@@ -79,21 +79,27 @@ struct PGRow: Sendable {
 }
 
 /// One connection, used from one pool thread for the length of one transaction.
+///
+/// why futures and not async: a statement's answer is awaited on the pool thread through
+/// postgres-nio's EventLoopFuture, fulfilled on the connection's event loop. An async query would
+/// need a cooperative thread to resume on; when those are all busy the pool thread would wait for
+/// one while holding a connection (and, in a write, the node's writer lock).
 struct PostgresLink: Sendable {
     let connection: PostgresConnection
     let logger: Logger
 
     func execute(_ sql: String, _ values: [SQLValue] = []) throws {
-        let query = PostgresStatement.query(sql, values)
-        let connection = connection, logger = logger
-        try PostgresBlocking.wait { _ = try await connection.query(query, logger: logger).collect() }
+        _ = try run(sql, values)
     }
 
     func rows(_ sql: String, _ values: [SQLValue] = []) throws -> [PGRow] {
-        let query = PostgresStatement.query(sql, values)
-        let connection = connection, logger = logger
-        return try PostgresBlocking.wait { try await connection.query(query, logger: logger).collect().map(PGRow.init) }
+        try run(sql, values).rows.map(PGRow.init)
     }
 
     func row(_ sql: String, _ values: [SQLValue] = []) throws -> PGRow? { try rows(sql, values).first }
+
+    private func run(_ sql: String, _ values: [SQLValue]) throws -> PostgresQueryResult {
+        precondition(BlockingTransactionPool.isPoolThread, "database work may block only a BlockingTransactionPool thread")
+        return try connection.query(PostgresStatement.query(sql, values), logger: logger).wait()
+    }
 }

@@ -166,7 +166,7 @@ extension PostgresSchema {
         """,
         """
         CREATE TABLE taxiiObject (
-            seq BIGINT PRIMARY KEY,
+            seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
             collection TEXT NOT NULL REFERENCES taxiiCollection(id),
             stixId TEXT NOT NULL,
             type TEXT NOT NULL,
@@ -211,13 +211,7 @@ extension PostgresSchema {
             FOR EACH STATEMENT EXECUTE FUNCTION tearline_refuse('the audit log is append-only')
         """,
         """
-        CREATE TABLE nodeVersion (id BIGINT PRIMARY KEY CHECK (id = 1), version BIGINT NOT NULL)
-        """,
-        """
-        INSERT INTO nodeVersion VALUES (1, 0)
-        """,
-        """
-        CREATE TABLE indexChange (seq BIGSERIAL PRIMARY KEY, change BYTEA NOT NULL, at BIGINT NOT NULL)
+        CREATE TABLE changeLog (seq BIGSERIAL PRIMARY KEY, kind TEXT NOT NULL, subject TEXT NOT NULL, at BIGINT NOT NULL)
         """,
     ]
 }

@@ -4,7 +4,14 @@
 enum PostgresSchema {
     static let version: Int64 = 1
 
-    static var statements: [String] { tables }
+    /// Every statement, in order. Text compares byte-wise, as in SQLite: each text column is
+    /// declared with the "C" collation, whatever the database's default (identifiers are ordered
+    /// and compared, `CHECK (first < second)` among them).
+    static var statements: [String] { tables.map(byteOrdered) }
+
+    static func byteOrdered(_ statement: String) -> String {
+        statement.replacing(/\bTEXT\b/, with: "TEXT COLLATE \"C\"")
+    }
 
     /// The tables the SQLite migrations define, first part.
     static let tables: [String] = [
@@ -62,6 +69,7 @@ enum PostgresSchema {
         """,
         """
         CREATE TABLE report (
+            rowid BIGINT GENERATED ALWAYS AS IDENTITY UNIQUE,
             id TEXT PRIMARY KEY,
             originator TEXT NOT NULL REFERENCES organization(id),
             title TEXT NOT NULL,
@@ -88,6 +96,7 @@ enum PostgresSchema {
         """,
         """
         CREATE TABLE release (
+            rowid BIGINT GENERATED ALWAYS AS IDENTITY UNIQUE,
             id TEXT PRIMARY KEY,
             reportId TEXT NOT NULL REFERENCES report(id),
             originator TEXT NOT NULL REFERENCES organization(id),

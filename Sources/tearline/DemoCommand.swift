@@ -14,7 +14,7 @@ struct Demo: AsyncParsableCommand {
         guard !FileManager.default.fileExists(atPath: path) else {
             throw ValidationError("\(path) already exists; the demo builds a fresh database")
         }
-        let service = try TearlineService.open(databasePath: path, limits: TearlineServer.Demo.limits)
+        let service = try await TearlineService.open(databasePath: path, limits: TearlineServer.Demo.limits)
         var demo = TearlineServer.Demo(service: service)
         let (lines, failures) = try await demo.run()
         lines.forEach { print($0) }

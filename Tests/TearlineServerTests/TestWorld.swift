@@ -200,19 +200,32 @@ enum TestBackend: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case sqliteFile
     /// SQLiteStore on an in-memory database, with a random master key.
     case sqliteMemory
+    /// PostgresStore in a schema of its own, with its master key file in the test's directory,
+    /// when `TEARLINE_TEST_DATABASE_URL` names a server (`.ci/run` starts a throwaway cluster).
+    case postgres
 
     var testDescription: String { rawValue }
 
+    static var allCases: [TestBackend] { postgresURL == nil ? [.sqliteFile, .sqliteMemory] : [.sqliteFile, .sqliteMemory, .postgres] }
+
+    static let postgresURL: PostgresURL? = ProcessInfo.processInfo.environment["TEARLINE_TEST_DATABASE_URL"].flatMap { try? PostgresURL($0) }
+
     /// Opens a fresh node on this backend. `directory` is an empty temporary directory it may use;
-    /// `databaseFile` is the SQLite file's path when the backend has one.
-    func openService(in directory: URL, limits: ThrottleLimits, passwordChecks: PasswordCheckPool) throws
-        -> (service: TearlineService, databaseFile: String?) {
+    /// `databaseFile` is the SQLite file's path when the backend has one; `schema` the PostgreSQL
+    /// schema to drop afterwards.
+    func openService(in directory: URL, limits: ThrottleLimits, passwordChecks: PasswordCheckPool) async throws
+        -> (service: TearlineService, databaseFile: String?, schema: PostgresURL?) {
         switch self {
         case .sqliteFile:
             let path = directory.appendingPathComponent("tearline.db").path
-            return (try TearlineService.open(databasePath: path, limits: limits, passwordChecks: passwordChecks), path)
+            return (try await TearlineService.open(databasePath: path, limits: limits, passwordChecks: passwordChecks), path, nil)
         case .sqliteMemory:
-            return (try TearlineService.open(.memory, limits: limits, passwordChecks: passwordChecks), nil)
+            return (try await TearlineService.open(.memory, limits: limits, passwordChecks: passwordChecks), nil, nil)
+        case .postgres:
+            let url = try await PostgresScratchSchema.create(at: try #require(TestBackend.postgresURL))
+            let service = try await TearlineService.open(.postgres(url), keyFile: directory.appendingPathComponent("master.key").path,
+                                                         limits: limits, passwordChecks: passwordChecks)
+            return (service, nil, url)
         }
     }
 }
@@ -224,7 +237,18 @@ func withWorld(_ backend: TestBackend, limits: ThrottleLimits = .standard, passw
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tearline-tests-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
-    let (service, databaseFile) = try backend.openService(in: directory, limits: limits, passwordChecks: passwordChecks)
+    let (service, databaseFile, schema) = try await backend.openService(in: directory, limits: limits, passwordChecks: passwordChecks)
+    do {
+        try await play(service, databaseFile: databaseFile, body)
+    } catch {
+        if let schema { try? await PostgresScratchSchema.drop(schema) }
+        throw error
+    }
+    if let schema { try await PostgresScratchSchema.drop(schema) }
+}
+
+/// Builds the standard world on `service` over HTTP and runs `body` in it.
+private func play(_ service: TearlineService, databaseFile: String?, _ body: @Sendable (World) async throws -> Void) async throws {
     let adminToken = try #require(try await service.members.bootstrapNodeAdmin())
     let app = Application(router: buildRouter(service: service))
     try await app.test(.router) { client in
