@@ -38,6 +38,10 @@ final class PostgresDatabase: Sendable {
     /// ``StoreError/unavailable`` (the database is down or every connection is busy).
     static let acquireTimeout: Duration = .seconds(5)
 
+    /// How long starting up (the schema, the index) waits for the database: a server that starts
+    /// beside its database may wait for it a while; a request may not.
+    static let startTimeout: Duration = .seconds(60)
+
     /// Runs `body` in one transaction on one connection: committed if it returns, rolled back if it throws.
     ///
     /// A write transaction first takes the node's writer lock (transaction-scoped, released at
@@ -46,7 +50,8 @@ final class PostgresDatabase: Sendable {
     ///
     /// A connection not had within ``acquireTimeout`` gives up with ``StoreError/unavailable``:
     /// either the wait gives up or the transaction runs, never both.
-    func transaction<T: Sendable>(readOnly: Bool, _ body: @escaping @Sendable (PostgresLink) throws -> T) async throws -> T {
+    func transaction<T: Sendable>(readOnly: Bool, acquireTimeout: Duration = PostgresDatabase.acquireTimeout,
+                                  _ body: @escaping @Sendable (PostgresLink) throws -> T) async throws -> T {
         let pool = pool, logger = logger, client = client
         let race = AcquireRace()
         return try await withThrowingTaskGroup(of: T?.self) { group in
@@ -79,7 +84,7 @@ final class PostgresDatabase: Sendable {
                 }
             }
             group.addTask {
-                try await Task.sleep(for: PostgresDatabase.acquireTimeout)
+                try await Task.sleep(for: acquireTimeout)
                 guard race.giveUp() else { return nil }
                 throw StoreError.unavailable
             }
@@ -97,7 +102,7 @@ final class PostgresDatabase: Sendable {
     /// Several instances may start at once: the first takes a transaction-scoped advisory lock,
     /// the others wait for it and then find the schema.
     func migrate() async throws {
-        try await transaction(readOnly: false) { link in
+        try await transaction(readOnly: false, acquireTimeout: PostgresDatabase.startTimeout) { link in
             try link.execute(PostgresDatabase.lock(PostgresDatabase.migrationLock))
             let exists = try link.row("SELECT to_regclass('tearlineschema') IS NOT NULL AS present").map { try $0.bool("present") } ?? false
             if !exists {

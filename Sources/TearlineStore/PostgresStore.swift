@@ -36,7 +36,7 @@ public final class PostgresStore: TearlineStore {
         clock = { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
         do {
             try await database.migrate()
-            try await database.transaction(readOnly: true) { link in try follower.load(link) }
+            try await database.transaction(readOnly: true, acquireTimeout: PostgresDatabase.startTimeout) { link in try follower.load(link) }
         } catch {
             database.shutdown()
             throw StoreError.translatingPostgres(error)

@@ -193,7 +193,7 @@ struct World: Sendable {
 
 /// The backends the HTTP tests of the stories run against: each such test takes one
 /// (`@Test(arguments: TestBackend.allCases)`) and passes it to ``withWorld(_:limits:passwordChecks:_:)``.
-/// A new backend is one more case here and one more branch in ``openService(in:limits:passwordChecks:)``;
+/// A new backend is one more case here and one more branch in ``withService(in:limits:passwordChecks:_:)``;
 /// no test is copied. Tests that read the SQLite file itself run on `.sqliteFile` only.
 enum TestBackend: String, CaseIterable, Sendable, CustomTestStringConvertible {
     /// SQLiteStore on a file in WAL mode, with its master key file beside it (what a node runs).
@@ -210,22 +210,22 @@ enum TestBackend: String, CaseIterable, Sendable, CustomTestStringConvertible {
 
     static let postgresURL: PostgresURL? = ProcessInfo.processInfo.environment["TEARLINE_TEST_DATABASE_URL"].flatMap { try? PostgresURL($0) }
 
-    /// Opens a fresh node on this backend. `directory` is an empty temporary directory it may use;
-    /// `databaseFile` is the SQLite file's path when the backend has one; `schema` the PostgreSQL
-    /// schema to drop afterwards.
-    func openService(in directory: URL, limits: ThrottleLimits, passwordChecks: PasswordCheckPool) async throws
-        -> (service: TearlineService, databaseFile: String?, schema: PostgresURL?) {
+    /// Runs `body` with a fresh node on this backend. `directory` is an empty temporary directory
+    /// it may use; `databaseFile` is the SQLite file's path when the backend has one.
+    func withService(in directory: URL, limits: ThrottleLimits, passwordChecks: PasswordCheckPool,
+                     _ body: (_ service: TearlineService, _ databaseFile: String?) async throws -> Void) async throws {
         switch self {
         case .sqliteFile:
             let path = directory.appendingPathComponent("tearline.db").path
-            return (try await TearlineService.open(databasePath: path, limits: limits, passwordChecks: passwordChecks), path, nil)
+            try await body(try await TearlineService.open(databasePath: path, limits: limits, passwordChecks: passwordChecks), path)
         case .sqliteMemory:
-            return (try await TearlineService.open(.memory, limits: limits, passwordChecks: passwordChecks), nil, nil)
+            try await body(try await TearlineService.open(.memory, limits: limits, passwordChecks: passwordChecks), nil)
         case .postgres:
-            let url = try await PostgresScratchSchema.create(at: try #require(TestBackend.postgresURL))
-            let service = try await TearlineService.open(.postgres(url), keyFile: directory.appendingPathComponent("master.key").path,
-                                                         limits: limits, passwordChecks: passwordChecks)
-            return (service, nil, url)
+            try await PostgresScratchSchema.with(at: try #require(TestBackend.postgresURL)) { url in
+                let service = try await TearlineService.open(.postgres(url), keyFile: directory.appendingPathComponent("master.key").path,
+                                                             limits: limits, passwordChecks: passwordChecks)
+                try await body(service, nil)
+            }
         }
     }
 }
@@ -237,14 +237,9 @@ func withWorld(_ backend: TestBackend, limits: ThrottleLimits = .standard, passw
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tearline-tests-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
-    let (service, databaseFile, schema) = try await backend.openService(in: directory, limits: limits, passwordChecks: passwordChecks)
-    do {
+    try await backend.withService(in: directory, limits: limits, passwordChecks: passwordChecks) { service, databaseFile in
         try await play(service, databaseFile: databaseFile, body)
-    } catch {
-        if let schema { try? await PostgresScratchSchema.drop(schema) }
-        throw error
     }
-    if let schema { try await PostgresScratchSchema.drop(schema) }
 }
 
 /// Builds the standard world on `service` over HTTP and runs `body` in it.

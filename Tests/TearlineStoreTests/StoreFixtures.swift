@@ -43,16 +43,10 @@ func withStore<T>(_ backend: TestBackend, _ body: (any TearlineStore) async thro
     case .sqliteMemory:
         return try await body(SQLiteStore(.memory, masterKey: testMasterKey))
     case .postgres:
-        let url = try await PostgresScratchSchema.create(at: try #require(TestBackend.postgresURL))
-        do {
+        return try await PostgresScratchSchema.with(at: try #require(TestBackend.postgresURL)) { url in
             let store = try await PostgresStore(url: url, masterKey: testMasterKey, connections: 3)
-            let value = try await body(store)
-            store.shutdown()
-            try await PostgresScratchSchema.drop(url)
-            return value
-        } catch {
-            try? await PostgresScratchSchema.drop(url)
-            throw error
+            defer { store.shutdown() }
+            return try await body(store)
         }
     }
 }
