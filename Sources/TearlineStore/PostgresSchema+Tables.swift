@@ -213,5 +213,31 @@ extension PostgresSchema {
         """
         CREATE TABLE changeLog (seq BIGSERIAL PRIMARY KEY, kind TEXT NOT NULL, subject TEXT NOT NULL, at BIGINT NOT NULL)
         """,
+        """
+        CREATE TABLE throttleEvent (member TEXT NOT NULL, kind TEXT NOT NULL, key TEXT, amount BIGINT NOT NULL, at BIGINT NOT NULL)
+        """,
+        """
+        CREATE INDEX throttleEvent_member ON throttleEvent(member, kind, key)
+        """,
+        // why `text` in lower case: the parameters of a function take no collation, and the schema
+        // gives every upper-case TEXT column the "C" one (see PostgresSchema.byteOrdered).
+        // One member's windows change one at a time, whichever instance counts.
+        """
+        CREATE FUNCTION tearline_admit(p_member text, p_kind text, p_key text, p_amount BIGINT, p_limit BIGINT, p_now BIGINT, p_window BIGINT)
+        RETURNS BOOLEAN LANGUAGE plpgsql AS $$
+        DECLARE used BIGINT;
+        BEGIN
+            PERFORM pg_advisory_xact_lock(hashtextextended(current_schema() || '/throttle/' || p_member, 0));
+            DELETE FROM throttleEvent WHERE member = p_member AND kind = p_kind AND at <= p_now - p_window;
+            IF p_key IS NOT NULL THEN
+                UPDATE throttleEvent SET at = p_now WHERE member = p_member AND kind = p_kind AND key = p_key;
+                IF FOUND THEN RETURN TRUE; END IF;
+            END IF;
+            SELECT COALESCE(SUM(amount), 0) INTO used FROM throttleEvent WHERE member = p_member AND kind = p_kind;
+            IF used + p_amount > p_limit THEN RETURN FALSE; END IF;
+            INSERT INTO throttleEvent (member, kind, key, amount, at) VALUES (p_member, p_kind, p_key, p_amount, p_now);
+            RETURN TRUE;
+        END $$
+        """,
     ]
 }

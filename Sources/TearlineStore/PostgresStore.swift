@@ -21,6 +21,7 @@ public final class PostgresStore: TearlineStore {
     let auditBatching: any AuditBatching
     let auditLog: PostgresAuditLog
     let clock: @Sendable () -> Int64
+    let windows: PostgresSharedWindows
 
     /// Connects to `url`, creates the schema when the database has none, and loads the index.
     public init(url: PostgresURL, masterKey: MasterKey, state: StoreProcessState = .local(), connections: Int = 8,
@@ -34,6 +35,7 @@ public final class PostgresStore: TearlineStore {
         auditBatching = state.audit
         auditLog = PostgresAuditLog(database: database, context: context)
         clock = { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
+        windows = PostgresSharedWindows(url: url, logger: logger)
         do {
             try await database.migrate()
             try await database.transaction(readOnly: true, acquireTimeout: PostgresDatabase.startTimeout) { link in try follower.load(link) }
@@ -44,7 +46,15 @@ public final class PostgresStore: TearlineStore {
     }
 
     /// Closes the connections; later transactions throw ``StoreError/closed``.
-    public func shutdown() { database.shutdown() }
+    public func shutdown() {
+        database.shutdown()
+        windows.shutdown()
+    }
+
+    deinit { windows.shutdown() }
+
+    /// The members' throttle windows, shared by every instance on this database.
+    public var sharedWindows: (any SharedWindowCounting)? { windows }
 
     /// The public key that verifies this node's audit checkpoints.
     public var auditPublicKey: Curve25519.Signing.PublicKey { context.auditKey.publicKey }

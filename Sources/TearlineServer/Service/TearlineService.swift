@@ -32,7 +32,9 @@ public final class TearlineService: Sendable {
                 passwordChecks: PasswordCheckPool = .shared) {
         let context = ServiceContext(
             store: store, masterKey: masterKey, time: time ?? clock.map { FunctionTime($0) } ?? SystemTime(), random: random,
-            throttle: throttleWindows ?? LocalThrottleWindows(limits: limits), passwordChecks: passwordChecks)
+            throttle: throttleWindows ?? store.sharedWindows.map { SharedThrottleWindows(limits: limits, counters: $0) }
+                ?? LocalThrottleWindows(limits: limits),
+            passwordChecks: passwordChecks)
         self.context = context
         members = MemberService(context: context)
         reports = ReportService(context: context)
