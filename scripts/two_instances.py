@@ -179,9 +179,10 @@ PEOPLE = [
     ("isr-security", "ISR", ["security"], "TOP SECRET", [], ["iran"], None),
     ("rus-analyst", "RUS", ["analyst"], "TOP SECRET", [], ["iran"], None),
     ("rus-security", "RUS", ["security"], "TOP SECRET", [], ["iran"], None),
-    # Their own windows and states, untouched by the stories: the insider of story 5, a member
-    # to suspend, and the writer of the SIGKILL check (who reads back what it wrote).
+    # Their own windows and states, untouched by the stories: the two insiders of story 5, a
+    # member to suspend, and the writer of the SIGKILL check (who reads back what it wrote).
     ("usa-insider", "USA", ["analyst"], "SECRET", [], ["counter-terrorism"], None),
+    ("usa-insider-2", "USA", ["analyst"], "SECRET", [], ["counter-terrorism"], None),
     ("usa-contractor", "USA", ["analyst"], "SECRET", [], ["counter-terrorism"], None),
     ("usa-scribe", "USA", ["analyst"], "SECRET", [], ["counter-terrorism"], None),
 ]
@@ -476,34 +477,39 @@ class Play:
         for i in range(n + 2):
             body = report_body(title="Bulk report %d" % i, portions=[portion("(S)", "BULK-CONTENT-%d courier movements near the border crossing." % i)])
             ids.append(self.create_report([A, B][i % 2], "usa-releaser", body, "story 5 (report %d)" % i).get("id"))
-        # The insider reads distinct reports, alternating instances: A, B, A, B, …
-        served, answers = [], []
-        for i, report in enumerate(ids[:n]):
-            node = [A, B][i % 2]
-            reply = w.get(node, "/v1/reports/%s" % report, "usa-insider")
-            answers.append((node.name, reply.code))
-            if reply.code == 200 and ("BULK-CONTENT-%d " % i) in reply.text:
-                served.append(i)
-        c.ok("story 5: the insider reads %d distinct reports, alternating A and B" % n, served == list(range(n)), short(answers))
-        for i in (n, n + 1):
-            node = [A, B][i % 2]
-            reply = w.get(node, "/v1/reports/%s" % ids[i], "usa-insider")
-            c.ok("story 5: read %d (on %s) is refused: 429 member-throttled, Retry-After 3600, no content" % (i + 1, node),
-                 reply.code == 429 and reply.problem_type == "member-throttled" and reply.reasons == ["member-throttled"]
-                 and reply.headers.get("Retry-After") == "3600" and "BULK-CONTENT" not in reply.text, repr(reply))
+        # Two insiders read distinct reports, alternating instances: one starts on A, the other on
+        # B, so that the read that crosses the limit lands once on each instance.
+        for who, order in (("usa-insider", [A, B]), ("usa-insider-2", [B, A])):
+            served, answers = [], []
+            for i, report in enumerate(ids[:n]):
+                node = order[i % 2]
+                reply = w.get(node, "/v1/reports/%s" % report, who)
+                answers.append((node.name, reply.code))
+                if reply.code == 200 and ("BULK-CONTENT-%d " % i) in reply.text:
+                    served.append(i)
+            c.ok("story 5: %s reads %d distinct reports, alternating %s and %s" % (who, n, order[0], order[1]),
+                 served == list(range(n)), short(answers))
+            for i in (n, n + 1):
+                node = order[i % 2]
+                reply = w.get(node, "/v1/reports/%s" % ids[i], who)
+                c.ok("story 5: %s's read %d (on %s) is refused: 429 member-throttled, Retry-After 3600, no content" % (who, i + 1, node),
+                     reply.code == 429 and reply.problem_type == "member-throttled" and reply.reasons == ["member-throttled"]
+                     and reply.headers.get("Retry-After") == "3600" and "BULK-CONTENT" not in reply.text, repr(reply))
         for node in (A, B):
             listing = w.get(node, "/v1/reports", "usa-insider")
             c.ok("story 5: other requests are refused too, on %s (429)" % node, listing.code == 429, repr(listing))
         me = w.get(B, "/v1/me", "usa-insider")
         c.ok("story 5: /v1/me on B says throttled", me.code == 200 and (me.get("member") or {}).get("throttled") is True, repr(me))
 
-        # The security officer is alerted, once, whichever instance it asks.
+        # The security officer is alerted, once per insider, whichever instance it asks.
         for node in (A, B):
             alerts = w.get(node, "/v1/alerts", "usa-security")
-            mine = [x for x in (alerts.json or []) if isinstance(x, dict) and x.get("member") == w.ids["usa-insider"]] if isinstance(alerts.json, list) else None
-            c.ok("story 5: USA security sees one member-throttled alert on %s, limit=distinct-reads max=%d" % (node, n),
-                 mine is not None and len(mine) == 1 and mine[0].get("kind") == "member-throttled"
-                 and "limit=distinct-reads max=%d" % n in (mine[0].get("detail") or ""), repr(alerts))
+            listed = alerts.json if alerts.code == 200 and isinstance(alerts.json, list) else []
+            for who in ("usa-insider", "usa-insider-2"):
+                mine = [x for x in listed if isinstance(x, dict) and x.get("member") == w.ids[who]]
+                c.ok("story 5: USA security sees on %s one member-throttled alert for %s, limit=distinct-reads max=%d" % (node, who, n),
+                     len(mine) == 1 and mine[0].get("kind") == "member-throttled"
+                     and "limit=distinct-reads max=%d" % n in (mine[0].get("detail") or ""), repr(alerts))
         c.ok("story 5: a releaser is not alerted (403)", w.get(A, "/v1/alerts", "usa-releaser").code == 403)
         gbr = w.get(B, "/v1/alerts", "gbr-security")
         c.ok("story 5: GBR's security sees no alert", gbr.code == 200 and gbr.json == [], repr(gbr))
@@ -520,28 +526,32 @@ class Play:
         c.ok("story 5: USA security lifts the throttle on B", lifted.code == 200 and lifted.get("throttled") is False, repr(lifted))
         again = w.get(A, "/v1/reports/%s" % ids[n], "usa-insider")
         c.ok("story 5: lifted on B, the insider reads on A again", again.code == 200, repr(again))
+        still = w.get(A, "/v1/reports/%s" % ids[0], "usa-insider-2")
+        c.ok("story 5: the other insider stays throttled on A (429)", still.code == 429, repr(still))
 
     # --- SIGKILL: A dies in the middle of writes; B holds every write A acknowledged
 
     def kill_a(self):
         w, c, A, B = self.w, self.c, self.a, self.b
         acknowledged, lock, stop = [], threading.Lock(), threading.Event()
-        errors = []
+        errors, in_flight = [], [0]
 
         def writer(k):
             session = requests.Session()
             i = 0
             while not stop.is_set():
                 body = report_body(title="Stream %d-%d" % (k, i), portions=[portion("(S)", "STREAM-%d-%d movements at the crossing." % (k, i))])
+                with lock:
+                    in_flight[0] += 1
                 try:
                     reply = w.send(A, "POST", "/v1/reports", "usa-scribe", body, session=session)
                 except requests.RequestException:
                     return  # A is gone: this write had no answer, and may or may not be there
-                if reply.code == 201 and reply.get("id"):
-                    with lock:
+                with lock:  # one step: the kill sees a write either in flight or answered
+                    in_flight[0] -= 1
+                    if reply.code == 201 and reply.get("id"):
                         acknowledged.append((reply.get("id"), "Stream %d-%d" % (k, i)))
-                else:
-                    with lock:
+                    else:
                         errors.append(repr(reply))
                 i += 1
 
@@ -555,13 +565,15 @@ class Play:
                     break
             time.sleep(0.005)
         with lock:
-            at_kill = len(acknowledged)
-        os.kill(self.args.pid_a, signal.SIGKILL)
+            os.kill(self.args.pid_a, signal.SIGKILL)
+            at_kill, pending = len(acknowledged), in_flight[0]
+        stop.set()
         for t in threads:
             t.join(timeout=30)
-        stop.set()
         c.ok("kill -9: writes streamed into A until the kill (no error answer)", not errors, short(errors))
-        c.ok("kill -9: A acknowledged writes before it died (%d at the kill, %d in all)" % (at_kill, len(acknowledged)), at_kill > 0)
+        # An answer A sent just before it died may still be read after the kill: it counts.
+        c.ok("kill -9: A had acknowledged %d writes and had %d in flight when it was killed (%d acknowledged in all)"
+             % (at_kill, pending, len(acknowledged)), at_kill > 0 and pending > 0)
         try:
             requests.get(A.base + "/healthz", timeout=2)
             c.ok("kill -9: A is dead", False, "A still answers")
@@ -578,8 +590,14 @@ class Play:
             if not cursor:
                 break
         missing = [(rid, title) for rid, title in acknowledged if listed.get(rid) != title]
-        c.ok("kill -9: every write A acknowledged (%d) is on B, with its title (%d there in all)" % (len(acknowledged), len(listed)),
+        c.ok("kill -9: every write A acknowledged (%d) is on B, with its title" % len(acknowledged),
              not missing, "missing or different: %s" % short(missing))
+        # Each writer waits for an answer before its next write, so at most the writes in flight
+        # at the kill can have landed unanswered.
+        streamed = sum(1 for title in listed.values() if (title or "").startswith("Stream "))
+        c.ok("kill -9: B holds %d of the writes: the %d acknowledged and %d more of the %d in flight"
+             % (streamed, len(acknowledged), streamed - len(acknowledged), pending),
+             len(acknowledged) <= streamed <= at_kill + pending)
         # … and reads the last acknowledged ones whole (fewer than the distinct-reads limit).
         last = acknowledged[-min(len(acknowledged), max(1, self.args.throttle_reads - 1)):]
         bad = []

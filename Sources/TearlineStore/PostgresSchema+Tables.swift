@@ -213,6 +213,11 @@ extension PostgresSchema {
         """
         CREATE TABLE changeLog (seq BIGSERIAL PRIMARY KEY, kind TEXT NOT NULL, subject TEXT NOT NULL, at BIGINT NOT NULL)
         """,
+        // why: every instance must seal and sign under the node's one master key; an instance started
+        // with another key file is refused (see PostgresStore).
+        """
+        CREATE TABLE nodeKey (id BIGINT PRIMARY KEY CHECK (id = 1), auditPublicKey BYTEA NOT NULL)
+        """,
         """
         CREATE TABLE throttleEvent (member TEXT NOT NULL, kind TEXT NOT NULL, key TEXT, amount BIGINT NOT NULL, at BIGINT NOT NULL)
         """,

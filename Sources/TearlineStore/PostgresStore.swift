@@ -38,6 +38,13 @@ public final class PostgresStore: TearlineStore {
         windows = PostgresSharedWindows(url: url, logger: logger)
         do {
             try await database.migrate()
+            let key = context.auditKey.publicKey.rawRepresentation
+            try await database.transaction(readOnly: false, acquireTimeout: PostgresDatabase.startTimeout) { link in
+                try link.execute("INSERT INTO nodeKey (id, auditPublicKey) VALUES (1, ?) ON CONFLICT DO NOTHING", [.bytes(key)])
+                guard try link.row("SELECT auditPublicKey FROM nodeKey WHERE id = 1").map({ try $0.data("auditPublicKey") }) == key else {
+                    throw PostgresKeyMismatch()
+                }
+            }
             try await database.transaction(readOnly: true, acquireTimeout: PostgresDatabase.startTimeout) { link in try follower.load(link) }
         } catch {
             database.shutdown()
@@ -89,5 +96,12 @@ public final class PostgresStore: TearlineStore {
         // why after the commit: only committed changes reach the index, in log order.
         follower.applyCommitted(changes, seqs: seqs)
         return value
+    }
+}
+
+/// The master key given is not the one the database's node was created with.
+public struct PostgresKeyMismatch: Error, CustomStringConvertible {
+    public var description: String {
+        "the master key file does not match this database's node key: every instance must load the key file the node was created with"
     }
 }

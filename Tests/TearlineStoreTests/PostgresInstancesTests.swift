@@ -105,3 +105,18 @@ import Testing
         }
     }
 }
+
+/// An instance started with another master key than the node's is refused before it serves.
+@Suite struct PostgresNodeKeyTests {
+    @Test(.enabled(if: TestBackend.postgresURL != nil)) func anInstanceWithAnotherKeyIsRefused() async throws {
+        try await PostgresScratchSchema.with(at: try #require(TestBackend.postgresURL)) { url in
+            let first = try await PostgresStore(url: url, masterKey: testMasterKey, connections: 1)
+            first.shutdown()
+            await #expect(throws: PostgresKeyMismatch.self) {
+                _ = try await PostgresStore(url: url, masterKey: MasterKey.random(), connections: 1)
+            }
+            let again = try await PostgresStore(url: url, masterKey: testMasterKey, connections: 1)
+            again.shutdown()
+        }
+    }
+}
