@@ -34,9 +34,17 @@ final class PostgresDatabase: Sendable {
 
     deinit { shutdown() }
 
-    /// How long a transaction waits for a connection before the store answers
-    /// ``StoreError/unavailable`` (the database is down or every connection is busy).
+    /// How long a transaction waits for a connection while no other transaction of this process
+    /// gets one either, before the store answers ``StoreError/unavailable``: the database is down
+    /// or not answering.
     static let acquireTimeout: Duration = .seconds(5)
+
+    /// How long a transaction waits for a connection at most, even while others get theirs: the
+    /// pool is busy, the node is overloaded, and the request is shed.
+    static let busyTimeout: Duration = .seconds(30)
+
+    /// When a transaction of this process last got a connection: the database answers.
+    private let lastProgress = Mutex(ContinuousClock.now)
 
     /// How long starting up (the schema, the index) waits for the database: a server that starts
     /// beside its database may wait for it a while; a request may not.
@@ -59,6 +67,7 @@ final class PostgresDatabase: Sendable {
                 do {
                     return try await client.withConnection { connection in
                     guard race.acquire() else { throw StoreError.unavailable }
+                    self.lastProgress.withLock { $0 = .now }
                     return try await pool.run {
                         let link = PostgresLink(connection: connection, logger: logger)
                         if readOnly {
@@ -84,7 +93,16 @@ final class PostgresDatabase: Sendable {
                 }
             }
             group.addTask {
-                try await Task.sleep(for: acquireTimeout)
+                // why not one deadline: a request behind others on a busy pool is not an outage; it
+                // waits while connections keep being had, up to busyTimeout.
+                let start = ContinuousClock.now
+                while true {
+                    try await Task.sleep(for: .milliseconds(200))
+                    if race.acquired { return nil }
+                    let now = ContinuousClock.now
+                    let stalled = now - self.lastProgress.withLock { $0 } >= acquireTimeout
+                    if now - start >= max(acquireTimeout, PostgresDatabase.busyTimeout) || (now - start >= acquireTimeout && stalled) { break }
+                }
                 guard race.giveUp() else { return nil }
                 throw StoreError.unavailable
             }
