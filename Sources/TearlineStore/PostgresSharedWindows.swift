@@ -38,6 +38,12 @@ final class PostgresSharedWindows: SharedWindowCounting, @unchecked Sendable {
         try withConnection { link in try link.execute("DELETE FROM throttleEvent WHERE member = ?", [.text(member)]) }
     }
 
+    /// Vacuums `tables` (outside any transaction, as VACUUM must run): the old row versions that
+    /// still held a destroyed key become free space, to be overwritten by later writes.
+    func vacuum(_ tables: [String]) throws {
+        try withConnection { link in try link.execute("VACUUM \(tables.joined(separator: ", "))") }
+    }
+
     /// Closes the connections; later calls throw ``StoreError/closed``.
     func shutdown() {
         let connections = lock.withLock {
