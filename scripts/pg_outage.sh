@@ -21,6 +21,10 @@ test -z "$(ls -A "$work")" || fail "$work is not empty: give a fresh WORK_DIR"
 chmod 755 "$work"
 key="$work/node.key"
 cluster="$work/cluster"
+# why a copy: bash reads a script as it runs it, and `restart` sleeps in the middle; an edit of
+# scripts/pg-cluster.sh meanwhile (a shared file) would break the restart half-way.
+cp "$here/pg-cluster.sh" "$work/pg-cluster.sh"
+pgc="$work/pg-cluster.sh"
 
 free_port() {  # free_port FROM: the first port from FROM that nothing listens on
   "$py" -c '
@@ -43,10 +47,10 @@ print(*[s.getsockname()[1] for s in socks])')
 server_a=; server_b=
 cleanup() {
   kill $server_a $server_b 2>/dev/null || true
-  bash "$here/pg-cluster.sh" stop "$cluster" || true
+  bash "$pgc" stop "$cluster" || true
 }
 trap cleanup EXIT
-url=$(bash "$here/pg-cluster.sh" start "$cluster" "$pg_port") || fail "could not start the cluster in $cluster on port $pg_port"
+url=$(bash "$pgc" start "$cluster" "$pg_port") || fail "could not start the cluster in $cluster on port $pg_port"
 echo "cluster: $cluster, port $pg_port"
 
 # Throttle limits out of the way: the load reads back every report it writes.
@@ -72,7 +76,7 @@ test -n "$token" || fail "tearline admin token printed nothing"
 status=0
 "$py" "$here/pg_outage.py" --instance "http://127.0.0.1:$port_a" --instance "http://127.0.0.1:$port_b" \
   --pid "$server_a" --pid "$server_b" --admin-token "$token" --down "$down" --answers-file "$work/answers.log" \
-  --restart "bash $here/pg-cluster.sh restart $cluster $pg_port $down" || status=1
+  --restart "bash $pgc restart $cluster $pg_port $down" || status=1
 
 if "$bin" audit verify --database-url "$url" --key-file "$key"; then
   echo "ok    tearline audit verify exits 0 after the restart"
@@ -85,6 +89,17 @@ for name in a b; do  # Swift's own fatal errors and crash dumps, not PostgreSQL'
     grep "Fatal error\|Crash\|Segmentation\|Illegal instruction\|💣" "$work/server-$name.log" | head -5 | sed 's/^/        /'
   fi
 done
+# When something failed and gdb is at hand: where each instance's threads are now, and how many
+# wait, inside a database statement, for an answer that may never come.
+if [ "$status" != 0 ] && command -v gdb >/dev/null; then
+  for name in a b; do
+    pid=$([ $name = a ] && echo "$server_a" || echo "$server_b")
+    kill -0 "$pid" 2>/dev/null || continue
+    timeout 120 gdb -p "$pid" -batch -ex "thread apply all bt 30" >"$work/stacks-$name.txt" 2>/dev/null || true
+    stuck=$(awk '/^Thread /{t=0} /PostgresLink/ && !t {n++; t=1} END{print n+0}' "$work/stacks-$name.txt")
+    echo "      instance ${name^^}: $stuck thread(s) blocked in a PostgresLink statement (EventLoopFuture.wait) at the end; stacks in $work/stacks-$name.txt"
+  done
+fi
 if [ "$status" = 0 ]; then
   echo "pg outage: passed (logs in $work)"
 else
