@@ -9,7 +9,10 @@
 #   usage: scripts/pg_outage.sh TEARLINE_BINARY PYTHON WORK_DIR [PG_PORT]
 # WORK_DIR is created (it must not exist, or be empty); PYTHON has `requests`. The cluster is
 # WORK_DIR/cluster on PG_PORT (default: a free port from 55460) and is stopped at exit, always.
-# Server logs: WORK_DIR/server-a.log, WORK_DIR/server-b.log; PostgreSQL's: WORK_DIR/cluster/server.log.
+# Server logs: WORK_DIR/server-a.log, WORK_DIR/server-b.log; PostgreSQL's: WORK_DIR/cluster/server.log;
+# every request of the load, in order: WORK_DIR/answers.log; on a failure, when gdb is installed,
+# each instance's thread stacks: WORK_DIR/stacks-a.txt, stacks-b.txt. Last, both instances must
+# stop on SIGTERM. PG_OUTAGE_DOWN sets the seconds PostgreSQL stays down (default 6).
 set -euo pipefail
 bin=${1:?tearline binary}; py=${2:?python with requests}; work=${3:?work directory}; pg_port=${4:-}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -46,7 +49,8 @@ print(*[s.getsockname()[1] for s in socks])')
 
 server_a=; server_b=
 cleanup() {
-  kill $server_a $server_b 2>/dev/null || true
+  # why -9: an instance with requests stuck on the database never ends its graceful shutdown.
+  kill -9 $server_a $server_b 2>/dev/null || true
   bash "$pgc" stop "$cluster" || true
 }
 trap cleanup EXIT
@@ -65,9 +69,11 @@ healthy() {  # healthy PORT PID NAME: waits up to 30 s for /healthz, or fails wh
 }
 "$bin" serve --database-url "$url" --key-file "$key" --port "$port_a" "${limits[@]}" >"$work/server-a.log" 2>&1 &
 server_a=$!
+disown "$server_a"  # killed with SIGKILL at the end if need be: no job notice from this shell
 healthy "$port_a" "$server_a" a
 "$bin" serve --database-url "$url" --key-file "$key" --port "$port_b" "${limits[@]}" >"$work/server-b.log" 2>&1 &
 server_b=$!
+disown "$server_b"
 healthy "$port_b" "$server_b" b
 echo "instance A: pid $server_a, port $port_a; instance B: pid $server_b, port $port_b"
 token=$("$bin" admin token --database-url "$url" --key-file "$key") || fail "tearline admin token failed"
@@ -100,6 +106,20 @@ if [ "$status" != 0 ] && command -v gdb >/dev/null; then
     echo "      instance ${name^^}: $stuck thread(s) blocked in a PostgresLink statement (EventLoopFuture.wait) at the end; stacks in $work/stacks-$name.txt"
   done
 fi
+# An instance stops on SIGTERM (graceful shutdown: it waits for the requests in flight).
+for name in a b; do
+  pid=$([ $name = a ] && echo "$server_a" || echo "$server_b")
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  if kill -0 "$pid" 2>/dev/null; then
+    echo "FAIL  instance ${name^^} still runs 10 s after SIGTERM (its graceful shutdown waits for requests that never end); killed with SIGKILL"
+    kill -9 "$pid" 2>/dev/null || true
+    status=1
+  else
+    echo "ok    instance ${name^^} stops on SIGTERM within 10 s"
+  fi
+done
+server_a=; server_b=
 if [ "$status" = 0 ]; then
   echo "pg outage: passed (logs in $work)"
 else
