@@ -2,13 +2,14 @@
 # A throwaway PostgreSQL cluster for tests and benchmarks: initdb in a temporary directory, run as
 # the `postgres` user, listening on loopback only.
 #
-#   scripts/pg-cluster.sh start DIR PORT   # prints the database URL of a fresh `tearline` database
+#   scripts/pg-cluster.sh start DIR PORT           # prints the database URL of a fresh `tearline` database
+#   scripts/pg-cluster.sh createdb DIR PORT NAME   # another fresh database, NAME, in the running cluster; prints its URL
 #   scripts/pg-cluster.sh stop DIR
 #
 # The application's role (`tearline`) owns its database; the cluster trusts loopback connections,
 # which is fine for a throwaway test cluster and nothing else.
 set -euo pipefail
-command=${1:?start or stop}
+command=${1:?start, createdb or stop}
 dir=${2:?a directory for the cluster}
 bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 test -x "$bin/initdb" || { echo "PostgreSQL is not installed (apt-get install postgresql)" >&2; exit 1; }
@@ -28,10 +29,20 @@ start)
     -c "CREATE ROLE tearline LOGIN PASSWORD 'tearline'" -c "CREATE DATABASE tearline OWNER tearline" >/dev/null
   echo "postgres://tearline:tearline@127.0.0.1:$port/tearline?sslmode=disable"
   ;;
+createdb)
+  # Another database owned by `tearline` in a cluster `start` made: one per test run, so runs
+  # never see each other's rows.
+  port=${3:?a port}
+  name=${4:?a database name}
+  [[ "$name" =~ ^[a-z_][a-z0-9_]*$ ]] || { echo "a database name is lower-case letters, digits and _: $name" >&2; exit 64; }
+  as_postgres "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -q -v ON_ERROR_STOP=1 \
+    -c "CREATE DATABASE $name OWNER tearline" >/dev/null
+  echo "postgres://tearline:tearline@127.0.0.1:$port/$name?sslmode=disable"
+  ;;
 stop)
   as_postgres "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
   ;;
 *)
-  echo "usage: $0 start DIR PORT | stop DIR" >&2; exit 64
+  echo "usage: $0 start DIR PORT | createdb DIR PORT NAME | stop DIR" >&2; exit 64
   ;;
 esac

@@ -44,13 +44,13 @@ public final class AuditBatcher: AuditBatching, @unchecked Sendable {
         switch signal {
         case .done: return
         case .failed(let error): throw error
-        case .lead, .wait: try lead(with: records, log: log)
+        case .lead, .wait: try await lead(with: records, log: log)
         }
     }
 
     /// Writes `own` and every queued record in one transaction, wakes the writers of the queued
     /// records, and passes the lead on (or gives it up when nobody is waiting).
-    private func lead(with own: [AuditRecord], log: any AuditLogAppending) throws {
+    private func lead(with own: [AuditRecord], log: any AuditLogAppending) async throws {
         let waiters = lock.withLock {
             let taken = pending
             pending.removeAll(keepingCapacity: true)
@@ -58,7 +58,7 @@ public final class AuditBatcher: AuditBatching, @unchecked Sendable {
         }
         var failure: (any Error)?
         do {
-            try write(own + waiters.flatMap(\.0), to: log)
+            try await write(own + waiters.flatMap(\.0), to: log)
         } catch {
             failure = error
         }
@@ -79,7 +79,7 @@ public final class AuditBatcher: AuditBatching, @unchecked Sendable {
     /// after this one and signs a head that covers both; under load that saves a signature per
     /// commit. A head always covers the log once the queue drains, and a crash in between leaves
     /// at most the last batch outside it, which `audit verify` reports.
-    private func write(_ records: [AuditRecord], to log: any AuditLogAppending) throws {
-        try log.append(records, signHead: { lock.withLock { pending.isEmpty } })
+    private func write(_ records: [AuditRecord], to log: any AuditLogAppending) async throws {
+        try await log.append(records, signHead: { [self] in lock.withLock { pending.isEmpty } })
     }
 }

@@ -71,8 +71,7 @@ public enum AuditVerifier {
     }
 
     static func verify(_ pool: DatabasePool, publicKey: Curve25519.Signing.PublicKey) throws -> AuditVerification {
-        var result = AuditVerification()
-        let (minSeq, maxSeq, head, checkpoints) = try pool.read { db in
+        let shape = try pool.read { db in
             // min and max of the rowid are two index look-ups; the scan counts the entries.
             let row = try Row.fetchOne(db, sql: "SELECT min(seq), max(seq) FROM auditEvent")!
             let head = try Row.fetchOne(db, sql: "SELECT seq, hash, at, signature FROM auditHead WHERE id = 1").map {
@@ -81,8 +80,38 @@ public enum AuditVerifier {
             let checkpoints = try Row.fetchAll(db, sql: "SELECT seq, hash, at, signature FROM auditCheckpoint ORDER BY seq").map {
                 AuditCheckpoint(seq: $0[0], hash: $0[1], at: $0[2], signature: $0[3])
             }
-            return (row[0] as Int64?, row[1] as Int64?, head, checkpoints)
+            return LogShape(minSeq: row[0], maxSeq: row[1], head: head, checkpoints: checkpoints)
         }
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
+        return try judge(shape, publicKey: publicKey, workers: workers, scan: { ranges in
+            let outcomes = Slots<ScanOutcome>(count: ranges.count)
+            DispatchQueue.concurrentPerform(iterations: ranges.count) { i in
+                let outcome: ScanOutcome
+                do {
+                    outcome = try scan(path: pool.path, range: ranges[i])
+                } catch {
+                    outcome = ScanOutcome(firstBad: ranges[i].lowerBound, problem: "cannot read entries: \(error)", hashes: [:])
+                }
+                outcomes.set(i, outcome)
+            }
+            return outcomes.all
+        }, count: { try pool.read { db in try Int64.fetchOne(db, sql: "SELECT count(*) FROM auditEvent") ?? 0 } })
+    }
+
+    /// What a verification reads first: the bounds of the log, its signed head and checkpoints.
+    struct LogShape {
+        var minSeq: Int64?
+        var maxSeq: Int64?
+        var head: AuditCheckpoint?
+        var checkpoints: [AuditCheckpoint]
+    }
+
+    /// The judgement, whatever the database: `scan` checks the chain over ranges of entries (each
+    /// from the stored hash of the entry before it), `count` counts the entries for the report.
+    static func judge(_ shape: LogShape, publicKey: Curve25519.Signing.PublicKey, workers: Int,
+                      scan: ([ClosedRange<Int64>]) throws -> [ScanOutcome], count: () throws -> Int64) throws -> AuditVerification {
+        var result = AuditVerification()
+        let (minSeq, maxSeq, head, checkpoints) = (shape.minSeq, shape.maxSeq, shape.head, shape.checkpoints)
         result.head = head
         result.checkpoints = checkpoints.count
         let last = maxSeq ?? 0
@@ -93,29 +122,17 @@ public enum AuditVerifier {
             return result
         }
 
-        // The chain, in parallel ranges; each range starts from the stored hash of the entry before
-        // it, so a link broken across a range boundary is caught there.
-        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
-        let ranges = split(1...last, into: workers)
-        let outcomes = Slots<ScanOutcome>(count: ranges.count)
-        DispatchQueue.concurrentPerform(iterations: ranges.count) { i in
-            let outcome: ScanOutcome
-            do {
-                outcome = try scan(path: pool.path, range: ranges[i])
-            } catch {
-                outcome = ScanOutcome(firstBad: ranges[i].lowerBound, problem: "cannot read entries: \(error)", hashes: [:])
-            }
-            outcomes.set(i, outcome)
-        }
+        // The chain, in ranges; each range starts from the stored hash of the entry before it, so
+        // a link broken across a range boundary is caught there.
         var hashes: [Int64: Data] = [:]
-        for outcome in outcomes.all {
+        for outcome in try scan(split(1...last, into: workers)) {
             if let bad = outcome.firstBad { result.report(bad, outcome.problem ?? "bad entry") }
             result.entries += outcome.rows
             hashes.merge(outcome.hashes) { a, _ in a }
         }
         if result.firstBad != nil {
             // A scan stops at the first bad entry; count the rest for the report.
-            result.entries = try pool.read { db in try Int64.fetchOne(db, sql: "SELECT count(*) FROM auditEvent") ?? 0 }
+            result.entries = try count()
         }
         // Entries before this one hash and link correctly.
         let chainGoodUpTo = (result.firstBad ?? last + 1) - 1

@@ -6,6 +6,7 @@ import GRDB
 enum MigrationV7 {
     /// The API root every node serves; imported medallion roots sit beside it.
     static let defaultRoot = "tearline"
+    static let defaultRootDescription = "Releases received, own holdings and community collections, each a view through the decision rule."
 
     static func run(_ db: Database, now: Int64) throws {
         try db.execute(sql: """
@@ -65,7 +66,7 @@ enum MigrationV7 {
             );
             """)
         try db.execute(sql: "INSERT INTO taxiiApiRoot (name, title, description, maxContentLength, createdAt) VALUES (?, ?, ?, ?, ?)",
-                       arguments: [defaultRoot, "Tearline", "Releases received, own holdings and community collections, each a view through the decision rule.",
+                       arguments: [defaultRoot, "Tearline", defaultRootDescription,
                                    TAXIILimits.maxContentLength, now])
         for org in try String.fetchAll(db, sql: "SELECT id FROM organization") {
             try SQLiteSession.insertOrganizationCollections(db, organization: org, now: now)

@@ -11,6 +11,9 @@ public protocol TearlineStore: Sendable {
     /// Runs `body` in one write transaction; it commits only if `body` returns, and nothing is
     /// written if it throws.
     func write<T: Sendable>(_ body: @escaping @Sendable (any StoreSession) throws -> T) async throws -> T
+    /// Counters every process of the node shares, when several share this store; `nil` when one
+    /// process owns it (and counts in its own memory).
+    var sharedWindows: (any SharedWindowCounting)? { get }
 }
 
 public typealias StoreSession = OrganizationRepository & MemberRepository & PartnershipRepository

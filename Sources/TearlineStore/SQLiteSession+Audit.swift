@@ -67,8 +67,8 @@ struct SQLiteAuditLog: AuditLogAppending {
     let writer: any DatabaseWriter
     let context: StoreContext
 
-    func append(_ records: [AuditRecord], signHead: () -> Bool) throws {
-        try writer.write { db in
+    func append(_ records: [AuditRecord], signHead: @escaping @Sendable () -> Bool) async throws {
+        try await writer.write { db in
             let state = SessionState()
             for record in records { try AuditWriter.append(record, db: db, state: state) }
             try AuditWriter.finish(db: db, state: state, key: context.auditKey, signHead: signHead())

@@ -83,4 +83,7 @@ public enum StoreError: Error, Equatable, Sendable {
     case closed
     /// The write broke a constraint of the schema; nothing of the transaction was written.
     case constraint(StoreConstraint)
+    /// The database could not be reached or could not finish the transaction; nothing of it was
+    /// written, and trying again later may succeed.
+    case unavailable
 }

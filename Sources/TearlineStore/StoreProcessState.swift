@@ -30,7 +30,8 @@ public protocol AuditLogAppending: Sendable {
     /// Appends `records`, in order, to the hash chain in one transaction, with the checkpoints they
     /// reach signed. `signHead` is asked last, inside the transaction: when it answers false the
     /// head is left unsigned for the next batch, whose signed head then covers both.
-    func append(_ records: [AuditRecord], signHead: () -> Bool) throws
+    /// A network backend waits for its transaction here, never blocking the caller's thread.
+    func append(_ records: [AuditRecord], signHead: @escaping @Sendable () -> Bool) async throws
 }
 
 /// How the audit records of read requests reach the log. A read transaction only collects its

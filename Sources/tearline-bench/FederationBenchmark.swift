@@ -27,9 +27,9 @@ enum FederationBenchmark {
         let pinB = try runCommand(binary, ["pki", "pin", pki + "-b/b.pem"]).trimmingCharacters(in: .whitespacesAndNewlines)
 
         let pathA = directory + "/node-a.db"
-        let nodeA = try TearlineService.open(databasePath: pathA)
+        let nodeA = try await TearlineService.open(databasePath: pathA)
         let unthrottled = ThrottleLimits(distinctReads: 1 << 30, searchResults: 1 << 30, exports: 1 << 30, deniedReads: 1 << 30, window: 3_600_000)
-        let nodeB = try TearlineService.open(databasePath: directory + "/node-b.db", limits: unthrottled)
+        let nodeB = try await TearlineService.open(databasePath: directory + "/node-b.db", limits: unthrottled)
         let usa = try await nodeA.members.createOrganization(.init(id: "USA", name: "United States", kind: "state"), by: .nodeAdmin)
         let gbr = try await nodeB.members.createOrganization(.init(id: "GBR", name: "United Kingdom", kind: "state"), by: .nodeAdmin)
         _ = try await nodeA.federation.addPeer(PeerInput(organization: "GBR", name: "United Kingdom", kind: "state", publicKey: gbr.publicKey, url: "", pins: [pinB]), by: .nodeAdmin)

@@ -12,7 +12,7 @@ enum HTTPBenchmark {
 
     /// Seeds a database with `reports` reports and one release of each, and returns tokens and ids.
     static func seed(path: String, reports: Int) async throws -> Seeded {
-        let service = try TearlineService.open(databasePath: path)
+        let service = try await TearlineService.open(databasePath: path)
         for (id, name) in [("USA", "United States"), ("GBR", "United Kingdom")] {
             _ = try await service.members.createOrganization(.init(id: id, name: name, kind: "state"), by: .nodeAdmin)
         }

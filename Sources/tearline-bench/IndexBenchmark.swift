@@ -180,7 +180,7 @@ enum IndexBenchmark {
 
         // Reopen: the index is rebuilt from the file.
         let reloadStart = Date()
-        let service = try TearlineService.open(databasePath: path, limits: unlimited)
+        let service = try await TearlineService.open(databasePath: path, limits: unlimited)
         let reloadSeconds = Date().timeIntervalSince(reloadStart)
         guard let caller = try await service.members.authenticate(token: readerToken) else { fatalError("reader") }
         let request = EntitySearchRequest(kind: "person", value: "vasily petrov", limit: 20)
@@ -201,7 +201,7 @@ enum IndexBenchmark {
 
     /// Writes the organisations, members and reports; returns reports per second and the reader's token.
     static func ingest(reports: Int, path: String) async throws -> (Double, String) {
-        let service = try TearlineService.open(databasePath: path, limits: unlimited)
+        let service = try await TearlineService.open(databasePath: path, limits: unlimited)
         for id in organizations {
             _ = try await service.members.createOrganization(.init(id: id, name: id, kind: "agency"), by: .nodeAdmin)
         }

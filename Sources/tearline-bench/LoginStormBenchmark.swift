@@ -24,7 +24,7 @@ enum LoginStormBenchmark {
 
     static func run(binary: String, db: String, port: Int, seconds: Int, rate: Int) async throws {
         let seeded = try await HTTPBenchmark.seed(path: db, reports: 200)
-        let service = try TearlineService.open(databasePath: db)
+        let service = try await TearlineService.open(databasePath: db)
         _ = try await service.taxii.setPassword(member: try await memberId(service, token: seeded.reader), login: "storm", password: "the right passphrase", by: .nodeAdmin)
         let server = try HTTPBenchmark.startServer(binary: binary, db: db, port: port)
         defer { server.terminate(); server.waitUntilExit() }

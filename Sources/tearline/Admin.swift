@@ -31,7 +31,7 @@ struct Admin: AsyncParsableCommand {
         @Option(help: "state, agency or international.") var kind: String
 
         func run() async throws {
-            let service = try store.open()
+            let service = try await store.open()
             try printJSON(try await reportingProblems { try await service.members.createOrganization(.init(id: id, name: name, kind: kind), by: .nodeAdmin) })
         }
     }
@@ -49,7 +49,7 @@ struct Admin: AsyncParsableCommand {
         @Option(help: "For a liaison: the organisation seconded to.") var secondedTo: String?
 
         func run() async throws {
-            let service = try store.open()
+            let service = try await store.open()
             let input = CreateMemberRequest(
                 name: name, roles: split(roles), clearance: clearance, compartments: split(compartments), topics: split(topics), secondedTo: secondedTo)
             try printJSON(try await reportingProblems { try await service.members.createMember(in: org, input, by: .nodeAdmin) })
@@ -63,7 +63,7 @@ struct Admin: AsyncParsableCommand {
         @Option(help: "active or suspended.") var status: String
 
         func run() async throws {
-            let service = try store.open()
+            let service = try await store.open()
             try printJSON(try await reportingProblems { try await service.members.updateMember(id: id, .init(status: status), by: .nodeAdmin) })
         }
     }
@@ -80,7 +80,7 @@ struct Admin: AsyncParsableCommand {
             guard let line = readLine(strippingNewline: true), !line.isEmpty else {
                 throw ValidationError("give the password on standard input (one line)")
             }
-            let service = try store.open()
+            let service = try await store.open()
             try printJSON(try await reportingProblems { try await service.taxii.setPassword(member: member, login: login, password: line, by: .nodeAdmin) })
         }
     }
@@ -101,7 +101,7 @@ struct Admin: AsyncParsableCommand {
         @Option(help: "A UUID to keep (default: a new one).") var id: String?
 
         func run() async throws {
-            let service = try store.open()
+            let service = try await store.open()
             let input = CreateCollectionInput(id: id, apiRoot: apiRoot, title: title, description: description, alias: alias, readers: split(readers),
                                               writers: split(writers), topics: split(topics), defaultMarking: defaultMarking)
             try printJSON(try await reportingProblems { try await service.taxii.createCollection(input, by: .nodeAdmin) })
@@ -117,7 +117,7 @@ struct Admin: AsyncParsableCommand {
         @Option(help: "none, minimal, limited, low, high or full.") var trust: String
 
         func run() async throws {
-            let service = try store.open()
+            let service = try await store.open()
             let input = CreatePartnershipRequest(organizations: split(orgs), kind: kind, dominant: dominant, trustLevel: trust)
             try printJSON(try await reportingProblems { try await service.trust.createPartnership(input, by: .nodeAdmin) })
         }
@@ -134,7 +134,7 @@ struct Admin: AsyncParsableCommand {
         @Option(help: "Why; kept in the partnership's trust history.") var reason: String?
 
         func run() async throws {
-            let service = try store.open()
+            let service = try await store.open()
             try printJSON(try await reportingProblems {
                 try await service.trust.updatePartnership(id: id, .init(status: status, trustLevel: trust, reason: reason, side: side), by: .nodeAdmin)
             })
@@ -146,7 +146,7 @@ struct Admin: AsyncParsableCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let service = try store.open()
+            let service = try await store.open()
             try printJSON(try await service.trust.partnerships(for: .nodeAdmin))
         }
     }

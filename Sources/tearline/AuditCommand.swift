@@ -24,13 +24,18 @@ struct AuditVerify: AsyncParsableCommand {
         let start = Date()
         let result: AuditVerification
         do {
-            if let publicKey {
-                result = try AuditVerifier.verify(databaseAt: store.db, publicKeyBase64: publicKey)
-            } else {
-                result = try AuditVerifier.verify(databaseAt: store.db, masterKey: store.existingMasterKey())
+            switch (try store.location, publicKey) {
+            case (.postgres(let url), let publicKey?):
+                result = try await AuditVerifier.verify(postgres: url, publicKeyBase64: publicKey)
+            case (.postgres(let url), nil):
+                result = try await AuditVerifier.verify(postgres: url, masterKey: store.existingMasterKey())
+            case (_, let publicKey?):
+                result = try AuditVerifier.verify(databaseAt: store.databasePath, publicKeyBase64: publicKey)
+            case (_, nil):
+                result = try AuditVerifier.verify(databaseAt: store.databasePath, masterKey: store.existingMasterKey())
             }
         } catch {
-            FileHandle.standardErrorWrite("tearline: cannot verify \(store.db): \(error)\n")
+            FileHandle.standardErrorWrite("tearline: cannot verify \(store.storeName): \(error)\n")
             throw ExitCode(2)
         }
         let seconds = Date().timeIntervalSince(start)

@@ -22,7 +22,7 @@ struct FederationCommand: AsyncParsableCommand {
         @Option(help: "A sha256/… pin of its node's certificate key (`tearline pki pin`); repeat for several.") var pin: [String]
 
         func run() async throws {
-            let service = try store.open()
+            let service = try await store.open()
             let peer = try await reportingProblems {
                 try await service.federation.addPeer(PeerInput(organization: org, name: name, kind: kind, publicKey: publicKey, url: url, pins: pin), by: .nodeAdmin)
             }
@@ -37,7 +37,7 @@ struct FederationCommand: AsyncParsableCommand {
         @Option(help: "The organisation.") var org: String
 
         func run() async throws {
-            let service = try store.open()
+            let service = try await store.open()
             let found = try await reportingProblems { try await service.members.organization(id: org, for: .nodeAdmin) }
             print(found.publicKey)
         }
@@ -54,7 +54,7 @@ struct FederationCommand: AsyncParsableCommand {
         @Option(help: "The partner's node CA certificate (PEM).") var peerCa: String
 
         func run() async throws {
-            let service = try store.open()
+            let service = try await store.open()
             let identity: NodeIdentity
             let roots: String
             do {

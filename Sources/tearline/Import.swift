@@ -17,7 +17,7 @@ struct Import: AsyncParsableCommand {
 
         func run() async throws {
             guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
-            let service = try store.open()
+            let service = try await store.open()
             try printJSON(try await reportingProblems {
                 try await service.taxii.importSTIX(Array(data), organization: org, collection: collection, by: .nodeAdmin)
             })
@@ -38,7 +38,7 @@ struct Import: AsyncParsableCommand {
         func run() async throws {
             guard let configData = FileManager.default.contents(atPath: config) else { throw ValidationError("cannot read \(config)") }
             guard let dataData = FileManager.default.contents(atPath: data) else { throw ValidationError("cannot read \(data)") }
-            let service = try store.open()
+            let service = try await store.open()
             try printJSON(try await reportingProblems {
                 try await service.taxii.importMedallion(config: Array(configData), data: Array(dataData), organization: org, clearance: clearance,
                                                   unmappedMarking: unmappedMarking, by: .nodeAdmin)

@@ -13,7 +13,7 @@ struct PartnersCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON instead of a table.") var json = false
 
     func run() async throws {
-        let service = try store.open()
+        let service = try await store.open()
         let rows: [PartnerRow]
         do { rows = try await service.trust.partners(of: org, by: .nodeAdmin) } catch let error as ServiceError {
             throw ValidationError(error.detail)

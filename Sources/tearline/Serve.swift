@@ -90,7 +90,7 @@ struct Serve: AsyncParsableCommand {
             distinctReads: throttleReads, searchResults: throttleSearchResults, exports: throttleExports,
             deniedReads: throttleDenials, window: Int64(throttleWindow) * 1000)
         let tls = try tlsConfiguration(logger: logger)
-        let service = try store.open(limits: limits)
+        let service = try await store.open(limits: limits)
         // why: the node-admin credential is shown once, through a file only the operator can read.
         let path = store.adminTokenPath
         let created = try await service.members.bootstrapNodeAdmin { token in
@@ -99,7 +99,7 @@ struct Serve: AsyncParsableCommand {
             }
         }
         if created != nil {
-            logger.notice("node-admin credential created; read it once with `tearline admin token --db \(store.db)`")
+            logger.notice("node-admin credential created; read it once with `tearline admin token \(store.storeArguments)`")
         }
         if tls != nil {
             let clients = tlsClientCa == nil ? "none" : "required, \(peerPin.isEmpty ? "any from the CA" : "\(peerPin.count) pinned")"

@@ -28,7 +28,7 @@ struct TraceCommand: AsyncParsableCommand {
             throw ValidationError("cannot read \(file): \(error.localizedDescription)")
         }
         guard let text = String(data: data, encoding: .utf8) else { throw ValidationError("\(file) is not UTF-8 text") }
-        let service = try store.open()
+        let service = try await store.open()
         let result = try await service.reports.traceAll(text: text, showWeak: showWeak)
         try printJSON(result)
         guard result.conclusive, let best = result.best else {

@@ -12,9 +12,9 @@ struct Verify: AsyncParsableCommand {
     var id: String
 
     func run() async throws {
-        let service = try store.open()
+        let service = try await store.open()
         guard let result = try await service.reports.verifyStored(id: id) else {
-            throw ValidationError("no report or release \(id) in \(store.db)")
+            throw ValidationError("no report or release \(id) in \(store.storeName)")
         }
         try printJSON(result)
         if !result.valid {

@@ -17,7 +17,7 @@ import Testing
             let routes = RestrictedMemberTests.routes(w, who: "usa-senior", report: report, release: release)
                 + [RestrictedMemberTests.Route(method: .get, pattern: "/v1/me", path: "/v1/me")]
             let covered = Set(routes.map(\.key))
-            let registered = try OpenAPITests.registeredRoutes().subtracting(Self.public)
+            let registered = try await OpenAPITests.registeredRoutes().subtracting(Self.public)
             #expect(registered.subtracting(covered).isEmpty, "routes this test does not try: \(registered.subtracting(covered).sorted())")
 
             for route in routes {

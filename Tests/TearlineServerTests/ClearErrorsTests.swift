@@ -63,7 +63,7 @@ import Testing
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tearline-431-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let service = try TearlineService.open(databasePath: directory.appendingPathComponent("t.db").path)
+        let service = try await TearlineService.open(databasePath: directory.appendingPathComponent("t.db").path)
         let app = try buildApplication(service: service, host: "127.0.0.1", port: 0, logger: quietLogger)
         try await app.test(.live) { client in
             let padding = HTTPField.Name("X-Padding")!

@@ -7,7 +7,7 @@ import Testing
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tearline-demo-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let service = try TearlineService.open(databasePath: directory.appendingPathComponent("demo.db").path, limits: Demo.limits)
+        let service = try await TearlineService.open(databasePath: directory.appendingPathComponent("demo.db").path, limits: Demo.limits)
         var demo = Demo(service: service)
         let (lines, failures) = try await demo.run()
         #expect(failures.isEmpty, "outcomes differed: \(failures)")

@@ -159,7 +159,7 @@ func withTLSServer(_ pki: TestPKI, pinned: Bool, logger: Logger = quietLogger, _
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tearline-tls-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
-    let service = try TearlineService.open(databasePath: directory.appendingPathComponent("tls.db").path)
+    let service = try await TearlineService.open(databasePath: directory.appendingPathComponent("tls.db").path)
     let app = try buildApplication(service: service, host: "127.0.0.1", port: 0, logger: logger, tls: try pki.serverTLS(pinned: pinned))
     try await app.test(.live) { client in
         try await body("https://127.0.0.1:\(try #require(client.port))")

@@ -9,11 +9,11 @@ import Testing
     static let methods: Set<String> = ["get", "put", "post", "delete", "options", "head", "patch", "trace"]
 
     /// The routes the router registers, as "METHOD /path/{param}".
-    static func registeredRoutes() throws -> Set<String> {
+    static func registeredRoutes() async throws -> Set<String> {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tearline-openapi-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let service = try TearlineService.open(databasePath: directory.appendingPathComponent("t.db").path)
+        let service = try await TearlineService.open(databasePath: directory.appendingPathComponent("t.db").path)
         let router = buildRouter(service: service)
         // RouterPath prints a capture as {name}; older spellings with ":name" are converted too.
         return Set(router.routes.map { route in
@@ -60,7 +60,7 @@ import Testing
     }
 
     @Test(arguments: TestBackend.allCases) func everyRegisteredRouteIsDocumentedAndViceVersa(backend: TestBackend) async throws {
-        let registered = try Self.registeredRoutes()
+        let registered = try await Self.registeredRoutes()
         #expect(registered.count >= 25, "the router registers the whole API")
         try await withWorld(backend) { w in
             let document = try await w.get("/openapi.json", as: nil).object

@@ -150,7 +150,7 @@ import Testing
     @Test(arguments: TestBackend.allCases) func theTableCoversEveryGatedRoute(backend: TestBackend) async throws {
         try await withWorld(backend) { w in
             let table = Set(Self.routes(w, who: "usa-senior", report: "r", release: "r").map(\.key))
-            let registered = try OpenAPITests.registeredRoutes().subtracting(Self.ungated)
+            let registered = try await OpenAPITests.registeredRoutes().subtracting(Self.ungated)
             #expect(registered.subtracting(table).isEmpty, "routes missing from the table: \(registered.subtracting(table).sorted())")
             #expect(table.subtracting(registered).isEmpty, "routes the router lacks: \(table.subtracting(registered).sorted())")
         }

@@ -88,7 +88,7 @@ import Testing
     }
 
     @Test func aDenialThroughAServiceIsAuditedWithItsReasonsAndAnswered() async throws {
-        let service = try TearlineService.open(.memory)
+        let service = try await TearlineService.open(.memory)
         _ = try await service.members.createOrganization(CreateOrganizationRequest(id: "USA", name: "United States", kind: "state"), by: .nodeAdmin)
         let created = try await service.members.createMember(
             in: "USA", CreateMemberRequest(name: "analyst", roles: ["analyst"], clearance: "SECRET", topics: ["iran"]), by: .nodeAdmin)
@@ -106,7 +106,7 @@ import Testing
 
     @Test func theRefusalHelperWritesTheRowAndGivesTheAnswer() async throws {
         let limits = ThrottleLimits(distinctReads: 300, searchResults: 3000, exports: 50, deniedReads: 2, window: 60_000)
-        let service = try TearlineService.open(.memory, limits: limits)
+        let service = try await TearlineService.open(.memory, limits: limits)
         _ = try await service.members.createOrganization(CreateOrganizationRequest(id: "USA", name: "United States", kind: "state"), by: .nodeAdmin)
         let created = try await service.members.createMember(
             in: "USA", CreateMemberRequest(name: "analyst", roles: ["analyst"], clearance: "SECRET", topics: ["iran"]), by: .nodeAdmin)

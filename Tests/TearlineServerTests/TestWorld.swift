@@ -193,26 +193,39 @@ struct World: Sendable {
 
 /// The backends the HTTP tests of the stories run against: each such test takes one
 /// (`@Test(arguments: TestBackend.allCases)`) and passes it to ``withWorld(_:limits:passwordChecks:_:)``.
-/// A new backend is one more case here and one more branch in ``openService(in:limits:passwordChecks:)``;
+/// A new backend is one more case here and one more branch in ``withService(in:limits:passwordChecks:_:)``;
 /// no test is copied. Tests that read the SQLite file itself run on `.sqliteFile` only.
 enum TestBackend: String, CaseIterable, Sendable, CustomTestStringConvertible {
     /// SQLiteStore on a file in WAL mode, with its master key file beside it (what a node runs).
     case sqliteFile
     /// SQLiteStore on an in-memory database, with a random master key.
     case sqliteMemory
+    /// PostgresStore in a schema of its own, with its master key file in the test's directory,
+    /// when `TEARLINE_TEST_DATABASE_URL` names a server (`.ci/run` starts a throwaway cluster).
+    case postgres
 
     var testDescription: String { rawValue }
 
-    /// Opens a fresh node on this backend. `directory` is an empty temporary directory it may use;
-    /// `databaseFile` is the SQLite file's path when the backend has one.
-    func openService(in directory: URL, limits: ThrottleLimits, passwordChecks: PasswordCheckPool) throws
-        -> (service: TearlineService, databaseFile: String?) {
+    static var allCases: [TestBackend] { postgresURL == nil ? [.sqliteFile, .sqliteMemory] : [.sqliteFile, .sqliteMemory, .postgres] }
+
+    static let postgresURL: PostgresURL? = ProcessInfo.processInfo.environment["TEARLINE_TEST_DATABASE_URL"].flatMap { try? PostgresURL($0) }
+
+    /// Runs `body` with a fresh node on this backend. `directory` is an empty temporary directory
+    /// it may use; `databaseFile` is the SQLite file's path when the backend has one.
+    func withService(in directory: URL, limits: ThrottleLimits, passwordChecks: PasswordCheckPool,
+                     _ body: (_ service: TearlineService, _ databaseFile: String?) async throws -> Void) async throws {
         switch self {
         case .sqliteFile:
             let path = directory.appendingPathComponent("tearline.db").path
-            return (try TearlineService.open(databasePath: path, limits: limits, passwordChecks: passwordChecks), path)
+            try await body(try await TearlineService.open(databasePath: path, limits: limits, passwordChecks: passwordChecks), path)
         case .sqliteMemory:
-            return (try TearlineService.open(.memory, limits: limits, passwordChecks: passwordChecks), nil)
+            try await body(try await TearlineService.open(.memory, limits: limits, passwordChecks: passwordChecks), nil)
+        case .postgres:
+            try await PostgresScratchSchema.with(at: try #require(TestBackend.postgresURL)) { url in
+                let service = try await TearlineService.open(.postgres(url), keyFile: directory.appendingPathComponent("master.key").path,
+                                                             limits: limits, passwordChecks: passwordChecks)
+                try await body(service, nil)
+            }
         }
     }
 }
@@ -224,7 +237,13 @@ func withWorld(_ backend: TestBackend, limits: ThrottleLimits = .standard, passw
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tearline-tests-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
-    let (service, databaseFile) = try backend.openService(in: directory, limits: limits, passwordChecks: passwordChecks)
+    try await backend.withService(in: directory, limits: limits, passwordChecks: passwordChecks) { service, databaseFile in
+        try await play(service, databaseFile: databaseFile, body)
+    }
+}
+
+/// Builds the standard world on `service` over HTTP and runs `body` in it.
+private func play(_ service: TearlineService, databaseFile: String?, _ body: @Sendable (World) async throws -> Void) async throws {
     let adminToken = try #require(try await service.members.bootstrapNodeAdmin())
     let app = Application(router: buildRouter(service: service))
     try await app.test(.router) { client in

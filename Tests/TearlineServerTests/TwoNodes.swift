@@ -65,8 +65,8 @@ func withTwoNodes(usaKeyOnB: String? = nil, _ body: @Sendable (TwoNodes) async t
 
     let pathA = directory.appendingPathComponent("a.db").path
     let pathB = directory.appendingPathComponent("b.db").path
-    let serviceA = try TearlineService.open(databasePath: pathA)
-    let serviceB = try TearlineService.open(databasePath: pathB)
+    let serviceA = try await TearlineService.open(databasePath: pathA)
+    let serviceB = try await TearlineService.open(databasePath: pathB)
     let adminA = try #require(try await serviceA.members.bootstrapNodeAdmin())
     let adminB = try #require(try await serviceB.members.bootstrapNodeAdmin())
     let tls = try NodeTLS.serverConfiguration(certificateChainPEM: certA.certificatePEM, privateKeyPEM: certA.keyPEM, clientCAPEM: caB,

@@ -24,8 +24,15 @@ enum TestBackend: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case sqliteFile
     /// SQLiteStore on an in-memory database (one connection, no journal).
     case sqliteMemory
+    /// PostgresStore in a schema of its own, when `TEARLINE_TEST_DATABASE_URL` names a server
+    /// (`.ci/run` starts a throwaway cluster and sets it).
+    case postgres
 
     var testDescription: String { rawValue }
+
+    static var allCases: [TestBackend] { postgresURL == nil ? [.sqliteFile, .sqliteMemory] : [.sqliteFile, .sqliteMemory, .postgres] }
+
+    static let postgresURL: PostgresURL? = ProcessInfo.processInfo.environment["TEARLINE_TEST_DATABASE_URL"].flatMap { try? PostgresURL($0) }
 }
 
 /// Runs `body` with a fresh, empty store of `backend`, and disposes of it afterwards.
@@ -35,6 +42,12 @@ func withStore<T>(_ backend: TestBackend, _ body: (any TearlineStore) async thro
         return try await withSQLiteFile { store, _ in try await body(store) }
     case .sqliteMemory:
         return try await body(SQLiteStore(.memory, masterKey: testMasterKey))
+    case .postgres:
+        return try await PostgresScratchSchema.with(at: try #require(TestBackend.postgresURL)) { url in
+            let store = try await PostgresStore(url: url, masterKey: testMasterKey, connections: 3)
+            defer { store.shutdown() }
+            return try await body(store)
+        }
     }
 }
 

@@ -11,12 +11,12 @@ import Testing
             #expect(StoreLocation.file(path).filePath == path)
             #expect(StoreLocation.memory.filePath == nil)
             for location in [StoreLocation.file(path), .memory] {
-                let store = try location.open(masterKey: testMasterKey)
+                let store = try await location.open(masterKey: testMasterKey)
                 try await store.write { s in try s.insertOrganization(Fixture.organization("USA")) }
             }
-            let reopened = try StoreLocation.file(path).open(masterKey: testMasterKey)
+            let reopened = try await StoreLocation.file(path).open(masterKey: testMasterKey)
             #expect(try await reopened.read { s in try s.organizations().map(\.id) } == ["USA"])
-            let fresh = try StoreLocation.memory.open(masterKey: testMasterKey)
+            let fresh = try await StoreLocation.memory.open(masterKey: testMasterKey)
             #expect(try await fresh.read { s in try s.organizations() }.isEmpty, "a new in-memory store starts empty")
         }
     }

@@ -44,7 +44,7 @@ import Testing
         func append(_ records: [AuditRecord], to log: any AuditLogAppending) async throws {
             lock.withLock { seen.append(records.map(\.object)) }
             if let refusal { throw refusal }
-            try log.append(records, signHead: { true })
+            try await log.append(records, signHead: { true })
         }
     }
 

@@ -123,13 +123,14 @@ struct Paging {
 extension Problem {
     /// What a store failure that reached the edge is answered with: a uniqueness clash with a
     /// concurrent write is 409 (nothing of this request was written), a store shut down is 503;
+    /// a database out of reach is 503 as well;
     /// anything else is 500. No database text is passed on.
     init(_ error: StoreError) {
         switch error {
         case .constraint(.unique):
             self.init(status: 409, type: "conflict", title: "Conflict",
                       detail: "Another request wrote the same thing first; nothing of this one was written.")
-        case .closed:
+        case .closed, .unavailable:
             self.init(status: 503, type: "unavailable", title: "Service unavailable",
                       detail: "The store is not accepting requests; try again shortly.", retryAfter: 1)
         case .constraint, .corruptRow, .invalidCursor:

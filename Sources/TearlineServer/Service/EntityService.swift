@@ -83,7 +83,7 @@ extension EntityService {
             var hits: [SearchHit] = []
             for hit in found.hits {
                 guard let served = try self.servedHit(s, hit, member: member) else { continue }
-                if let kind = self.throttle.admitRead(member.id, document: served.id, at: now) {
+                if let kind = try self.throttle.admitRead(member.id, document: served.id, at: now) {
                     return .failure(try self.refuseCrossing(kind, s, member, caller: caller, now: now, action: .entitySearch, object: nil))
                 }
                 let read = served.kind == "report" ? AuditAction.reportRead : AuditAction.releaseRead
@@ -92,7 +92,7 @@ extension EntityService {
                                       detail: "via=entity-search portions=\(served.portions.map { String($0.index) }.joined(separator: ","))"))
                 hits.append(served)
             }
-            if let kind = self.throttle.admitResults(member.id, count: hits.count, at: now) {
+            if let kind = try self.throttle.admitResults(member.id, count: hits.count, at: now) {
                 return .failure(try self.refuseCrossing(kind, s, member, caller: caller, now: now, action: .entitySearch, object: nil))
             }
             try s.appendAudit(.by(caller, at: now, action: .entitySearch, object: Self.entityObject(id), decision: .allow,
@@ -146,7 +146,7 @@ extension EntityService {
                 guard let name = try s.entity(id: item.entity) else { continue }
                 related.append(RelatedEntity(entity: EntityRef(kind: name.kind.rawValue, value: name.key), count: item.count))
             }
-            if let kind = self.throttle.admitResults(member.id, count: related.count, at: now) {
+            if let kind = try self.throttle.admitResults(member.id, count: related.count, at: now) {
                 return .failure(try self.refuseCrossing(kind, s, member, caller: caller, now: now, action: .entityRelated, object: nil))
             }
             try s.appendAudit(.by(caller, at: now, action: .entityRelated, object: Self.entityObject(id), decision: .allow,

@@ -179,7 +179,7 @@ extension ReleaseService {
         switch try releaseView(s, id: id, caller: caller, now: now, action: .releaseRead) {
         case .failure(let error): return .failure(error)
         case .success(let (release, stored, view, member)):
-            if let kind = throttle.admitRead(member.id, document: id, at: now) {
+            if let kind = try throttle.admitRead(member.id, document: id, at: now) {
                 return .failure(try refuseCrossing(kind, s, member, caller: caller, now: now, action: .releaseRead, object: id, concerns: release.originator))
             }
             try s.appendAudit(.by(caller, at: now, action: .releaseRead, object: id, concerns: release.originator, decision: .allow,
@@ -227,7 +227,7 @@ extension ReleaseService {
                 summary.entities = []
                 items.append(summary)
             }
-            if let kind = self.throttle.admitResults(member.id, count: items.count, at: now) {
+            if let kind = try self.throttle.admitResults(member.id, count: items.count, at: now) {
                 return .failure(try self.refuseCrossing(kind, s, member, caller: caller, now: now, action: .releaseList, object: nil))
             }
             try s.appendAudit(.by(caller, at: now, action: .releaseList, object: nil, decision: .allow, detail: "results=\(items.count)"))

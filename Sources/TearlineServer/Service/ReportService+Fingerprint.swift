@@ -69,7 +69,7 @@ extension ReportService {
     /// An export counts as a read of the document and as an export.
     private func admitExport(_ s: any StoreSession, _ member: MemberRecord, caller: Caller, now: Int64, action: AuditAction, object: String,
                              concerns: String?) throws -> ServiceError? {
-        if let kind = throttle.admitRead(member.id, document: object, at: now) ?? throttle.admitExport(member.id, at: now) {
+        if let kind = try throttle.admitRead(member.id, document: object, at: now) ?? throttle.admitExport(member.id, at: now) {
             return try refuseCrossing(kind, s, member, caller: caller, now: now, action: action, object: object, concerns: concerns)
         }
         return nil

@@ -112,7 +112,7 @@ extension ReportService {
         switch try reportAccess(s, id: id, caller: caller, now: now, action: .reportRead) {
         case .failure(let error): return .failure(error)
         case .success(let (report, view, member)):
-            if let kind = throttle.admitRead(member.id, document: id, at: now) {
+            if let kind = try throttle.admitRead(member.id, document: id, at: now) {
                 return .failure(try refuseCrossing(kind, s, member, caller: caller, now: now, action: .reportRead, object: id))
             }
             try s.appendAudit(.by(caller, at: now, action: .reportRead, object: id, decision: .allow,
@@ -162,7 +162,7 @@ extension ReportService {
                 summary.entities = []
                 items.append(summary)
             }
-            if let kind = self.throttle.admitResults(member.id, count: items.count, at: now) {
+            if let kind = try self.throttle.admitResults(member.id, count: items.count, at: now) {
                 return .failure(try self.refuseCrossing(kind, s, member, caller: caller, now: now, action: .reportList, object: nil))
             }
             try s.appendAudit(.by(caller, at: now, action: .reportList, object: nil, decision: .allow, detail: "results=\(items.count)"))

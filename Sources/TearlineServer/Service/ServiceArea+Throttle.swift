@@ -20,7 +20,7 @@ extension ServiceArea {
 
     /// Counts a refused read as a signal; returns the throttle's refusal when it crosses the limit.
     func countDenial(_ s: any StoreSession, _ member: MemberRecord, caller: Caller, now: Int64, action: AuditAction, object: String?) throws -> ServiceError? {
-        guard let kind = throttle.recordDenial(member.id, at: now) else { return nil }
+        guard let kind = try throttle.recordDenial(member.id, at: now) else { return nil }
         return try refuseCrossing(kind, s, member, caller: caller, now: now, action: action, object: object)
     }
 

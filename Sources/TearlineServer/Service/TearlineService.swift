@@ -32,7 +32,9 @@ public final class TearlineService: Sendable {
                 passwordChecks: PasswordCheckPool = .shared) {
         let context = ServiceContext(
             store: store, masterKey: masterKey, time: time ?? clock.map { FunctionTime($0) } ?? SystemTime(), random: random,
-            throttle: throttleWindows ?? LocalThrottleWindows(limits: limits), passwordChecks: passwordChecks)
+            throttle: throttleWindows ?? store.sharedWindows.map { SharedThrottleWindows(limits: limits, counters: $0) }
+                ?? LocalThrottleWindows(limits: limits),
+            passwordChecks: passwordChecks)
         self.context = context
         members = MemberService(context: context)
         reports = ReportService(context: context)
@@ -46,24 +48,32 @@ public final class TearlineService: Sendable {
 
     /// Opens the SQLite store and its master key file (created with mode 0600 when missing).
     public static func open(databasePath: String, keyFile: String? = nil, limits: ThrottleLimits = .standard,
-                            passwordChecks: PasswordCheckPool = .shared) throws -> TearlineService {
-        try open(.file(databasePath), keyFile: keyFile, limits: limits, passwordChecks: passwordChecks)
+                            passwordChecks: PasswordCheckPool = .shared) async throws -> TearlineService {
+        try await open(.file(databasePath), keyFile: keyFile, limits: limits, passwordChecks: passwordChecks)
     }
 
     /// Opens the store at `location`. A file's master key comes from `keyFile` (by default beside
     /// the database; created with mode 0600 when missing); an in-memory store without a key file
-    /// gets a fresh random key, since nothing it seals outlives it.
+    /// gets a fresh random key, since nothing it seals outlives it. A PostgreSQL database has no
+    /// file to sit beside: its key file must be named (every instance of the node loads the same one).
     public static func open(_ location: StoreLocation, keyFile: String? = nil, limits: ThrottleLimits = .standard,
-                            passwordChecks: PasswordCheckPool = .shared) throws -> TearlineService {
+                            passwordChecks: PasswordCheckPool = .shared) async throws -> TearlineService {
         let key: MasterKey
         if let keyFile {
             key = try MasterKey.loadOrCreate(path: keyFile)
         } else if let path = location.filePath {
             key = try MasterKey.loadOrCreate(path: MasterKey.defaultPath(forDatabase: path))
-        } else {
+        } else if !location.isPersistent {
             key = MasterKey.random()
+        } else {
+            throw MasterKeyRequired()
         }
-        return TearlineService(store: try location.open(masterKey: key), masterKey: key, limits: limits, passwordChecks: passwordChecks)
+        return TearlineService(store: try await location.open(masterKey: key), masterKey: key, limits: limits, passwordChecks: passwordChecks)
+    }
+
+    /// A database that outlives the process was named without the key file its text is sealed under.
+    public struct MasterKeyRequired: Error, CustomStringConvertible {
+        public var description: String { "a PostgreSQL database needs --key-file: the node master key every instance shares" }
     }
 
     /// The store every area works in.

@@ -31,8 +31,8 @@ extension TAXIIService {
                                       answer: .notFound("object"))
                 }
                 if let kind = objectId == nil
-                    ? self.throttle.admitResults(member.id, count: items.count, at: now)
-                    : self.throttle.admitRead(member.id, document: "taxii:" + objectId!, at: now) {
+                    ? try self.throttle.admitResults(member.id, count: items.count, at: now)
+                    : try self.throttle.admitRead(member.id, document: "taxii:" + objectId!, at: now) {
                     return .failure(try self.refuseCrossing(kind, s, member, caller: caller, now: now, action: action, object: objectId ?? c.id))
                 }
                 if let refused = try self.renderGenerated(s, &items, kind: c.kind, member: member, caller: caller, now: now) { return .failure(refused) }
@@ -71,7 +71,7 @@ extension TAXIIService {
                 if let objectId, items.isEmpty {
                     return try refuse(s, caller, at: now, action, object: objectId, concerns: c.id, reasons: .noAccessPath, answer: .notFound("object"))
                 }
-                if let kind = self.throttle.admitResults(member.id, count: items.count, at: now) {
+                if let kind = try self.throttle.admitResults(member.id, count: items.count, at: now) {
                     return .failure(try self.refuseCrossing(kind, s, member, caller: caller, now: now, action: action, object: c.id))
                 }
                 try s.appendAudit(.by(caller, at: now, action: action, object: objectId ?? c.id, decision: .allow,

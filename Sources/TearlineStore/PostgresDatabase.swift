@@ -1,0 +1,187 @@
+import Foundation
+import Synchronization
+import Logging
+import PostgresNIO
+
+/// The connection side of the PostgreSQL backend: a pooled `PostgresClient`, the pool of threads
+/// that transaction bodies run on (see ``BlockingTransactionPool``), and the schema.
+///
+/// Each transaction takes one connection for its whole length and runs on one pool thread, so a
+/// body's statements wait on that thread and never on Swift's cooperative threads.
+final class PostgresDatabase: Sendable {
+    let url: PostgresURL
+    let client: PostgresClient
+    let pool: BlockingTransactionPool
+    let logger: Logger
+    private let running: Task<Void, Never>
+
+    /// Connects lazily (the first transaction opens the first connection); `connections` bounds
+    /// both the client's pool and the threads.
+    init(url: PostgresURL, connections: Int = 8, logger: Logger = Logger(label: "tearline.postgres")) {
+        self.url = url
+        self.logger = logger
+        let client = PostgresClient(configuration: url.clientConfiguration(connections: connections), backgroundLogger: logger)
+        self.client = client
+        self.pool = BlockingTransactionPool(size: connections, name: "tearline-pg")
+        self.running = Task { await client.run() }
+    }
+
+    /// Stops the client and the threads; later transactions throw ``StoreError/closed``.
+    func shutdown() {
+        pool.shutdown()
+        running.cancel()
+    }
+
+    deinit { shutdown() }
+
+    /// How long a transaction waits for a connection while no other transaction of this process
+    /// gets one either, before the store answers ``StoreError/unavailable``: the database is down
+    /// or not answering.
+    static let acquireTimeout: Duration = .seconds(5)
+
+    /// How long a transaction waits for a connection at most, even while others get theirs: the
+    /// pool is busy, the node is overloaded, and the request is shed.
+    static let busyTimeout: Duration = .seconds(30)
+
+    /// When a transaction of this process last got a connection: the database answers.
+    private let lastProgress = Mutex(ContinuousClock.now)
+
+    /// How long starting up (the schema, the index) waits for the database: a server that starts
+    /// beside its database may wait for it a while; a request may not.
+    static let startTimeout: Duration = .seconds(60)
+
+    /// Runs `body` in one transaction on one connection: committed if it returns, rolled back if it throws.
+    ///
+    /// A write transaction first takes the node's writer lock (transaction-scoped, released at
+    /// COMMIT or ROLLBACK): writes from every instance take turns, as they do in a SQLite file.
+    /// A read runs in a repeatable-read snapshot beside them.
+    ///
+    /// A connection not had within ``acquireTimeout`` gives up with ``StoreError/unavailable``:
+    /// either the wait gives up or the transaction runs, never both.
+    func transaction<T: Sendable>(readOnly: Bool, acquireTimeout: Duration = PostgresDatabase.acquireTimeout,
+                                  _ body: @escaping @Sendable (PostgresLink) throws -> T) async throws -> T {
+        let pool = pool, logger = logger, client = client
+        let race = AcquireRace()
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask {
+                do {
+                    return try await client.withConnection { connection in
+                    guard race.acquire() else { throw StoreError.unavailable }
+                    self.lastProgress.withLock { $0 = .now }
+                    return try await pool.run {
+                        let link = PostgresLink(connection: connection, logger: logger)
+                        if readOnly {
+                            try link.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                        } else {
+                            try link.execute("BEGIN ISOLATION LEVEL READ COMMITTED")
+                        }
+                        do {
+                            if !readOnly { try link.execute(PostgresDatabase.lock(PostgresDatabase.writerLock)) }
+                            let value = try body(link)
+                            try link.execute("COMMIT")
+                            return value
+                        } catch {
+                            try? link.execute("ROLLBACK")
+                            throw error
+                        }
+                    }
+                    }
+                } catch {
+                    // why: a failure before a connection was had is the database's, not the request's.
+                    if race.acquired { throw error }
+                    throw StoreError.unavailable
+                }
+            }
+            group.addTask {
+                // why not one deadline: a request behind others on a busy pool is not an outage; it
+                // waits while connections keep being had, up to busyTimeout.
+                let start = ContinuousClock.now
+                while true {
+                    try await Task.sleep(for: .milliseconds(200))
+                    if race.acquired { return nil }
+                    let now = ContinuousClock.now
+                    let stalled = now - self.lastProgress.withLock { $0 } >= acquireTimeout
+                    if now - start >= max(acquireTimeout, PostgresDatabase.busyTimeout) || (now - start >= acquireTimeout && stalled) { break }
+                }
+                guard race.giveUp() else { return nil }
+                throw StoreError.unavailable
+            }
+            while let result = try await group.next() {
+                if let value = result {
+                    group.cancelAll()
+                    return value
+                }
+            }
+            throw StoreError.unavailable
+        }
+    }
+
+    /// Creates the schema when the database has none; a database at another version is refused.
+    /// Several instances may start at once: the first takes a transaction-scoped advisory lock,
+    /// the others wait for it and then find the schema.
+    func migrate() async throws {
+        try await transaction(readOnly: false, acquireTimeout: PostgresDatabase.startTimeout) { link in
+            try link.execute(PostgresDatabase.lock(PostgresDatabase.migrationLock))
+            let exists = try link.row("SELECT to_regclass('tearlineschema') IS NOT NULL AS present").map { try $0.bool("present") } ?? false
+            if !exists {
+                try link.execute("CREATE TABLE tearlineSchema (version BIGINT NOT NULL, migratedAt BIGINT NOT NULL)")
+                for statement in PostgresSchema.statements { try link.execute(statement) }
+                // why: SQLite's v7 made the default TAXII API root every organisation's collections live in.
+                try link.execute("INSERT INTO taxiiApiRoot (name, title, description, maxContentLength, createdAt) VALUES (?, ?, ?, ?, ?)",
+                                 [.text(MigrationV7.defaultRoot), .text("Tearline"), .text(MigrationV7.defaultRootDescription),
+                                  .int(Int64(TAXIILimits.maxContentLength)), .int(Int64(Date().timeIntervalSince1970 * 1000))])
+                try link.execute("INSERT INTO tearlineSchema VALUES (?, ?)",
+                                 [.int(PostgresSchema.version), .int(Int64(Date().timeIntervalSince1970 * 1000))])
+            }
+            let version = try link.row("SELECT version FROM tearlineSchema").map { try $0.int("version") }
+            guard version == PostgresSchema.version else {
+                throw PostgresSchemaError(found: version, expected: PostgresSchema.version)
+            }
+        }
+    }
+
+    /// The statement that takes the transaction-scoped advisory lock `tag` of this node. Advisory
+    /// locks are per database; the second key, the schema's, keeps nodes (or test runs) that share
+    /// a database in schemas of their own from waiting on each other.
+    static func lock(_ tag: Int32) -> String {
+        "SELECT pg_advisory_xact_lock(\(tag), hashtext(current_schema()))"
+    }
+
+    /// The advisory lock migrations hold ("tlmg").
+    static let migrationLock: Int32 = 0x746C_6D67
+    /// The advisory lock every write transaction holds ("tlwr").
+    static let writerLock: Int32 = 0x746C_7772
+}
+
+/// Decides, once, between a transaction that got its connection and the wait that gave up on it.
+private final class AcquireRace: Sendable {
+    private let state = Mutex<Int>(0)  // 0 undecided, 1 acquired, 2 gave up
+
+    /// True when the connection came first; the transaction may run.
+    func acquire() -> Bool {
+        state.withLock { value in
+            if value == 0 { value = 1 }
+            return value == 1
+        }
+    }
+
+    /// Whether a connection was had in time.
+    var acquired: Bool { state.withLock { $0 == 1 } }
+
+    /// True when the wait came first; the transaction will not run.
+    func giveUp() -> Bool {
+        state.withLock { value in
+            if value == 0 { value = 2 }
+            return value == 2
+        }
+    }
+}
+
+/// The database holds a schema of another version than this build's.
+struct PostgresSchemaError: Error, CustomStringConvertible {
+    let found: Int64?
+    let expected: Int64
+    var description: String {
+        "The database's Tearline schema is version \(found.map(String.init) ?? "unknown"); this build expects \(expected)."
+    }
+}

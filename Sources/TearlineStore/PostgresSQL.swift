@@ -1,0 +1,105 @@
+import Foundation
+import Logging
+import NIOCore
+import PostgresNIO
+
+/// A value bound to a statement: the few kinds the schema uses.
+enum SQLValue: Sendable, Equatable {
+    case text(String)
+    case int(Int64)
+    case double(Double)
+    case bytes(Data)
+    case null
+
+    static func optional(_ value: String?) -> SQLValue { value.map(SQLValue.text) ?? .null }
+    static func optional(_ value: Int64?) -> SQLValue { value.map(SQLValue.int) ?? .null }
+    static func optional(_ value: Data?) -> SQLValue { value.map(SQLValue.bytes) ?? .null }
+}
+
+/// Statements are written as for SQLite, with `?` placeholders, and numbered for PostgreSQL here.
+enum PostgresStatement {
+    /// `sql` with each `?` outside a quoted literal replaced by `$1`, `$2`, … in order.
+    static func numbered(_ sql: String) -> String {
+        var out = ""
+        out.reserveCapacity(sql.utf8.count + 16)
+        var n = 0
+        var quoted = false
+        for ch in sql {
+            if ch == "'" { quoted.toggle() }
+            if ch == "?" && !quoted {
+                n += 1
+                out += "$\(n)"
+            } else {
+                out.append(ch)
+            }
+        }
+        return out
+    }
+
+    static func query(_ sql: String, _ values: [SQLValue]) -> PostgresQuery {
+        var binds = PostgresBindings(capacity: values.count)
+        for value in values {
+            switch value {
+            case .text(let v): binds.append(v)
+            case .int(let v): binds.append(v)
+            case .double(let v): binds.append(v)
+            case .bytes(let v): binds.append(ByteBuffer(bytes: v))
+            case .null: binds.appendNull()
+            }
+        }
+        return PostgresQuery(unsafeSQL: numbered(sql), binds: binds)
+    }
+}
+
+/// A row read by name, as GRDB's rows are: names are folded to lower case, as PostgreSQL folds
+/// the schema's unquoted identifiers.
+struct PGRow: Sendable {
+    let row: PostgresRow
+
+    private func cell(_ name: String) -> PostgresCell { row.makeRandomAccess()[name.lowercased()] }
+
+    func string(_ name: String) throws -> String { try cell(name).decode(String.self) }
+    func optionalString(_ name: String) throws -> String? { try cell(name).decode(String?.self) }
+    func int(_ name: String) throws -> Int64 { try cell(name).decode(Int64.self) }
+    func optionalInt(_ name: String) throws -> Int64? { try cell(name).decode(Int64?.self) }
+    /// A boolean column, or a 0/1 integer (the schema keeps SQLite's integer flags).
+    func bool(_ name: String) throws -> Bool {
+        let cell = cell(name)
+        return cell.dataType == .bool ? try cell.decode(Bool.self) : try cell.decode(Int64.self) != 0
+    }
+    func double(_ name: String) throws -> Double { try cell(name).decode(Double.self) }
+    func data(_ name: String) throws -> Data {
+        var buffer = try cell(name).decode(ByteBuffer.self)
+        return buffer.readData(length: buffer.readableBytes) ?? Data()
+    }
+    func optionalData(_ name: String) throws -> Data? {
+        guard var buffer = try cell(name).decode(ByteBuffer?.self) else { return nil }
+        return buffer.readData(length: buffer.readableBytes) ?? Data()
+    }
+}
+
+/// One connection, used from one pool thread for the length of one transaction.
+///
+/// why futures and not async: a statement's answer is awaited on the pool thread through
+/// postgres-nio's EventLoopFuture, fulfilled on the connection's event loop. An async query would
+/// need a cooperative thread to resume on; when those are all busy the pool thread would wait for
+/// one while holding a connection (and, in a write, the node's writer lock).
+struct PostgresLink: Sendable {
+    let connection: PostgresConnection
+    let logger: Logger
+
+    func execute(_ sql: String, _ values: [SQLValue] = []) throws {
+        _ = try run(sql, values)
+    }
+
+    func rows(_ sql: String, _ values: [SQLValue] = []) throws -> [PGRow] {
+        try run(sql, values).rows.map(PGRow.init)
+    }
+
+    func row(_ sql: String, _ values: [SQLValue] = []) throws -> PGRow? { try rows(sql, values).first }
+
+    private func run(_ sql: String, _ values: [SQLValue]) throws -> PostgresQueryResult {
+        precondition(BlockingTransactionPool.isPoolThread, "database work may block only a BlockingTransactionPool thread")
+        return try connection.query(PostgresStatement.query(sql, values), logger: logger).wait()
+    }
+}

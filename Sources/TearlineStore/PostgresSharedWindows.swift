@@ -1,0 +1,106 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import NIOSSL
+import PostgresNIO
+
+/// The throttle windows of a PostgreSQL node, in the `throttleEvent` table, so that a member who
+/// spreads reads over instances is throttled at the same count as on one.
+///
+/// Each admission is one statement (`tearline_admit`, which holds a per-member advisory lock for
+/// its own short transaction), sent on a connection of its own in autocommit: a read transaction
+/// is read-only, and a count must hold whether or not the request's transaction commits. Called
+/// from transaction bodies, so on pool threads, where waiting is allowed.
+final class PostgresSharedWindows: SharedWindowCounting, @unchecked Sendable {
+    // why @unchecked: `idle`, `opened` and `closed` are guarded by `lock`.
+    private let lock = NSLock()
+    private var idle: [PostgresConnection] = []
+    private var opened = 0
+    private var closed = false
+    private let url: PostgresURL
+    private let logger: Logger
+
+    init(url: PostgresURL, logger: Logger) {
+        self.url = url
+        self.logger = logger
+    }
+
+    func admit(member: String, kind: String, key: String?, amount: Int, limit: Int, window: Int64, now: Int64) throws -> Bool {
+        try withConnection { link in
+            try link.row("SELECT tearline_admit(?, ?, ?::text, ?, ?, ?, ?) AS admitted",
+                         [.text(member), .text(kind), .optional(key), .int(Int64(amount)), .int(Int64(limit)), .int(now), .int(window)])
+                .map { try $0.bool("admitted") } ?? false
+        }
+    }
+
+    func reset(member: String) throws {
+        try withConnection { link in try link.execute("DELETE FROM throttleEvent WHERE member = ?", [.text(member)]) }
+    }
+
+    /// Closes the connections; later calls throw ``StoreError/closed``.
+    func shutdown() {
+        let connections = lock.withLock {
+            closed = true
+            defer { idle.removeAll() }
+            return idle
+        }
+        connections.forEach { try? $0.close().wait() }
+    }
+
+    private func withConnection<T>(_ body: (PostgresLink) throws -> T) throws -> T {
+        let connection = try take()
+        do {
+            let value = try body(PostgresLink(connection: connection, logger: logger))
+            give(connection)
+            return value
+        } catch {
+            // why: after a failure the connection's state is unknown; a fresh one replaces it.
+            try? connection.close().wait()
+            lock.withLock { opened -= 1 }
+            throw StoreError.translatingPostgres(error)
+        }
+    }
+
+    private func take() throws -> PostgresConnection {
+        let (reused, number): (PostgresConnection?, Int) = try lock.withLock {
+            if closed { throw StoreError.closed }
+            if let connection = idle.popLast() { return (connection, 0) }
+            opened += 1
+            return (nil, opened)
+        }
+        if let reused { return reused }
+        do {
+            return try PostgresConnection.connect(
+                on: MultiThreadedEventLoopGroup.singleton.any(), configuration: try url.connectionConfiguration(), id: number, logger: logger
+            ).wait()
+        } catch {
+            lock.withLock { opened -= 1 }
+            throw StoreError.translatingPostgres(error)
+        }
+    }
+
+    private func give(_ connection: PostgresConnection) {
+        let keep = lock.withLock {
+            if closed { return false }
+            idle.append(connection)
+            return true
+        }
+        if !keep { try? connection.close().wait() }
+    }
+}
+
+extension PostgresURL {
+    /// The configuration of a single connection, outside the pooled client.
+    func connectionConfiguration() throws -> PostgresConnection.Configuration {
+        let tls: PostgresConnection.Configuration.TLS = switch self.tls {
+        case .disable: .disable
+        case .prefer: .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        case .require: .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        }
+        var configuration = PostgresConnection.Configuration(host: host, port: port, username: user, password: password, database: database, tls: tls)
+        configuration.options.connectTimeout = .seconds(5)
+        if let searchPath { configuration.options.additionalStartupParameters = [("search_path", searchPath)] }
+        return configuration
+    }
+}
