@@ -1,6 +1,8 @@
 import Foundation
 import Synchronization
 import Logging
+import NIOCore
+import NIOPosix
 import PostgresNIO
 
 /// The connection side of the PostgreSQL backend: a pooled `PostgresClient`, the pool of threads
@@ -34,17 +36,30 @@ final class PostgresDatabase: Sendable {
 
     deinit { shutdown() }
 
-    /// How long a transaction waits for a connection while no other transaction of this process
-    /// gets one either, before the store answers ``StoreError/unavailable``: the database is down
-    /// or not answering.
+    /// How long a transaction waits for a connection before it asks whether the database answers
+    /// at all; when it does not, the store answers ``StoreError/unavailable``.
     static let acquireTimeout: Duration = .seconds(5)
 
-    /// How long a transaction waits for a connection at most, even while others get theirs: the
+    /// How long a transaction waits for a connection at most while the database answers: the
     /// pool is busy, the node is overloaded, and the request is shed.
     static let busyTimeout: Duration = .seconds(30)
 
-    /// When a transaction of this process last got a connection: the database answers.
-    private let lastProgress = Mutex(ContinuousClock.now)
+    /// The last probe of the database, shared by the transactions that wait at once.
+    private let lastProbe = Mutex<(at: ContinuousClock.Instant, answered: Bool)?>(nil)
+
+    /// Whether the database accepts a new connection and answers on it (at most one probe a second).
+    private func databaseAnswers() async -> Bool {
+        if let probe = lastProbe.withLock({ $0 }), ContinuousClock.now - probe.at < .seconds(1) { return probe.answered }
+        var answered = false
+        if let configuration = try? url.connectionConfiguration(),
+           let connection = try? await PostgresConnection.connect(
+               on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration, id: -1, logger: logger).get() {
+            answered = (try? await connection.query("SELECT 1", logger: logger)) != nil
+            try? await connection.close()
+        }
+        lastProbe.withLock { $0 = (ContinuousClock.now, answered) }
+        return answered
+    }
 
     /// How long starting up (the schema, the index) waits for the database: a server that starts
     /// beside its database may wait for it a while; a request may not.
@@ -56,52 +71,36 @@ final class PostgresDatabase: Sendable {
     /// COMMIT or ROLLBACK): writes from every instance take turns, as they do in a SQLite file.
     /// A read runs in a repeatable-read snapshot beside them.
     ///
-    /// A connection not had within ``acquireTimeout`` gives up with ``StoreError/unavailable``:
-    /// either the wait gives up or the transaction runs, never both.
+    /// A connection not had within ``acquireTimeout`` while the database does not answer a probe,
+    /// or within ``busyTimeout`` while it does, gives up with ``StoreError/unavailable``: either
+    /// the wait gives up or the transaction runs, never both.
     func transaction<T: Sendable>(readOnly: Bool, acquireTimeout: Duration = PostgresDatabase.acquireTimeout,
                                   _ body: @escaping @Sendable (PostgresLink) throws -> T) async throws -> T {
         let pool = pool, logger = logger, client = client
         let race = AcquireRace()
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask {
-                do {
-                    return try await client.withConnection { connection in
-                    guard race.acquire() else { throw StoreError.unavailable }
-                    self.lastProgress.withLock { $0 = .now }
-                    return try await pool.run {
-                        let link = PostgresLink(connection: connection, logger: logger)
-                        if readOnly {
-                            try link.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-                        } else {
-                            try link.execute("BEGIN ISOLATION LEVEL READ COMMITTED")
+                while true {
+                    do {
+                        return try await client.withConnection { connection in
+                            guard race.acquire() else { throw StoreError.unavailable }
+                            return try await pool.run { try PostgresDatabase.run(readOnly: readOnly, on: connection, logger: logger, body) }
                         }
-                        do {
-                            if !readOnly { try link.execute(PostgresDatabase.lock(PostgresDatabase.writerLock)) }
-                            let value = try body(link)
-                            try link.execute("COMMIT")
-                            return value
-                        } catch {
-                            try? link.execute("ROLLBACK")
-                            throw error
-                        }
+                    } catch {
+                        if race.acquired { throw error }
+                        // why again: the pool failed to open a connection (a timeout under load, its
+                        // back-off); while the database answers and the wait has not given up, try again.
+                        guard !race.gaveUp, await self.databaseAnswers() else { throw StoreError.unavailable }
+                        try await Task.sleep(for: .milliseconds(100))
                     }
-                    }
-                } catch {
-                    // why: a failure before a connection was had is the database's, not the request's.
-                    if race.acquired { throw error }
-                    throw StoreError.unavailable
                 }
             }
             group.addTask {
                 // why not one deadline: a request behind others on a busy pool is not an outage; it
-                // waits while connections keep being had, up to busyTimeout.
-                let start = ContinuousClock.now
-                while true {
-                    try await Task.sleep(for: .milliseconds(200))
-                    if race.acquired { return nil }
-                    let now = ContinuousClock.now
-                    let stalled = now - self.lastProgress.withLock { $0 } >= acquireTimeout
-                    if now - start >= max(acquireTimeout, PostgresDatabase.busyTimeout) || (now - start >= acquireTimeout && stalled) { break }
+                // waits while the database answers, up to busyTimeout.
+                try await Task.sleep(for: acquireTimeout)
+                if !race.acquired, await self.databaseAnswers() {
+                    try await Task.sleep(for: max(.zero, PostgresDatabase.busyTimeout - acquireTimeout))
                 }
                 guard race.giveUp() else { return nil }
                 throw StoreError.unavailable
@@ -113,6 +112,25 @@ final class PostgresDatabase: Sendable {
                 }
             }
             throw StoreError.unavailable
+        }
+    }
+
+    /// One transaction on `connection`, on a pool thread.
+    private static func run<T>(readOnly: Bool, on connection: PostgresConnection, logger: Logger, _ body: (PostgresLink) throws -> T) throws -> T {
+        let link = PostgresLink(connection: connection, logger: logger)
+        if readOnly {
+            try link.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        } else {
+            try link.execute("BEGIN ISOLATION LEVEL READ COMMITTED")
+        }
+        do {
+            if !readOnly { try link.execute(PostgresDatabase.lock(PostgresDatabase.writerLock)) }
+            let value = try body(link)
+            try link.execute("COMMIT")
+            return value
+        } catch {
+            try? link.execute("ROLLBACK")
+            throw error
         }
     }
 
@@ -167,6 +185,9 @@ private final class AcquireRace: Sendable {
 
     /// Whether a connection was had in time.
     var acquired: Bool { state.withLock { $0 == 1 } }
+
+    /// Whether the wait gave up.
+    var gaveUp: Bool { state.withLock { $0 == 2 } }
 
     /// True when the wait came first; the transaction will not run.
     func giveUp() -> Bool {

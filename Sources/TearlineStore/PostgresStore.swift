@@ -22,6 +22,7 @@ public final class PostgresStore: TearlineStore {
     let auditLog: PostgresAuditLog
     let clock: @Sendable () -> Int64
     let windows: PostgresSharedWindows
+    let leadership: PostgresLeadership
 
     /// Connects to `url`, creates the schema when the database has none, and loads the index.
     public init(url: PostgresURL, masterKey: MasterKey, state: StoreProcessState = .local(), connections: Int = 8,
@@ -36,6 +37,7 @@ public final class PostgresStore: TearlineStore {
         auditLog = PostgresAuditLog(database: database, context: context)
         clock = { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
         windows = PostgresSharedWindows(url: url, logger: logger)
+        leadership = PostgresLeadership(url: url, logger: logger)
         do {
             try await database.migrate()
             let key = context.auditKey.publicKey.rawRepresentation
@@ -56,9 +58,16 @@ public final class PostgresStore: TearlineStore {
     public func shutdown() {
         database.shutdown()
         windows.shutdown()
+        leadership.shutdown()
     }
 
-    deinit { windows.shutdown() }
+    deinit {
+        windows.shutdown()
+        leadership.shutdown()
+    }
+
+    /// Whether this instance leads `task` for the node: the one that holds its advisory lock.
+    public func leads(_ task: NodeTask) async -> Bool { await leadership.leads(task) }
 
     /// The members' throttle windows, shared by every instance on this database.
     public var sharedWindows: (any SharedWindowCounting)? { windows }

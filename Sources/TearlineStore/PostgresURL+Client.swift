@@ -11,7 +11,7 @@ extension PostgresURL {
         }
         var configuration = PostgresClient.Configuration(host: host, port: port, username: user, password: password, database: database, tls: tls)
         configuration.options.maximumConnections = connections
-        configuration.options.connectTimeout = .seconds(5)
+        configuration.options.connectTimeout = .seconds(10)
         if let searchPath { configuration.options.additionalStartupParameters = [("search_path", searchPath)] }
         return configuration
     }

@@ -14,6 +14,9 @@ public protocol TearlineStore: Sendable {
     /// Counters every process of the node shares, when several share this store; `nil` when one
     /// process owns it (and counts in its own memory).
     var sharedWindows: (any SharedWindowCounting)? { get }
+    /// Whether this process leads `task` for the node now (taking the lead when nobody holds it).
+    /// A store one process owns always leads.
+    func leads(_ task: NodeTask) async -> Bool
 }
 
 public typealias StoreSession = OrganizationRepository & MemberRepository & PartnershipRepository

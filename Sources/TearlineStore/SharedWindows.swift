@@ -18,4 +18,12 @@ public protocol SharedWindowCounting: Sendable {
 extension TearlineStore {
     /// This store's shared throttle windows, if it is one that several processes share.
     public var sharedWindows: (any SharedWindowCounting)? { nil }
+    /// One process owns this store: it leads every task.
+    public func leads(_ task: NodeTask) async -> Bool { true }
+}
+
+/// Background work that runs once per node, not once per process (federation pulls): the process
+/// that holds a task's lead does it; the others stand by and take over when it goes away.
+public enum NodeTask: String, Sendable {
+    case federationPull = "federation-pull"
 }

@@ -12,7 +12,12 @@ enum HTTPBenchmark {
 
     /// Seeds a database with `reports` reports and one release of each, and returns tokens and ids.
     static func seed(path: String, reports: Int) async throws -> Seeded {
-        let service = try await TearlineService.open(databasePath: path)
+        try await seed(service: try await TearlineService.open(databasePath: path), reports: reports)
+    }
+
+    /// Seeds the store `service` opened (SQLite or PostgreSQL) the same way; `readers` readers and
+    /// as many recipients, for loads that spread views over members (the first of each is `reader`, `recipient`).
+    static func seed(service: TearlineService, reports: Int, readers: Int = 1) async throws -> Seeded {
         for (id, name) in [("USA", "United States"), ("GBR", "United Kingdom")] {
             _ = try await service.members.createOrganization(.init(id: id, name: name, kind: "state"), by: .nodeAdmin)
         }
@@ -20,6 +25,11 @@ enum HTTPBenchmark {
         let releaser = try await service.members.createMember(in: "USA", .init(name: "releaser", roles: ["analyst", "releaser"], clearance: "SECRET", topics: ["counter-terrorism"]), by: .nodeAdmin)
         let reader = try await service.members.createMember(in: "USA", .init(name: "reader", roles: ["analyst"], clearance: "CONFIDENTIAL", topics: ["counter-terrorism"]), by: .nodeAdmin)
         let recipient = try await service.members.createMember(in: "GBR", .init(name: "recipient", roles: ["analyst"], clearance: "SECRET", topics: ["counter-terrorism"]), by: .nodeAdmin)
+        var readerTokens = [reader.token], recipientTokens = [recipient.token]
+        for i in 1..<max(readers, 1) {
+            readerTokens.append(try await service.members.createMember(in: "USA", .init(name: "reader \(i)", roles: ["analyst"], clearance: "CONFIDENTIAL", topics: ["counter-terrorism"]), by: .nodeAdmin).token)
+            recipientTokens.append(try await service.members.createMember(in: "GBR", .init(name: "recipient \(i)", roles: ["analyst"], clearance: "SECRET", topics: ["counter-terrorism"]), by: .nodeAdmin).token)
+        }
         guard let releaserCaller = try await service.members.authenticate(token: releaser.token) else { fatalError("seed") }
         var reportIds: [String] = []
         var releaseIds: [String] = []
@@ -29,7 +39,7 @@ enum HTTPBenchmark {
             let release = try await service.releases.release(reportId: view.id, .init(recipient: "GBR"), by: releaserCaller)
             releaseIds.append(release.id)
         }
-        return (reader.token, releaser.token, recipient.token, reportIds, releaseIds)
+        return (reader.token, releaser.token, recipient.token, reportIds, releaseIds, readerTokens, recipientTokens)
     }
 
     struct Measured {
@@ -37,11 +47,12 @@ enum HTTPBenchmark {
         var releaseViews: WrkFigures
     }
 
-    typealias Seeded = (reader: String, releaser: String, recipient: String, reportIds: [String], releaseIds: [String])
+    typealias Seeded = (reader: String, releaser: String, recipient: String, reportIds: [String], releaseIds: [String],
+                          readers: [String], recipients: [String])
 
     /// Serves `db` from `binary` and measures views (and, with `everything`, the bare route and releases).
     static func measure(binary: String, db: String, port: Int, seeded: Seeded, seconds: Int, connections: Int, everything: Bool) throws -> Measured {
-        let server = try startServer(binary: binary, db: db, port: port)
+        let server = try startServer(binary: binary, store: ["--db", db], port: port)
         defer { server.terminate(); server.waitUntilExit() }
         var bareRate = 0.0
         if everything {
@@ -73,19 +84,32 @@ enum HTTPBenchmark {
     /// raised out of the way: the load reads the same documents over and over on purpose, but
     /// every request still passes through the throttle's accounting.
     static func startServer(binary: String, db: String, port: Int) throws -> Process {
+        try startServer(binary: binary, store: ["--db", db], port: port)
+    }
+
+    /// `store` names the store: `["--db", PATH]` or `["--database-url", URL, "--key-file", PATH]`;
+    /// `log`, when given, receives the server's output.
+    static func startServer(binary: String, store: [String], port: Int, log: String? = nil) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["serve", "--db", db, "--port", String(port), "--throttle-reads", "100000000",
+        process.arguments = ["serve"] + store + ["--port", String(port), "--throttle-reads", "100000000",
                              "--throttle-search-results", "100000000", "--throttle-exports", "100000000", "--throttle-denials", "100000000"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        if let log, FileManager.default.createFile(atPath: log, contents: nil), let handle = FileHandle(forWritingAtPath: log) {
+            process.standardOutput = handle
+            process.standardError = handle
+        } else {
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+        }
         try process.run()
         for _ in 0..<100 {
             if (try? runCommand("/usr/bin/curl", ["-sf", "http://127.0.0.1:\(port)/healthz"])) != nil { return process }
             Thread.sleep(forTimeInterval: 0.1)
         }
         process.terminate()
-        throw BenchError("the server did not come up on port \(port)")
+        process.waitUntilExit()
+        let output = log.flatMap { try? String(contentsOfFile: $0, encoding: .utf8) }.map { "; its output:\n" + $0.suffix(2000) } ?? ""
+        throw BenchError("the server did not come up on port \(port)\(output)")
     }
 
     /// Runs wrk with a Lua script and parses its throughput and latency percentiles.
@@ -116,6 +140,20 @@ enum HTTPBenchmark {
         request = function()
           i = i + 1
           return wrk.format("GET", paths[(i % #paths) + 1], { ["Authorization"] = "Bearer \(token)" })
+        end
+        """
+    }
+
+    /// The same views, each request from the next of `tokens` in turn.
+    static func viewScript(tokens: [String], paths: [String]) -> String {
+        if tokens.count == 1 { return viewScript(token: tokens[0], paths: paths) }
+        return """
+        local paths = \(luaList(paths))
+        local tokens = \(luaList(tokens.map { "Bearer " + $0 }))
+        local i = 0
+        request = function()
+          i = i + 1
+          return wrk.format("GET", paths[(i % #paths) + 1], { ["Authorization"] = tokens[(i % #tokens) + 1] })
         end
         """
     }

@@ -1,8 +1,11 @@
 import Foundation
+import TearlineStore
 
 // tearline-bench: prints the figures the README quotes. Build in release mode:
 //   swift build -c release && .build/release/tearline-bench [--http] [--seconds N] [--audit-entries N]
 //   .build/release/tearline-bench --login-storm [--seconds N]   (latency under 50 wrong HTTP Basic logins a second)
+//   .build/release/tearline-bench --http-backends --database-url URL1 [--database-url URL2]   (SQLite, PostgreSQL x1, x2;
+//     each URL an empty database; scripts/bench-postgres.sh makes two and runs it)
 //   scripts/bench.sh runs it all, with a second build that compiles auditing out for comparison.
 let arguments = CommandLine.arguments
 let withHTTP = arguments.contains("--http")
@@ -28,6 +31,32 @@ if arguments.contains("--login-storm") {
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: directory) }
     try await LoginStormBenchmark.run(binary: binary, db: directory + "/storm.db", port: 18_095, seconds: seconds, rate: 50)
+    exit(0)
+}
+
+if arguments.contains("--http-backends") {
+    // `tearline-bench --http-backends --database-url URL1 [--database-url URL2] [--seconds N] [--connections N] [--reports N]
+    //  [--readers N] [--index-reports N]`:
+    // the HTTP workloads on SQLite, PostgreSQL with one instance and with two (see BackendsBenchmark).
+    let binary = URL(fileURLWithPath: arguments[0]).deletingLastPathComponent().path + "/tearline"
+    guard FileManager.default.isExecutableFile(atPath: binary) else {
+        print("error: \(binary) not found; run `swift build -c release --product tearline` first")
+        exit(1)
+    }
+    let urlTexts = arguments.indices.filter { arguments[$0] == "--database-url" && $0 + 1 < arguments.count }.map { arguments[$0 + 1] }
+    guard !urlTexts.isEmpty else {
+        print("error: --http-backends needs --database-url URL of an empty PostgreSQL database (a second one for the two-instance phase is better); scripts/bench-postgres.sh makes them")
+        exit(1)
+    }
+    let urls = try urlTexts.map { try PostgresURL($0) }
+    let reports = arguments.firstIndex(of: "--reports").flatMap { Int(arguments[$0 + 1]) } ?? 1000
+    let directory = NSTemporaryDirectory() + "tearline-backends-\(UUID().uuidString)"
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let readers = arguments.firstIndex(of: "--readers").flatMap { Int(arguments[$0 + 1]) } ?? 1
+    let indexReports = arguments.firstIndex(of: "--index-reports").flatMap { Int(arguments[$0 + 1]) } ?? 1_000_000
+    try await BackendsBenchmark.run(binary: binary, urls: urls, urlTexts: urlTexts, work: directory, seconds: seconds,
+                                    connections: connections, reports: reports, readers: readers, indexReports: indexReports)
     exit(0)
 }
 

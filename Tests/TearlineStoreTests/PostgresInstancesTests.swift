@@ -120,3 +120,24 @@ import Testing
         }
     }
 }
+
+/// Background work runs once per node: one instance leads it, another takes over when it goes.
+@Suite struct PostgresLeadershipTests {
+    @Test(.enabled(if: TestBackend.postgresURL != nil)) func oneInstanceLeadsAndAnotherTakesOverWhenItGoes() async throws {
+        try await PostgresScratchSchema.with(at: try #require(TestBackend.postgresURL)) { url in
+            let a = try await PostgresStore(url: url, masterKey: testMasterKey, connections: 1)
+            let b = try await PostgresStore(url: url, masterKey: testMasterKey, connections: 1)
+            defer { b.shutdown() }
+            #expect(await a.leads(.federationPull))
+            #expect(await a.leads(.federationPull), "a leader keeps the lead")
+            #expect(await !b.leads(.federationPull), "while A leads, B does not pull")
+            a.shutdown()
+            var tookOver = false
+            for _ in 0..<50 where !tookOver {
+                tookOver = await b.leads(.federationPull)
+                if !tookOver { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            #expect(tookOver, "B takes the lead once A's connection is gone")
+        }
+    }
+}

@@ -74,10 +74,17 @@ public struct FederationPuller: Sendable {
 
     /// Pulls from every partner in `peers`, then waits `interval` seconds, until cancelled. A
     /// failing partner is logged and tried again next round; a refused release is logged as an error.
-    /// Logs carry counts, ids and reasons, never report text.
+    /// Logs carry counts, ids and reasons, never report text. Of a node's several instances, only
+    /// the one that leads the pull pulls; the others stand by and take over if it goes away.
     public func run(peers: [String], interval: Duration, logger: Logger) async {
+        var leading = false
         while !Task.isCancelled {
-            for peer in peers {
+            let leads = await service.store.leads(.federationPull)
+            if leads != leading {
+                logger.notice(leads ? "this instance leads the node's federation pulls" : "another instance leads the node's federation pulls")
+                leading = leads
+            }
+            for peer in peers where leads {
                 do {
                     for s in try await pull(peer: peer) {
                         if s.received + s.revoked + s.consentDecisions + s.refused.count > 0 {
