@@ -54,8 +54,8 @@ final class PostgresDatabase: Sendable {
         if let configuration = try? url.connectionConfiguration(),
            let connection = try? await PostgresConnection.connect(
                on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration, id: -1, logger: logger).get() {
-            answered = (try? await connection.query("SELECT 1", logger: logger)) != nil
-            try? await connection.close()
+            answered = (try? await PostgresAnswer.within(.seconds(5), connection.query("SELECT 1", logger: logger))) != nil
+            connection.close().whenComplete { _ in _ = connection }
         }
         lastProbe.withLock { $0 = (ContinuousClock.now, answered) }
         return answered

@@ -29,14 +29,14 @@ final class PostgresLeadership: Sendable {
         do {
             let (connection, held) = try await connection()
             // why a probe while held: a lock on a connection that broke is gone; find out before acting.
+            guard !connection.isClosed else { throw StoreError.unavailable }
             if held.contains(task) {
-                _ = try await connection.query("SELECT 1", logger: logger)
+                _ = try await PostgresAnswer.within(.seconds(10), connection.query("SELECT 1", logger: logger))
                 return true
             }
-            let rows = try await connection.query(
-                "SELECT pg_try_advisory_lock(hashtextextended(current_schema() || '/lead/' || \(task.rawValue), 0)) AS won", logger: logger)
-            var won = false
-            for try await row in rows { won = try row.decode(Bool.self) }
+            let result = try await PostgresAnswer.within(.seconds(10), connection.query(
+                "SELECT pg_try_advisory_lock(hashtextextended(current_schema() || '/lead/' || \(task.rawValue), 0)) AS won", logger: logger))
+            let won = try result.rows.first?.decode(Bool.self) ?? false
             if won { state.withLock { _ = $0.held.insert(task) } }
             return won
         } catch {
@@ -45,7 +45,7 @@ final class PostgresLeadership: Sendable {
                 defer { state.connection = nil; state.held = [] }
                 return state.connection
             }
-            try? await broken?.close()
+            if let broken { broken.close().whenComplete { _ in _ = broken } }
             return false
         }
     }

@@ -100,6 +100,76 @@ struct PostgresLink: Sendable {
 
     private func run(_ sql: String, _ values: [SQLValue]) throws -> PostgresQueryResult {
         precondition(BlockingTransactionPool.isPoolThread, "database work may block only a BlockingTransactionPool thread")
-        return try connection.query(PostgresStatement.query(sql, values), logger: logger).wait()
+        guard !connection.isClosed else { throw StoreError.unavailable }
+        return try PostgresLink.wait(for: connection.query(PostgresStatement.query(sql, values), logger: logger), on: connection)
+    }
+
+    /// The longest a statement may go unanswered on a connection that is still open.
+    static let statementLimit: Duration = .seconds(120)
+
+    /// Waits for `future` on this thread, but not for ever: postgres-nio drops a statement written
+    /// to a connection that has just closed without failing its future (the database restarted,
+    /// the network broke). The wait checks the connection every 100 ms; a closed one, or an answer
+    /// later than ``statementLimit``, gives ``StoreError/unavailable`` and the connection is closed
+    /// so that the pool replaces it. Nothing of the transaction was committed.
+    static func wait<T: Sendable>(for future: EventLoopFuture<T>, on connection: PostgresConnection) throws -> T {
+        let done = DispatchSemaphore(value: 0)
+        let answer = Answer<T>()
+        future.whenComplete { result in
+            answer.set(result)
+            done.signal()
+        }
+        let deadline = ContinuousClock.now + statementLimit
+        while done.wait(timeout: .now() + .milliseconds(100)) == .timedOut {
+            if connection.isClosed || ContinuousClock.now > deadline {
+                // why the capture: a connection must outlive its close (postgres-nio checks it was closed).
+                connection.close().whenComplete { _ in _ = connection }
+                throw StoreError.unavailable
+            }
+        }
+        return try answer.get()
+    }
+}
+
+/// One statement's answer, handed from the event loop to the waiting pool thread.
+private final class Answer<T: Sendable>: @unchecked Sendable {
+    // why @unchecked: `result` is guarded by `lock`, set once before the semaphore is signalled.
+    private let lock = NSLock()
+    private var result: Result<T, any Error>?
+    func set(_ value: Result<T, any Error>) { lock.withLock { result = value } }
+    func get() throws -> T {
+        guard let result = lock.withLock({ result }) else { throw StoreError.unavailable }
+        return try result.get()
+    }
+}
+
+/// An answer awaited from a cooperative task, but not for ever (see ``PostgresLink/wait(for:on:)``:
+/// a statement on a connection that just closed may never be answered).
+enum PostgresAnswer {
+    static func within<T: Sendable>(_ limit: Duration, _ future: EventLoopFuture<T>) async throws -> T {
+        let once = ResumeOnce<T>()
+        return try await withCheckedThrowingContinuation { continuation in
+            once.arm(continuation)
+            future.whenComplete { once.resume(with: $0) }
+            Task {
+                try? await Task.sleep(for: limit)
+                once.resume(with: .failure(StoreError.unavailable))
+            }
+        }
+    }
+}
+
+/// A continuation resumed by whichever comes first, and only by it.
+private final class ResumeOnce<T: Sendable>: @unchecked Sendable {
+    // why @unchecked: `continuation` is guarded by `lock` and taken once.
+    private let lock = NSLock()
+    private var continuation: CheckedContinuation<T, any Error>?
+    func arm(_ continuation: CheckedContinuation<T, any Error>) { lock.withLock { self.continuation = continuation } }
+    func resume(with result: Result<T, any Error>) {
+        let taken = lock.withLock { () -> CheckedContinuation<T, any Error>? in
+            defer { continuation = nil }
+            return continuation
+        }
+        taken?.resume(with: result)
     }
 }

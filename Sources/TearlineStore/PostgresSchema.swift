@@ -1,8 +1,11 @@
 /// The PostgreSQL schema: the shape SQLite's migrations v1–v11 end in, created at once (a
 /// PostgreSQL node starts at this version), and the tables several instances share.
 /// docs/postgres-schema.sql is the same text, for reading.
-enum PostgresSchema {
+public enum PostgresSchema {
     static let version: Int64 = 1
+
+    /// The schema version this build creates and expects.
+    public static var current: Int64 { version }
 
     /// Every statement, in order. Text compares byte-wise, as in SQLite: each text column is
     /// declared with the "C" collation, whatever the database's default (identifiers are ordered

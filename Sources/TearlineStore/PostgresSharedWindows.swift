@@ -38,6 +38,12 @@ final class PostgresSharedWindows: SharedWindowCounting, @unchecked Sendable {
         try withConnection { link in try link.execute("DELETE FROM throttleEvent WHERE member = ?", [.text(member)]) }
     }
 
+    /// Vacuums `tables` (outside any transaction, as VACUUM must run): the old row versions that
+    /// still held a destroyed key become free space, to be overwritten by later writes.
+    func vacuum(_ tables: [String]) throws {
+        try withConnection { link in try link.execute("VACUUM \(tables.joined(separator: ", "))") }
+    }
+
     /// Closes the connections; later calls throw ``StoreError/closed``.
     func shutdown() {
         let connections = lock.withLock {
@@ -45,7 +51,8 @@ final class PostgresSharedWindows: SharedWindowCounting, @unchecked Sendable {
             defer { idle.removeAll() }
             return idle
         }
-        connections.forEach { try? $0.close().wait() }
+        // why the capture: a connection must outlive its close (postgres-nio checks it was closed).
+        for connection in connections { connection.close().whenComplete { _ in _ = connection } }
     }
 
     private func withConnection<T>(_ body: (PostgresLink) throws -> T) throws -> T {
@@ -56,7 +63,7 @@ final class PostgresSharedWindows: SharedWindowCounting, @unchecked Sendable {
             return value
         } catch {
             // why: after a failure the connection's state is unknown; a fresh one replaces it.
-            try? connection.close().wait()
+            connection.close().whenComplete { _ in _ = connection }
             lock.withLock { opened -= 1 }
             throw StoreError.translatingPostgres(error)
         }
@@ -65,7 +72,12 @@ final class PostgresSharedWindows: SharedWindowCounting, @unchecked Sendable {
     private func take() throws -> PostgresConnection {
         let (reused, number): (PostgresConnection?, Int) = try lock.withLock {
             if closed { throw StoreError.closed }
-            if let connection = idle.popLast() { return (connection, 0) }
+            // why the check: a connection that died while idle (the database restarted) is not reused.
+            while let connection = idle.popLast() {
+                if !connection.isClosed { return (connection, 0) }
+                connection.close().whenComplete { _ in _ = connection }
+                opened -= 1
+            }
             opened += 1
             return (nil, opened)
         }
@@ -76,6 +88,7 @@ final class PostgresSharedWindows: SharedWindowCounting, @unchecked Sendable {
             ).wait()
         } catch {
             lock.withLock { opened -= 1 }
+            // (a connect has its own timeout, so this wait ends)
             throw StoreError.translatingPostgres(error)
         }
     }
@@ -86,7 +99,7 @@ final class PostgresSharedWindows: SharedWindowCounting, @unchecked Sendable {
             idle.append(connection)
             return true
         }
-        if !keep { try? connection.close().wait() }
+        if !keep { connection.close().whenComplete { _ in _ = connection } }
     }
 }
 

@@ -66,6 +66,20 @@ public final class PostgresStore: TearlineStore {
         leadership.shutdown()
     }
 
+    /// After a key is destroyed, its old row version stays in the table's file until vacuum frees
+    /// it: vacuum now, in the background, rather than when autovacuum gets to it. What PostgreSQL
+    /// still keeps after that (WAL, backups, replicas, unwritten free space) is in the README.
+    private func vacuumDestroyedKeys() {
+        let windows = windows, pool = database.pool, logger = database.logger
+        Task.detached {
+            do {
+                try await pool.run { try windows.vacuum(["release", "report", "portion", "mention", "notification"]) }
+            } catch {
+                logger.warning("vacuum after a key destruction failed; autovacuum will free the old row versions later")
+            }
+        }
+    }
+
     /// Whether this instance leads `task` for the node: the one that holds its advisory lock.
     public func leads(_ task: NodeTask) async -> Bool { await leadership.leads(task) }
 
@@ -91,7 +105,7 @@ public final class PostgresStore: TearlineStore {
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any StoreSession) throws -> T) async throws -> T {
         let context = context, follower = follower, clock = clock
-        let (value, changes, seqs) = try await StoreError.translatingPostgres {
+        let (value, changes, seqs, destroyed) = try await StoreError.translatingPostgres {
             try await database.transaction(readOnly: false) { link in
                 try follower.catchUp(link)
                 let session = PostgresSession(link: link, context: context, readOnly: false)
@@ -99,11 +113,12 @@ public final class PostgresStore: TearlineStore {
                 try PostgresAuditWriter.finish(link: link, state: session.state, key: context.auditKey)
                 let changes = session.state.indexChanges
                 let seqs = try follower.record(changes, link: link, at: clock())
-                return (value, changes, seqs)
+                return (value, changes, seqs, !session.state.destroyedReleases.isEmpty)
             }
         }
         // why after the commit: only committed changes reach the index, in log order.
         follower.applyCommitted(changes, seqs: seqs)
+        if destroyed { vacuumDestroyedKeys() }
         return value
     }
 }

@@ -141,3 +141,33 @@ import Testing
         }
     }
 }
+
+/// A destroyed key's old row version is vacuumed at once, not when autovacuum gets to it.
+@Suite struct PostgresKeyDestructionTests {
+    @Test(.enabled(if: TestBackend.postgresURL != nil)) func aRevocationVacuumsTheReleaseTable() async throws {
+        try await PostgresScratchSchema.with(at: try #require(TestBackend.postgresURL)) { url in
+            let store = try await PostgresStore(url: url, masterKey: testMasterKey, connections: 2)
+            defer { store.shutdown() }
+            try await store.seedWorld()
+            try await store.write { s in try s.insertReport(Fixture.report("r-1", originator: "USA", createdBy: "m-usa", createdAt: 1)) }
+            var release = Fixture.release("rel-1", report: "r-1", originator: "USA", recipient: "GBR", createdAt: 2)
+            try await store.write { [release] s in try s.insertRelease(release, content: .none) }
+            func vacuumed() async throws -> Bool {
+                try await store.database.transaction(readOnly: true) { link in
+                    try link.row("SELECT last_vacuum IS NOT NULL AS done FROM pg_stat_user_tables WHERE relid = 'release'::regclass")
+                        .map { try $0.bool("done") } ?? false
+                }
+            }
+            #expect(try await !vacuumed())
+            release.revokedAt = 3
+            release.revokedBy = "m-usa"
+            try await store.write { [release] s in try s.updateRelease(release) }
+            var done = false
+            for _ in 0..<100 where !done {
+                try await Task.sleep(for: .milliseconds(100))
+                done = try await vacuumed()
+            }
+            #expect(done, "the release table was vacuumed after the key was destroyed")
+        }
+    }
+}
