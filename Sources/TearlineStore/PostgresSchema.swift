@@ -1,8 +1,11 @@
 /// The PostgreSQL schema: the shape SQLite's migrations v1–v11 end in, created at once (a
 /// PostgreSQL node starts at this version), and the tables several instances share.
-/// docs/postgres-schema.sql is the same text, for reading.
+/// `tearline database schema` prints it, for review.
 public enum PostgresSchema {
     static let version: Int64 = 1
+
+    /// Every statement, as run (`tearline database schema` prints them).
+    public static var sql: [String] { statements }
 
     /// The schema version this build creates and expects.
     public static var current: Int64 { version }

@@ -6,7 +6,7 @@ struct DatabaseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "database",
         abstract: "Prepare a PostgreSQL database for a node.",
-        subcommands: [DatabaseMigrate.self])
+        subcommands: [DatabaseMigrate.self, DatabaseSchema.self])
 }
 
 struct DatabaseMigrate: AsyncParsableCommand {
@@ -35,5 +35,16 @@ struct DatabaseMigrate: AsyncParsableCommand {
             FileHandle.standardErrorWrite("tearline: \(error)\n")
             throw ExitCode(1)
         }
+    }
+}
+
+struct DatabaseSchema: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "schema",
+        abstract: "Print the SQL that creates the node's PostgreSQL schema, for review (nothing is run).")
+
+    func run() async throws {
+        print("-- Tearline PostgreSQL schema, version \(PostgresSchema.current)")
+        for statement in PostgresSchema.sql { print(statement + ";\n") }
     }
 }

@@ -16,8 +16,10 @@ import Testing
         return try await nodes.a.releaseId(report, to: "GBR")
     }
 
-    @Test func gbrPullsTheReleaseAndReadsItAsOnOneNode() async throws {
-        try await withTwoNodes { nodes in
+    /// Both nodes on each backend that keeps its data: federation works on PostgreSQL as on SQLite.
+    @Test(arguments: TestBackend.allCases.filter { $0 != .sqliteMemory })
+    func gbrPullsTheReleaseAndReadsItAsOnOneNode(backend: TestBackend) async throws {
+        try await withTwoNodes(backend: backend) { nodes in
             let releaseId = try await Self.releaseCourierReport(nodes)
             #expect(try await nodes.b.get("/v1/releases/\(releaseId)", as: "gbr-analyst-secret").code == 404, "nothing on B before the pull")
 

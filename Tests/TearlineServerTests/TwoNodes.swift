@@ -52,7 +52,7 @@ struct TestNodeCertificate: Sendable {
 
 /// Builds both nodes, runs node A's HTTPS server on a free port, and passes the pair.
 /// `usaKeyOnB` replaces the USA public key registered on B (to play a release that does not verify).
-func withTwoNodes(usaKeyOnB: String? = nil, _ body: @Sendable (TwoNodes) async throws -> Void) async throws {
+func withTwoNodes(usaKeyOnB: String? = nil, backend: TestBackend = .sqliteFile, _ body: @Sendable (TwoNodes) async throws -> Void) async throws {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tearline-nodes-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
@@ -63,10 +63,12 @@ func withTwoNodes(usaKeyOnB: String? = nil, _ body: @Sendable (TwoNodes) async t
     let caA = try caIssuedA.certificatePEM()
     let caB = try caIssuedB.certificatePEM()
 
-    let pathA = directory.appendingPathComponent("a.db").path
-    let pathB = directory.appendingPathComponent("b.db").path
-    let serviceA = try await TearlineService.open(databasePath: pathA)
-    let serviceB = try await TearlineService.open(databasePath: pathB)
+    let directoryA = directory.appendingPathComponent("a"), directoryB = directory.appendingPathComponent("b")
+    try FileManager.default.createDirectory(at: directoryA, withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(at: directoryB, withIntermediateDirectories: true)
+    // why nested: each node opens on `backend` (on PostgreSQL, a schema of its own) for the length of the test.
+    try await backend.withService(in: directoryA, limits: .standard, passwordChecks: .shared) { serviceA, pathA in
+    try await backend.withService(in: directoryB, limits: .standard, passwordChecks: .shared) { serviceB, pathB in
     let adminA = try #require(try await serviceA.members.bootstrapNodeAdmin())
     let adminB = try #require(try await serviceB.members.bootstrapNodeAdmin())
     let tls = try NodeTLS.serverConfiguration(certificateChainPEM: certA.certificatePEM, privateKeyPEM: certA.keyPEM, clientCAPEM: caB,
@@ -93,6 +95,8 @@ func withTwoNodes(usaKeyOnB: String? = nil, _ body: @Sendable (TwoNodes) async t
                 try await body(TwoNodes(a: a, b: b, urlA: urlA, caA: caA, nodeB: certB, pinA: certA.pin))
             }
         }
+    }
+    }
     }
 }
 

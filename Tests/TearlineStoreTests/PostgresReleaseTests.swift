@@ -5,28 +5,6 @@ import Testing
 
 /// Releases, received copies, access requests, feedback and trust on PostgreSQL read back what they wrote.
 @Suite struct PostgresReleaseTests {
-    /// A migrated schema of its own, dropped after `body`.
-    static func withDatabase(_ body: (PostgresDatabase) async throws -> Void) async throws {
-        let url = try PostgresURL(try #require(PostgresSchemaTests.url))
-        let admin = PostgresDatabase(url: url, connections: 1)
-        defer { admin.shutdown() }
-        let schema = "t_\(UUID().uuidString.prefix(8).lowercased())"
-        try await admin.transaction(readOnly: false) { link in try link.execute("CREATE SCHEMA \(schema)") }
-        var scoped = url
-        scoped.searchPath = schema
-        let database = PostgresDatabase(url: scoped, connections: 2)
-        do {
-            try await database.migrate()
-            try await body(database)
-        } catch {
-            database.shutdown()
-            try await admin.transaction(readOnly: false) { link in try link.execute("DROP SCHEMA \(schema) CASCADE") }
-            throw error
-        }
-        database.shutdown()
-        try await admin.transaction(readOnly: false) { link in try link.execute("DROP SCHEMA \(schema) CASCADE") }
-    }
-
     /// A report row with a key and text, one portion and a mention row, written without the report repository.
     static func insertRawReport(_ id: String, originator: String, createdBy: String, link: PostgresLink) throws {
         try link.execute("""
@@ -39,7 +17,7 @@ import Testing
     }
 
     @Test(.enabled(if: PostgresSchemaTests.url != nil)) func releasesPageRevokeAndDestroyReceivedCopies() async throws {
-        try await Self.withDatabase { database in
+        try await withMigratedPostgres { database in
             let context = StoreContext(masterKey: testMasterKey)
             let content = ReleaseContent(title: "Courier network", portions: [0: "Text of r-1."], entities: [])
             var revocation = Fixture.release("l-2", report: "r-1", originator: "USA", recipient: "GBR", createdAt: 20)
@@ -94,7 +72,7 @@ import Testing
     }
 
     @Test(.enabled(if: PostgresSchemaTests.url != nil)) func accessRequestsFeedbackAndTrustRoundTrip() async throws {
-        try await Self.withDatabase { database in
+        try await withMigratedPostgres { database in
             let context = StoreContext(masterKey: testMasterKey)
             let request = AccessRequestRecord(id: "q-1", requester: "m-gbr", requesterOrganization: "GBR", holder: "USA",
                                               entity: 1 << 40, reports: ["r-1", "r-2"], justification: "Port of Felixstowe", createdAt: 5)

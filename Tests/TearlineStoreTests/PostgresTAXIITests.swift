@@ -5,28 +5,6 @@ import Testing
 
 /// The TAXII, federation and ledger repositories on PostgreSQL read back what they wrote, in the SQLite order.
 @Suite struct PostgresTAXIITests {
-    /// A fresh schema; `body` runs with a database scoped to it, which is dropped afterwards.
-    private func withScopedDatabase(_ body: (PostgresDatabase) async throws -> Void) async throws {
-        let url = try PostgresURL(try #require(PostgresSchemaTests.url))
-        let admin = PostgresDatabase(url: url, connections: 1)
-        defer { admin.shutdown() }
-        let schema = "t_\(UUID().uuidString.prefix(8).lowercased())"
-        try await admin.transaction(readOnly: false) { link in try link.execute("CREATE SCHEMA \(schema)") }
-        var scoped = url
-        scoped.searchPath = schema
-        let database = PostgresDatabase(url: scoped, connections: 2)
-        do {
-            try await database.migrate()
-            try await body(database)
-        } catch {
-            database.shutdown()
-            try await admin.transaction(readOnly: false) { link in try link.execute("DROP SCHEMA \(schema) CASCADE") }
-            throw error
-        }
-        database.shutdown()
-        try await admin.transaction(readOnly: false) { link in try link.execute("DROP SCHEMA \(schema) CASCADE") }
-    }
-
     private static func object(_ stixId: String, version: Int64, added: Int64, owner: String = "USA", type: String = "indicator",
                                collection: String) -> TAXIIObjectRecord {
         TAXIIObjectRecord(collection: collection, stixId: stixId, type: type, version: version, specVersion: "2.1", dateAdded: added,
@@ -34,7 +12,7 @@ import Testing
     }
 
     @Test(.enabled(if: PostgresSchemaTests.url != nil)) func taxiiRoundTrip() async throws {
-        try await withScopedDatabase { database in
+        try await withMigratedPostgres { database in
             let context = StoreContext(masterKey: testMasterKey)
             let holdings = TAXIICollectionKind.holdings.collectionId(organization: "USA")
             let a = "indicator--a", b = "indicator--b"
@@ -90,7 +68,7 @@ import Testing
     }
 
     @Test(.enabled(if: PostgresSchemaTests.url != nil)) func federationAndLedgerRoundTrip() async throws {
-        try await withScopedDatabase { database in
+        try await withMigratedPostgres { database in
             let context = StoreContext(masterKey: testMasterKey)
             let releases = [Fixture.release("rel-2", report: "r-1", originator: "GBR", recipient: "USA", createdAt: 2),
                             Fixture.release("rel-1", report: "r-1", originator: "GBR", recipient: "USA", createdAt: 2),

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import TearlineCore
-import TearlineStore
+@testable import TearlineStore
 import Testing
 
 /// An error a test throws from a transaction body to force a rollback.
@@ -48,6 +48,17 @@ func withStore<T>(_ backend: TestBackend, _ body: (any TearlineStore) async thro
             defer { store.shutdown() }
             return try await body(store)
         }
+    }
+}
+
+/// PostgreSQL only: runs `body` with a migrated database in a scratch schema of its own, for tests
+/// of the repositories below the store.
+func withMigratedPostgres(_ body: (PostgresDatabase) async throws -> Void) async throws {
+    try await PostgresScratchSchema.with(at: try #require(TestBackend.postgresURL)) { url in
+        let database = PostgresDatabase(url: url, connections: 2)
+        defer { database.shutdown() }
+        try await database.migrate()
+        try await body(database)
     }
 }
 
