@@ -552,8 +552,9 @@ T413 = taxii_error("Body larger than the API root's max_content_length.")
 T415 = taxii_error("The body is not application/taxii+json;version=2.1.")
 T429 = taxii_error("The member is throttled for bulk access.")
 T403_SUSPENDED = taxii_error("The member is suspended (every route but GET /v1/me answers 403).")
-T503 = taxii_error("HTTP Basic only: the node's password checks are all taken and their queue is full; retry after Retry-After (1 s). "
-                   "Bearer tokens are not affected.")
+T503 = taxii_error("The store is not accepting requests or its database does not answer (a PostgreSQL node waits 5 s for it); "
+                   "or, for HTTP Basic only, the node's password checks are all taken and their queue is full. "
+                   "Nothing was written; retry after Retry-After (1 s).")
 
 def taxii_op(summary, responses, op_id, params=(), body=False):
     o = {"summary": summary, "operationId": op_id, "tags": ["taxii"], "security": [{"bearer": []}, {"basic": []}],
@@ -602,12 +603,18 @@ paths.update({
         "taxiiManifest", [ROOT, COLL] + FILTERS)},
 })
 
-# HTTP Basic logins wait for the password-check pool, which refuses with 503 when it is full. The document
-# describes it on every TAXII operation.
+# Every operation that reads or writes the store answers 503 when the store is shut down or its database
+# does not answer (PostgreSQL down or restarting); HTTP Basic logins also wait for the password-check pool,
+# which refuses with 503 when it is full. Only /healthz and /openapi.json touch no store.
+E503 = {"description": "The store is not accepting requests or its database does not answer (a PostgreSQL node waits 5 s for it; "
+                       "a busy pool, up to 30 s). Nothing was written; retry after Retry-After.",
+        "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds before trying again."}},
+        "content": {"application/problem+json": {"schema": ref("Problem")}}}
 for p, ops in paths.items():
+    if p in ("/healthz", "/openapi.json"):
+        continue
     for o in ops.values():
-        if o["tags"] == ["taxii"]:
-            o["responses"]["503"] = T503
+        o["responses"]["503"] = T503 if o.get("tags") == ["taxii"] else E503
 
 paths["/federation/v1/exchange"] = {"post": {
     "summary": "A partner node sends back access receipts, feedback, consent requests and refused releases for its organisation, "
@@ -615,7 +622,8 @@ paths["/federation/v1/exchange"] = {"post": {
     "operationId": "federationExchange", "tags": ["federation"], "security": [{"node": []}],
     "requestBody": body("FederationExchange"),
     "responses": {"200": ok(ref("FederationExchangeReply")), "400": E400, "401": problem("Not over mutual TLS with a node certificate."),
-                  "404": problem("The presented node key is not pinned for that organisation."), "409": E409, "413": E413, "415": E415}}}
+                  "404": problem("The presented node key is not pinned for that organisation."), "409": E409, "413": E413, "415": E415,
+                  "503": E503}}}
 paths["/{root}/collections/{collection}/objects"]["get"]["description"] = (
     "A partner node that presents, over mutual TLS and without an Authorization header, a node key pinned for organisation X "
     "may read X's `Releases received by X` collection: releases from organisations hosted here, oldest first, each a STIX report "

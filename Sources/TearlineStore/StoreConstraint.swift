@@ -18,20 +18,17 @@ public enum StoreConstraint: String, Sendable, Equatable {
 extension StoreError {
     /// Runs `body`, giving a SQLite constraint failure as ``StoreError/constraint(_:)``.
     static func translatingSQLite<T>(_ body: () throws -> T) throws -> T {
-        do {
-            return try body()
-        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
-            throw StoreError.constraint(Self.constraint(error.extendedResultCode))
-        }
+        do { return try body() } catch { throw translated(error) }
     }
 
     /// As ``translatingSQLite(_:)``, for asynchronous work (the group commit of read audit).
     static func translatingSQLite<T>(_ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
-            throw StoreError.constraint(Self.constraint(error.extendedResultCode))
-        }
+        do { return try await body() } catch { throw translated(error) }
+    }
+
+    private static func translated(_ error: any Error) -> any Error {
+        guard let error = error as? DatabaseError, error.resultCode == .SQLITE_CONSTRAINT else { return error }
+        return StoreError.constraint(constraint(error.extendedResultCode))
     }
 
     private static func constraint(_ code: ResultCode) -> StoreConstraint {

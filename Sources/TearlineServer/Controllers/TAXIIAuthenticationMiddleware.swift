@@ -19,12 +19,9 @@ struct TAXIIAuthenticationMiddleware<Context: AuthenticatedRequestContext>: Rout
         }
         do {
             context.caller = try await caller(request)
-        } catch let error as TAXIIError {
-            return error.response()
-        } catch let error as ServiceError {
-            return TAXIIError(error).response()
-        } catch let problem as Problem {
-            return TAXIIError(problem).response()
+        } catch {
+            guard let answer = TAXIIError(answering: error) else { throw error }
+            return answer.response()
         }
         return try await next(request, context)
     }
@@ -34,7 +31,7 @@ struct TAXIIAuthenticationMiddleware<Context: AuthenticatedRequestContext>: Rout
         let path = request.uri.path
         guard let header = request.headers[.authorization] else {
             try await service.members.auditUnauthenticated(path: path)
-            throw TAXIIError(status: 401, title: "Unauthorized", description: "Authenticate with HTTP Basic or a bearer token.", authenticate: true)
+            throw TAXIIError.credentialRequired
         }
         let caller: Caller
         if header.hasPrefix("Bearer ") {

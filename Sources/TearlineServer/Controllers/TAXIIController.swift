@@ -148,18 +148,15 @@ struct TAXIIController<Context: AuthenticatedRequestContext>: Sendable {
             // why: only a partner node's pull passes the middleware without a caller; anywhere else it is refused.
             guard let caller = context.caller else {
                 try await service.members.auditUnauthenticated(path: request.uri.path)
-                throw TAXIIError(status: 401, title: "Unauthorized", description: "Authenticate with HTTP Basic or a bearer token.", authenticate: true)
+                throw TAXIIError.credentialRequired
             }
             guard TAXIIMedia.accepts(request.headers[.accept]) else {
                 throw TAXIIError(status: 406, title: "Not acceptable", description: "This server answers with \(TAXIIMedia.taxii).")
             }
             return try await body(caller)
-        } catch let error as TAXIIError {
-            return error.response()
-        } catch let error as ServiceError {
-            return TAXIIError(error).response()
-        } catch let problem as Problem {
-            return TAXIIError(problem).response()
+        } catch {
+            guard let answer = TAXIIError(answering: error) else { throw error }
+            return answer.response()
         }
     }
 

@@ -11,17 +11,19 @@ extension ReleaseService {
         try Validate.organizationId(input.recipient, field: "recipient")
         let now = now()
         let consentId = self.ids.make("csr")
-        let refused: ServiceError = try await store.write { s in
+        // why transact: a forward always ends in a refusal, and one that crosses the limit of refused
+        // reads throttles the member, as any refusal does.
+        try await transact { s -> Result<Void, ServiceError> in
             switch try self.releaseView(s, id: releaseId, caller: caller, now: now, action: .releaseForward) {
-            case .failure(let error): return error
+            case .failure(let error): return .failure(error)
             case .success(let (release, _, _, member)):
                 let decision = DecisionRule.forward(holder: member.organization, originator: release.originator)
                 if decision.isAllowed {
-                    return .conflict("The originator releases its own material directly: POST /v1/reports/\(release.reportId)/releases.",
-                                     type: "use-release")
+                    return .failure(.conflict("The originator releases its own material directly: POST /v1/reports/\(release.reportId)/releases.",
+                                              type: "use-release"))
                 }
                 guard input.recipient != member.organization else {
-                    return .badRequest("recipient is the caller's own organisation.")
+                    return .failure(.badRequest("recipient is the caller's own organisation."))
                 }
                 // why: the originator judges the third party, whether or not the holder may know it exists, so a
                 // forward to an unknown id and to an organisation the holder may not know of are answered alike.
@@ -43,12 +45,10 @@ extension ReleaseService {
                     try trust.recordBreach(s, partnership, against: member.organization, kind: .refusedForward,
                                           detail: "release=\(release.id) target=\(input.recipient)", now: now)
                 }
-                return refusal
+                return .failure(refusal)
             }
         }
-        // why: a refused forward that crossed the limit of refused reads throttles the member, as any read does.
-        if let trigger = refused.throttle { try await markThrottled(trigger) }
-        throw refused
+        preconditionFailure("every path of a forward refuses")
     }
 
     /// Consent requests the caller may see: the originator's releasers, security and admin see

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import NIOCore
+import TearlineStore
 
 /// TAXII 2.1 media types and content negotiation.
 enum TAXIIMedia {
@@ -84,6 +85,22 @@ struct TAXIIError: Error, Sendable {
         self.init(status: problem.status, title: problem.title, description: problem.detail, retryAfter: problem.retryAfter,
                   authenticate: problem.status == 401)
     }
+
+    /// The TAXII form of any refusal the edge or a service made, or of a store failure; `nil` for
+    /// anything else (left to the problem middleware's 500).
+    init?(answering error: any Error) {
+        switch error {
+        case let error as TAXIIError: self = error
+        case let error as ServiceError: self.init(error)
+        case let problem as Problem: self.init(problem)
+        case let error as StoreError: self.init(Problem(error))
+        default: return nil
+        }
+    }
+
+    /// A request without a credential.
+    static let credentialRequired = TAXIIError(status: 401, title: "Unauthorized", description: "Authenticate with HTTP Basic or a bearer token.",
+                                               authenticate: true)
 
     init(status: Int, title: String, description: String, retryAfter: Int? = nil, authenticate: Bool = false) {
         self.status = status
