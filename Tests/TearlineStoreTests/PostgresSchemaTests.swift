@@ -41,16 +41,7 @@ import Testing
 /// The first repositories on PostgreSQL read back what they wrote, field for field.
 @Suite struct PostgresSessionTests {
     @Test(.enabled(if: PostgresSchemaTests.url != nil)) func organisationsAndMembersRoundTrip() async throws {
-        let url = try PostgresURL(try #require(PostgresSchemaTests.url))
-        let admin = PostgresDatabase(url: url, connections: 1)
-        defer { admin.shutdown() }
-        let schema = "t_\(UUID().uuidString.prefix(8).lowercased())"
-        try await admin.transaction(readOnly: false) { link in try link.execute("CREATE SCHEMA \(schema)") }
-        var scoped = url
-        scoped.searchPath = schema
-        let database = PostgresDatabase(url: scoped, connections: 2)
-        defer { database.shutdown() }
-        try await database.migrate()
+        try await withMigratedPostgres { database in
         let context = StoreContext(masterKey: testMasterKey)
         let member = Fixture.member("m-usa", of: "USA")
         let (orgs, found, byToken, listed, exists, count) = try await database.transaction(readOnly: false) { link in
@@ -76,22 +67,13 @@ import Testing
             try PostgresSession(link: link, context: context, readOnly: true).organizations().map(\.id)
         }
         #expect(after == ["GBR", "USA"])
-        try await admin.transaction(readOnly: false) { link in try link.execute("DROP SCHEMA \(schema) CASCADE") }
+        }
     }
 }
 
 extension PostgresSessionTests {
     @Test(.enabled(if: PostgresSchemaTests.url != nil)) func partnershipsAndAlertsRoundTrip() async throws {
-        let url = try PostgresURL(try #require(PostgresSchemaTests.url))
-        let admin = PostgresDatabase(url: url, connections: 1)
-        defer { admin.shutdown() }
-        let schema = "t_\(UUID().uuidString.prefix(8).lowercased())"
-        try await admin.transaction(readOnly: false) { link in try link.execute("CREATE SCHEMA \(schema)") }
-        var scoped = url
-        scoped.searchPath = schema
-        let database = PostgresDatabase(url: scoped, connections: 2)
-        defer { database.shutdown() }
-        try await database.migrate()
+        try await withMigratedPostgres { database in
         let context = StoreContext(masterKey: testMasterKey)
         let original = PartnershipRecord(id: "p-1", first: "GBR", second: "USA", kind: .peer, dominant: nil,
                                             firstStance: PartnershipStance(trust: .high, suspended: false),
@@ -126,6 +108,6 @@ extension PostgresSessionTests {
         #expect(notes == [note])
         let sealed = try #require(raw)
         #expect(sealed.range(of: Data("Jane Doe".utf8)) == nil, "a notification's detail is sealed at rest")
-        try await admin.transaction(readOnly: false) { link in try link.execute("DROP SCHEMA \(schema) CASCADE") }
+        }
     }
 }
