@@ -8,15 +8,6 @@ import Testing
 @Suite struct PostgresInstancesTests {
     static let url = TestBackend.postgresURL
 
-    /// Runs `body` with two instances of one node on a fresh schema.
-    func withTwoInstances(_ body: (PostgresStore, PostgresStore) async throws -> Void) async throws {
-        try await PostgresScratchSchema.with(at: try #require(Self.url)) { url in
-            let a = try await PostgresStore(url: url, masterKey: testMasterKey, connections: 3)
-            let b = try await PostgresStore(url: url, masterKey: testMasterKey, connections: 3)
-            defer { a.shutdown(); b.shutdown() }
-            try await body(a, b)
-        }
-    }
 
     @Test(.enabled(if: url != nil)) func aReportWrittenOnOneIsIndexedOnTheOtherAtItsNextTransaction() async throws {
         try await withTwoInstances { a, b in
@@ -191,5 +182,15 @@ import Testing
             #expect(Int64(result.checkpoints) == Int64(count + 2) / AuditChain.checkpointInterval)
             #expect(result.head?.seq == Int64(count + 2))
         }
+    }
+}
+
+/// Runs `body` with two instances of one node on a fresh schema of the test database.
+func withTwoInstances(_ body: (PostgresStore, PostgresStore) async throws -> Void) async throws {
+    try await PostgresScratchSchema.with(at: try #require(TestBackend.postgresURL)) { url in
+        let a = try await PostgresStore(url: url, masterKey: testMasterKey, connections: 3)
+        let b = try await PostgresStore(url: url, masterKey: testMasterKey, connections: 3)
+        defer { a.shutdown(); b.shutdown() }
+        try await body(a, b)
     }
 }
