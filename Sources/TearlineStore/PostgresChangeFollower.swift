@@ -4,9 +4,10 @@ import TearlineCore
 /// Keeps this process's entity index and caches in step with writes made by every instance on
 /// the database: the node's change log.
 ///
-/// Each write transaction that changes what the index holds, or what a cache may hold, appends
-/// rows to `changeLog` (a report added or emptied, a release recorded or revoked, a discoverability
-/// changed). Writers hold the node's writer lock, so the log's sequence numbers commit in order.
+/// Each write transaction appends rows to `changeLog`: one for each change to what the index
+/// holds or a cache may hold (a report added or emptied, a release recorded or revoked, a
+/// discoverability changed), or a bare `write` row when it changed nothing of those, because the
+/// read memo (``PostgresReadMemo``) is valid only while no write has committed. Writers hold the node's writer lock, so the log's sequence numbers commit in order.
 /// Every transaction on every instance starts by reading the rows after the last one this process
 /// applied (one indexed query that is empty when nothing moved) and applies them, so an instance
 /// acts on another's revocation from its very next request, never after a timer.
@@ -15,6 +16,8 @@ final class PostgresChangeFollower: @unchecked Sendable {
     private let lock = NSLock()
     private var applied: Int64 = 0
     let context: StoreContext
+    /// What read requests remember between writes; it follows `applied`.
+    let memo = PostgresReadMemo()
 
     init(context: StoreContext) { self.context = context }
 
@@ -24,6 +27,8 @@ final class PostgresChangeFollower: @unchecked Sendable {
     /// What a change-log row names.
     enum Kind: String {
         case report, release, discoverability, removeReport
+        /// A write that changed nothing the index or the caches hold (it still empties the read memo).
+        case write
     }
 
     /// Loads the whole index from the database (at open), and the log position it reflects.
@@ -58,15 +63,19 @@ final class PostgresChangeFollower: @unchecked Sendable {
         lock.withLock {
             context.entities.update { $0 = index }
             applied = position
+            memo.advance(to: position)
         }
     }
 
     /// Applies what other transactions committed since this process last looked. Runs first in
-    /// every transaction, on its connection; costs one query when nothing changed.
-    func catchUp(_ link: PostgresLink) throws {
+    /// every transaction, on its connection; costs one query when nothing changed. Returns the
+    /// log position the query saw: in a transaction, the position of its snapshot.
+    @discardableResult
+    func catchUp(_ link: PostgresLink) throws -> Int64 {
         let since = appliedSeq
         let rows = try link.rows("SELECT seq, kind, subject FROM changeLog WHERE seq > ? ORDER BY seq", [.int(since)])
-        guard !rows.isEmpty else { return }
+        // why `since` when nothing came: it was applied, so committed before this query began.
+        guard !rows.isEmpty else { return since }
         let changes = try rows.map { row -> (seq: Int64, kind: Kind, subject: String) in
             guard let kind = Kind(rawValue: try row.string("kind")) else { throw StoreError.corruptRow("changeLog.kind") }
             return (try row.int("seq"), kind, try row.string("subject"))
@@ -77,13 +86,16 @@ final class PostgresChangeFollower: @unchecked Sendable {
                 try apply(change.kind, subject: change.subject, link: link)
                 applied = change.seq
             }
+            memo.advance(to: applied)
         }
+        return changes[changes.count - 1].seq
     }
 
-    /// Appends the change log rows of a write transaction, before it commits; returns their sequence numbers.
+    /// Appends the change log rows of a write transaction, before it commits (a bare `write` row
+    /// when `changes` is empty); returns their sequence numbers, the last one the transaction's.
     func record(_ changes: [EntityIndexChange], link: PostgresLink, at now: Int64) throws -> [Int64] {
-        try changes.map { change in
-            let (kind, subject) = Self.logged(change)
+        let logged = changes.isEmpty ? [(Kind.write, "")] : changes.map(Self.logged)
+        return try logged.map { kind, subject in
             guard let row = try link.row("INSERT INTO changeLog (kind, subject, at) VALUES (?, ?, ?) RETURNING seq",
                                          [.text(kind.rawValue), .text(subject), .int(now)]) else {
                 throw StoreError.corruptRow("changeLog.seq")
@@ -92,7 +104,8 @@ final class PostgresChangeFollower: @unchecked Sendable {
         }
     }
 
-    /// Applies a committed write transaction's own changes, unless a reader already applied them from the log.
+    /// Applies a committed write transaction's own changes, unless a reader already applied them
+    /// from the log; `seqs` are what ``record(_:link:at:)`` returned.
     func applyCommitted(_ changes: [EntityIndexChange], seqs: [Int64]) {
         lock.withLock {
             for (change, seq) in zip(changes, seqs) where seq > applied {
@@ -100,6 +113,8 @@ final class PostgresChangeFollower: @unchecked Sendable {
                 dropCached(change)
                 applied = seq
             }
+            if let last = seqs.last, last > applied { applied = last }
+            memo.advance(to: applied)
         }
     }
 
@@ -148,6 +163,8 @@ final class PostgresChangeFollower: @unchecked Sendable {
         case .removeReport:
             context.reports.remove(subject)
             context.entities.apply([.removeReport(subject)])
+        case .write:
+            break
         }
     }
 

@@ -74,7 +74,11 @@ final class PostgresDatabase: Sendable {
     /// A connection not had within ``acquireTimeout`` while the database does not answer a probe,
     /// or within ``busyTimeout`` while it does, gives up with ``StoreError/unavailable``: either
     /// the wait gives up or the transaction runs, never both.
-    func transaction<T: Sendable>(readOnly: Bool, acquireTimeout: Duration = PostgresDatabase.acquireTimeout,
+    ///
+    /// With `deferred`, a read sends its BEGIN only with its first statement that needs the
+    /// transaction (see ``DeferredBegin``); statements sent through `link.autocommit` before that
+    /// run on their own.
+    func transaction<T: Sendable>(readOnly: Bool, deferred: Bool = false, acquireTimeout: Duration = PostgresDatabase.acquireTimeout,
                                   _ body: @escaping @Sendable (PostgresLink) throws -> T) async throws -> T {
         let pool = pool, logger = logger, client = client
         let race = AcquireRace()
@@ -84,7 +88,7 @@ final class PostgresDatabase: Sendable {
                     do {
                         return try await client.withConnection { connection in
                             guard race.acquire() else { throw StoreError.unavailable }
-                            return try await pool.run { try PostgresDatabase.run(readOnly: readOnly, on: connection, logger: logger, body) }
+                            return try await pool.run { try PostgresDatabase.run(readOnly: readOnly, deferred: deferred, on: connection, logger: logger, body) }
                         }
                     } catch {
                         if race.acquired { throw error }
@@ -116,7 +120,20 @@ final class PostgresDatabase: Sendable {
     }
 
     /// One transaction on `connection`, on a pool thread.
-    private static func run<T>(readOnly: Bool, on connection: PostgresConnection, logger: Logger, _ body: (PostgresLink) throws -> T) throws -> T {
+    private static func run<T>(readOnly: Bool, deferred: Bool, on connection: PostgresConnection, logger: Logger,
+                               _ body: (PostgresLink) throws -> T) throws -> T {
+        if readOnly && deferred {
+            let begin = DeferredBegin("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            let link = PostgresLink(connection: connection, logger: logger, deferred: begin)
+            do {
+                let value = try body(link)
+                if begin.begun { try link.execute("COMMIT") }
+                return value
+            } catch {
+                if begin.begun { try? link.execute("ROLLBACK") }
+                throw error
+            }
+        }
         let link = PostgresLink(connection: connection, logger: logger)
         if readOnly {
             try link.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
@@ -151,7 +168,14 @@ final class PostgresDatabase: Sendable {
                 try link.execute("INSERT INTO tearlineSchema VALUES (?, ?)",
                                  [.int(PostgresSchema.version), .int(Int64(Date().timeIntervalSince1970 * 1000))])
             }
-            let version = try link.row("SELECT version FROM tearlineSchema").map { try $0.int("version") }
+            var version = try link.row("SELECT version FROM tearlineSchema").map { try $0.int("version") }
+            // why here, under the migration lock: an older schema is brought up to date once, by
+            // the first instance (or `tearline database migrate`) that may change it.
+            while let found = version, found < PostgresSchema.version, let steps = PostgresSchema.upgrades[found + 1] {
+                for statement in steps { try link.execute(statement) }
+                try link.execute("UPDATE tearlineSchema SET version = ?, migratedAt = ?", [.int(found + 1), .int(Int64(Date().timeIntervalSince1970 * 1000))])
+                version = found + 1
+            }
             guard version == PostgresSchema.version else {
                 throw PostgresSchemaError(found: version, expected: PostgresSchema.version)
             }

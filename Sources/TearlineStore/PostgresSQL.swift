@@ -10,6 +10,10 @@ enum SQLValue: Sendable, Equatable {
     case double(Double)
     case bytes(Data)
     case null
+    /// An array (`text[]`), for a batch sent in one statement.
+    case texts([String])
+    /// An array (`bigint[]`).
+    case ints([Int64])
 
     static func optional(_ value: String?) -> SQLValue { value.map(SQLValue.text) ?? .null }
     static func optional(_ value: Int64?) -> SQLValue { value.map(SQLValue.int) ?? .null }
@@ -45,6 +49,8 @@ enum PostgresStatement {
             case .double(let v): binds.append(v)
             case .bytes(let v): binds.append(ByteBuffer(bytes: v))
             case .null: binds.appendNull()
+            case .texts(let v): binds.append(v)
+            case .ints(let v): binds.append(v)
             }
         }
         return PostgresQuery(unsafeSQL: numbered(sql), binds: binds)
@@ -87,6 +93,12 @@ struct PGRow: Sendable {
 struct PostgresLink: Sendable {
     let connection: PostgresConnection
     let logger: Logger
+    /// A transaction opened only when its first statement is sent (see ``DeferredBegin``).
+    var deferred: DeferredBegin? = nil
+
+    /// This connection without the deferred BEGIN: statements sent through it before the
+    /// transaction opens run on their own, in autocommit.
+    var autocommit: PostgresLink { PostgresLink(connection: connection, logger: logger) }
 
     func execute(_ sql: String, _ values: [SQLValue] = []) throws {
         _ = try run(sql, values)
@@ -101,6 +113,10 @@ struct PostgresLink: Sendable {
     private func run(_ sql: String, _ values: [SQLValue]) throws -> PostgresQueryResult {
         precondition(BlockingTransactionPool.isPoolThread, "database work may block only a BlockingTransactionPool thread")
         guard !connection.isClosed else { throw StoreError.unavailable }
+        if let deferred, let begin = deferred.take() {
+            try autocommit.execute(begin.statement)
+            try begin.opened(autocommit)
+        }
         return try PostgresLink.wait(for: connection.query(PostgresStatement.query(sql, values), logger: logger), on: connection)
     }
 
@@ -128,6 +144,25 @@ struct PostgresLink: Sendable {
             }
         }
         return try answer.get()
+    }
+}
+
+/// A transaction that is opened by the first statement that needs it, not before: a read
+/// answered from what this instance remembers sends no BEGIN and no COMMIT.
+final class DeferredBegin: @unchecked Sendable {
+    // why @unchecked: used from the one pool thread that runs the transaction.
+    let statement: String
+    /// Runs right after BEGIN, inside the transaction, before the statement that opened it.
+    var opened: (PostgresLink) throws -> Void = { _ in }
+    private(set) var begun = false
+
+    init(_ statement: String) { self.statement = statement }
+
+    /// The BEGIN to send now, once.
+    fileprivate func take() -> DeferredBegin? {
+        guard !begun else { return nil }
+        begun = true
+        return self
     }
 }
 

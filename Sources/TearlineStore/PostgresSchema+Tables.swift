@@ -224,25 +224,38 @@ extension PostgresSchema {
         """
         CREATE INDEX throttleEvent_member ON throttleEvent(member, kind, key)
         """,
-        // why `text` in lower case: the parameters of a function take no collation, and the schema
-        // gives every upper-case TEXT column the "C" one (see PostgresSchema.byteOrdered).
-        // One member's windows change one at a time, whichever instance counts.
-        """
-        CREATE FUNCTION tearline_admit(p_member text, p_kind text, p_key text, p_amount BIGINT, p_limit BIGINT, p_now BIGINT, p_window BIGINT)
+        PostgresSchema.admitFunction,
+    ]
+}
+
+extension PostgresSchema {
+    /// The statements that bring a schema of version N − 1 to version N (a new database is
+    /// created at the current version at once).
+    static let upgrades: [Int64: [String]] = [
+        // 2: re-reading a document inside its window no longer scans the member's whole window.
+        2: [admitFunction],
+    ]
+
+    // why `text` in lower case: the parameters of a function take no collation, and the schema
+    // gives every upper-case TEXT column the "C" one (see PostgresSchema.byteOrdered).
+    /// One member's windows change one at a time, whichever instance counts. A document read
+    /// again inside its window is free (its time moves on); the member's window is read, pruned
+    /// and counted only for a new one.
+    static let admitFunction = """
+        CREATE OR REPLACE FUNCTION tearline_admit(p_member text, p_kind text, p_key text, p_amount BIGINT, p_limit BIGINT, p_now BIGINT, p_window BIGINT)
         RETURNS BOOLEAN LANGUAGE plpgsql AS $$
         DECLARE used BIGINT;
         BEGIN
             PERFORM pg_advisory_xact_lock(hashtextextended(current_schema() || '/throttle/' || p_member, 0));
-            DELETE FROM throttleEvent WHERE member = p_member AND kind = p_kind AND at <= p_now - p_window;
             IF p_key IS NOT NULL THEN
-                UPDATE throttleEvent SET at = p_now WHERE member = p_member AND kind = p_kind AND key = p_key;
+                UPDATE throttleEvent SET at = p_now WHERE member = p_member AND kind = p_kind AND key = p_key AND at > p_now - p_window;
                 IF FOUND THEN RETURN TRUE; END IF;
             END IF;
+            DELETE FROM throttleEvent WHERE member = p_member AND kind = p_kind AND at <= p_now - p_window;
             SELECT COALESCE(SUM(amount), 0) INTO used FROM throttleEvent WHERE member = p_member AND kind = p_kind;
             IF used + p_amount > p_limit THEN RETURN FALSE; END IF;
             INSERT INTO throttleEvent (member, kind, key, amount, at) VALUES (p_member, p_kind, p_key, p_amount, p_now);
             RETURN TRUE;
         END $$
-        """,
-    ]
+        """
 }

@@ -22,10 +22,18 @@ extension PostgresSession: PartnershipRepository {
     }
 
     func partnership(id: String) throws -> PartnershipRecord? {
+        try remembered(.partnership(id: id)) { try loadPartnership(id: id) }
+    }
+
+    private func loadPartnership(id: String) throws -> PartnershipRecord? {
         try link.row("SELECT \(SQLiteSession.partnershipColumns) FROM partnership WHERE id = ?", [.text(id)]).map(Self.partnership(from:))
     }
 
     func partnership(between a: String, and b: String) throws -> PartnershipRecord? {
+        try remembered(.partnershipBetween(min(a, b), max(a, b))) { try loadPartnership(between: a, and: b) }
+    }
+
+    private func loadPartnership(between a: String, and b: String) throws -> PartnershipRecord? {
         try link.row("SELECT \(SQLiteSession.partnershipColumns) FROM partnership WHERE first = ? AND second = ?", [.text(min(a, b)), .text(max(a, b))])
             .map(Self.partnership(from:))
     }

@@ -39,6 +39,10 @@ extension PostgresSession: ReleaseRepository {
     }
 
     func release(id: String) throws -> ReleaseRecord? {
+        try remembered(.release(id)) { try loadRelease(id: id) }
+    }
+
+    private func loadRelease(id: String) throws -> ReleaseRecord? {
         try link.row("SELECT \(SQLiteSession.releaseColumns) FROM release WHERE id = ?", [.text(id)]).map(Self.release(from:))
     }
 

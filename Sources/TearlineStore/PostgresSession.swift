@@ -12,6 +12,8 @@ struct PostgresSession: Sendable {
     /// A read session buffers its audit records; the store commits them before `read` returns.
     let readOnly: Bool
     let state = SessionState()
+    /// A read session's use of the instance's read memo; `nil` in a write, which reads the database.
+    var memoUse: PostgresMemoUse? = nil
 }
 
 extension PostgresSession: OrganizationRepository {
@@ -22,7 +24,7 @@ extension PostgresSession: OrganizationRepository {
     }
 
     func organization(id: String) throws -> OrganizationRecord? {
-        try link.row("SELECT * FROM organization WHERE id = ?", [.text(id)]).map(Self.organization(from:))
+        try remembered(.organization(id)) { try link.row("SELECT * FROM organization WHERE id = ?", [.text(id)]).map(Self.organization(from:)) }
     }
 
     func organizations() throws -> [OrganizationRecord] {
@@ -34,7 +36,11 @@ extension PostgresSession: OrganizationRepository {
     }
 
     func nodeCredentialExists(tokenHash: Data) throws -> Bool {
-        try link.row("SELECT EXISTS (SELECT 1 FROM nodeCredential WHERE tokenHash = ?) AS found", [.bytes(tokenHash)]).map { try $0.bool("found") } ?? false
+        // why only a match is remembered: guessed tokens must not fill the memo.
+        try remembered(.nodeCredential(tokenHash: tokenHash), keepAbsent: false) {
+            try link.row("SELECT EXISTS (SELECT 1 FROM nodeCredential WHERE tokenHash = ?) AS found", [.bytes(tokenHash)])
+                .map { try $0.bool("found") } == true ? true : nil
+        } ?? false
     }
 
     func nodeCredentialCount() throws -> Int {
@@ -89,11 +95,17 @@ extension PostgresSession: MemberRepository {
     }
 
     func member(id: String) throws -> MemberRecord? {
+        try remembered(.memberById(id)) { try loadMember(id: id) }
+    }
+
+    private func loadMember(id: String) throws -> MemberRecord? {
         try link.row("SELECT \(SQLiteSession.memberColumns) FROM member WHERE id = ?", [.text(id)]).map(Self.member(from:))
     }
 
     func member(tokenHash: Data) throws -> MemberRecord? {
-        try link.row("SELECT \(SQLiteSession.memberColumns) FROM member WHERE tokenHash = ?", [.bytes(tokenHash)]).map(Self.member(from:))
+        try remembered(.member(tokenHash: tokenHash), keepAbsent: false) {
+            try link.row("SELECT \(SQLiteSession.memberColumns) FROM member WHERE tokenHash = ?", [.bytes(tokenHash)]).map(Self.member(from:))
+        }
     }
 
     func members(organization: String) throws -> [MemberRecord] {
@@ -107,8 +119,10 @@ extension PostgresSession: MemberRepository {
     }
 
     func hasGrant(member: String, report: String) throws -> Bool {
-        try link.row("SELECT EXISTS (SELECT 1 FROM needToKnowGrant WHERE memberId = ? AND reportId = ?) AS found",
-                      [.text(member), .text(report)]).map { try $0.bool("found") } ?? false
+        try remembered(.grant(member: member, report: report)) {
+            try link.row("SELECT EXISTS (SELECT 1 FROM needToKnowGrant WHERE memberId = ? AND reportId = ?) AS found",
+                         [.text(member), .text(report)]).map { try $0.bool("found") }
+        } ?? false
     }
 
     static func member(from row: PGRow) throws -> MemberRecord {

@@ -11,7 +11,8 @@ import PostgresNIO
 /// Each admission is one statement (`tearline_admit`, which holds a per-member advisory lock for
 /// its own short transaction), sent on a connection of its own in autocommit: a read transaction
 /// is read-only, and a count must hold whether or not the request's transaction commits. Called
-/// from transaction bodies, so on pool threads, where waiting is allowed.
+/// from transaction bodies, so on pool threads, where waiting is allowed. These connections
+/// commit asynchronously (see `take()`).
 final class PostgresSharedWindows: SharedWindowCounting, @unchecked Sendable {
     // why @unchecked: `idle`, `opened` and `closed` are guarded by `lock`.
     private let lock = NSLock()
@@ -27,10 +28,34 @@ final class PostgresSharedWindows: SharedWindowCounting, @unchecked Sendable {
     }
 
     func admit(member: String, kind: String, key: String?, amount: Int, limit: Int, window: Int64, now: Int64) throws -> Bool {
-        try withConnection { link in
-            try link.row("SELECT tearline_admit(?, ?, ?::text, ?, ?, ?, ?) AS admitted",
-                         [.text(member), .text(kind), .optional(key), .int(Int64(amount)), .int(Int64(limit)), .int(now), .int(window)])
-                .map { try $0.bool("admitted") } ?? false
+        let admission = Admission(member: member, kind: kind, key: key, amount: Int64(amount), limit: Int64(limit), window: window, now: now)
+        return try admissions.admit(admission) { batch in try self.withConnection { link in try Self.admit(batch, link: link) } }
+    }
+
+    private let admissions = AdmissionBatcher()
+
+    /// Admits `batch` in one statement, so one transaction: `tearline_admit` for each, in member
+    /// order (each holds its member's lock until the commit; two instances' batches take them in
+    /// the same order, so they never deadlock); the answers in `batch`'s order.
+    static func admit(_ batch: [Admission], link: PostgresLink) throws -> [Bool] {
+        let order = batch.indices.sorted { (batch[$0].member, $0) < (batch[$1].member, $1) }
+        let rows = try link.rows("""
+            SELECT t.i, tearline_admit(t.member, t.kind, CASE WHEN t.keyed = 1 THEN t.key END, t.amount, t.lim, t.now, t.win) AS admitted
+            FROM unnest(?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[])
+                AS t(member, kind, key, keyed, amount, lim, now, win, i)
+            """, [.texts(order.map { batch[$0].member }), .texts(order.map { batch[$0].kind }), .texts(order.map { batch[$0].key ?? "" }),
+                  .ints(order.map { batch[$0].key == nil ? 0 : 1 }),
+                  .ints(order.map { batch[$0].amount }), .ints(order.map { batch[$0].limit }), .ints(order.map { batch[$0].now }),
+                  .ints(order.map { batch[$0].window }), .ints(order.map { Int64($0) })])
+        var answers = [Bool?](repeating: nil, count: batch.count)
+        for row in rows {
+            let index = Int(try row.int("i"))
+            guard answers.indices.contains(index), answers[index] == nil else { throw StoreError.corruptRow("tearline_admit") }
+            answers[index] = try row.bool("admitted")
+        }
+        return try answers.map { answer in
+            guard let answer else { throw StoreError.corruptRow("tearline_admit") }
+            return answer
         }
     }
 
@@ -83,8 +108,14 @@ final class PostgresSharedWindows: SharedWindowCounting, @unchecked Sendable {
         }
         if let reused { return reused }
         do {
+            var configuration = try url.connectionConfiguration()
+            // why asynchronous commit: a count's commit need not wait for its WAL flush, so the
+            // member's lock is held for microseconds, not for a disk write; and no answered read
+            // loses its count, because the read's audit entry commits after it, synchronously, and
+            // WAL is flushed in order (see the README, "Several instances on PostgreSQL").
+            configuration.options.additionalStartupParameters.append(("synchronous_commit", "off"))
             return try PostgresConnection.connect(
-                on: MultiThreadedEventLoopGroup.singleton.any(), configuration: try url.connectionConfiguration(), id: number, logger: logger
+                on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration, id: number, logger: logger
             ).wait()
         } catch {
             lock.withLock { opened -= 1 }

@@ -23,6 +23,7 @@ public final class PostgresStore: TearlineStore {
     let clock: @Sendable () -> Int64
     let windows: PostgresSharedWindows
     let leadership: PostgresLeadership
+    let changeCheck: ChangeLogCheck
 
     /// Connects to `url`, creates the schema when the database has none, and loads the index.
     public init(url: PostgresURL, masterKey: MasterKey, state: StoreProcessState = .local(), connections: Int = 8,
@@ -38,6 +39,9 @@ public final class PostgresStore: TearlineStore {
         clock = { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
         windows = PostgresSharedWindows(url: url, logger: logger)
         leadership = PostgresLeadership(url: url, logger: logger)
+        changeCheck = ChangeLogCheck { [database, follower] in
+            try await database.transaction(readOnly: true, deferred: true) { link in try follower.catchUp(link.autocommit) }
+        }
         do {
             try await database.migrate()
             let key = context.auditKey.publicKey.rawRepresentation
@@ -92,9 +96,13 @@ public final class PostgresStore: TearlineStore {
     public func read<T: Sendable>(_ body: @escaping @Sendable (any StoreSession) throws -> T) async throws -> T {
         let context = context, follower = follower
         let (value, audit) = try await StoreError.translatingPostgres {
-            try await database.transaction(readOnly: true) { link in
-                try follower.catchUp(link)
-                let session = PostgresSession(link: link, context: context, readOnly: true)
+            // why a shared check, outside the transaction: when the log has not moved and the memo
+            // answers every repository call, the request sends no statement of its own.
+            let position = try await changeCheck.position()
+            return try await database.transaction(readOnly: true, deferred: true) { link in
+                let use = PostgresMemoUse(memo: follower.memo, generation: position)
+                link.deferred?.opened = { begun in use.generation = try follower.catchUp(begun) }
+                let session = PostgresSession(link: link, context: context, readOnly: true, memoUse: use)
                 let value = try body(session)
                 return (value, session.state.pendingAudit)
             }

@@ -8,15 +8,6 @@ import Testing
 @Suite struct PostgresInstancesTests {
     static let url = TestBackend.postgresURL
 
-    /// Runs `body` with two instances of one node on a fresh schema.
-    func withTwoInstances(_ body: (PostgresStore, PostgresStore) async throws -> Void) async throws {
-        try await PostgresScratchSchema.with(at: try #require(Self.url)) { url in
-            let a = try await PostgresStore(url: url, masterKey: testMasterKey, connections: 3)
-            let b = try await PostgresStore(url: url, masterKey: testMasterKey, connections: 3)
-            defer { a.shutdown(); b.shutdown() }
-            try await body(a, b)
-        }
-    }
 
     @Test(.enabled(if: url != nil)) func aReportWrittenOnOneIsIndexedOnTheOtherAtItsNextTransaction() async throws {
         try await withTwoInstances { a, b in
@@ -169,5 +160,37 @@ import Testing
             }
             #expect(done, "the release table was vacuumed after the key was destroyed")
         }
+    }
+}
+
+/// A group commit of many read entries goes in multi-row INSERTs; the chain it leaves is the one
+/// entry-by-entry appends would leave, checkpoints included.
+@Suite struct PostgresAuditBatchTests {
+    @Test(.enabled(if: TestBackend.postgresURL != nil)) func aLargeGroupCommitLeavesAChainThatVerifies() async throws {
+        try await PostgresScratchSchema.with(at: try #require(TestBackend.postgresURL)) { url in
+            let store = try await PostgresStore(url: url, masterKey: testMasterKey, connections: 2)
+            defer { store.shutdown() }
+            try await store.write { s in try s.appendAudit(Fixture.audit(at: 1, action: "write")) }
+            let count = PostgresAuditWriter.batch * 2 + 500
+            try await store.read { s in
+                for i in 0..<count { try s.appendAudit(Fixture.audit(at: Int64(i + 2), actor: i.isMultiple(of: 7) ? nil : "m-\(i)", action: "read")) }
+            }
+            try await store.write { s in try s.appendAudit(Fixture.audit(at: Int64(count + 2), action: "write")) }
+            let result = try await AuditVerifier.verify(postgres: url, masterKey: testMasterKey)
+            #expect(result.isIntact, "\(result.problem ?? "")")
+            #expect(result.entries == Int64(count + 2))
+            #expect(Int64(result.checkpoints) == Int64(count + 2) / AuditChain.checkpointInterval)
+            #expect(result.head?.seq == Int64(count + 2))
+        }
+    }
+}
+
+/// Runs `body` with two instances of one node on a fresh schema of the test database.
+func withTwoInstances(_ body: (PostgresStore, PostgresStore) async throws -> Void) async throws {
+    try await PostgresScratchSchema.with(at: try #require(TestBackend.postgresURL)) { url in
+        let a = try await PostgresStore(url: url, masterKey: testMasterKey, connections: 3)
+        let b = try await PostgresStore(url: url, masterKey: testMasterKey, connections: 3)
+        defer { a.shutdown(); b.shutdown() }
+        try await body(a, b)
     }
 }
