@@ -8,8 +8,8 @@ import PostgresNIO
 /// The throttle windows of a PostgreSQL node, in the `throttleEvent` table, so that a member who
 /// spreads reads over instances is throttled at the same count as on one.
 ///
-/// Each admission is one statement (`tearline_admit`, which holds a per-member advisory lock for
-/// its own short transaction), sent on a connection of its own in autocommit: a read transaction
+/// Admissions that wait at the same time go in one statement (`tearline_admit` for each, which
+/// holds a per-member advisory lock until that statement commits; see ``AdmissionBatcher``), sent on a connection of its own in autocommit: a read transaction
 /// is read-only, and a count must hold whether or not the request's transaction commits. Called
 /// from transaction bodies, so on pool threads, where waiting is allowed. These connections
 /// commit asynchronously (see `take()`).
