@@ -34,6 +34,7 @@ schemas = {
         "reasons": {"type": "array", "items": ref("DenialReason")},
         "withheld": arr(ref("Withheld")),
         "consentRequestId": S, "part": {"type": "string", "description": "The offending part of a malformed marking."},
+        "field": {"type": "string", "description": "Where the malformed marking is in the request body, for example portions[2].marking."},
     }, ["type", "title", "status", "detail"]),
     "DenialReason": {"type": "string", "enum": [
         "no-access-path", "release-revoked", "partnership-suspended", "portion-not-released", "trust-ceiling",
@@ -115,7 +116,8 @@ schemas = {
     "ChainsRequest": obj({"from": ref("EntityRef"), "to": ref("EntityRef"), "maxDepth": {"type": "integer", "minimum": 1, "maximum": 4}},
                          ["from", "to"]),
     "ChainLink": obj({"from": ref("EntityRef"), "to": ref("EntityRef"), "via": {"type": "string", "enum": ["document", "pointer"]},
-                      "documentKind": {"type": "string", "enum": ["report", "release"]}, "documentId": S, "pointer": ref("Pointer")},
+                      "documentKind": {"type": "string", "enum": ["report", "release"]}, "documentId": S, "pointer": ref("Pointer"),
+                      "holder": {"type": "string", "description": "Whose holding the link goes through: the document's originator, or the pointer's holder."}},
                      ["from", "to", "via"]),
     "Chains": obj({"from": ref("EntityRef"), "to": ref("EntityRef"), "length": I, "chains": arr(arr(ref("ChainLink"))), "truncated": B},
                   ["from", "to", "length", "chains", "truncated"]),
@@ -183,12 +185,15 @@ schemas = {
     "Portion": obj({"index": I, "marking": S, "text": S, "sourcesAndMethods": B}, ["index", "marking", "text", "sourcesAndMethods"]),
     "Entity": obj({"type": S, "value": S, "portion": I}, ["type", "value", "portion"]),
     "DocumentView": obj({"id": S, "kind": {"type": "string", "enum": ["report", "release"]}, "reportId": S, "originator": S,
-                         "recipient": S, "title": S, "banner": S, "sourceGrade": S, "topics": arr(S),
+                         "recipient": S, "title": S, "titleMarking": S, "banner": S, "sourceGrade": S, "topics": arr(S),
                          "portions": arr(ref("Portion")), "entities": arr(ref("Entity")), "withheldPortions": I,
                          "revoked": B, "createdAt": T, "corroboration": ref("Corroboration"),
                          "trackRecord": ref("TrackRecord")},
                         ["id", "kind", "reportId", "originator", "banner", "sourceGrade", "topics", "portions", "entities",
                          "withheldPortions", "createdAt"]),
+    "ReleasePreview": obj({"reportId": S, "recipient": S, "original": ref("DocumentView"), "portions": arr(I), "titleIncluded": B,
+                           "banner": S, "withheld": arr(ref("Withheld")), "orconPending": arr(I)},
+                          ["reportId", "recipient", "original", "portions", "titleIncluded", "withheld", "orconPending"]),
     "DocumentList": obj({"items": arr(ref("DocumentView")), "next": S}, ["items"]),
     "CreateRelease": obj({"recipient": S, "approveOrcon": B, "terms": {"type": "string", "description": "A concession asked in return, owed by the recipient."}}, ["recipient"]),
     "ReleaseResult": obj({"id": S, "reportId": S, "originator": S, "recipient": S, "banner": S, "portions": arr(I),
@@ -316,8 +321,8 @@ def op(summary, responses, *, body_name=None, params=None, auth=True, gated=True
 def path_param(name, desc):
     return {"name": name, "in": "path", "required": True, "schema": S, "description": desc}
 
-def query(name, desc, schema=S):
-    return {"name": name, "in": "query", "required": False, "schema": schema, "description": desc}
+def query(name, desc, schema=S, required=False):
+    return {"name": name, "in": "query", "required": required, "schema": schema, "description": desc}
 
 PAGING = [query("cursor", "Opaque cursor from a previous page's `next`."),
           query("limit", "Page size, 1–200 (default 50).", {"type": "integer", "minimum": 1, "maximum": 200})]
@@ -384,8 +389,16 @@ paths = {
         "get": op("Releases of one report (originator's releasers, security, admin)",
                   {"200": ok(arr(ref("ReleaseSummary"))), "403": E403, "404": E404, "429": E429}, params=ID, tag="releases", op_id="listReportReleases"),
     },
+    "/v1/reports/{id}/release-preview": {"get": op(
+        "Preview a release to a partner: the original as the releaser reads it, what would go and each withheld portion's reasons. "
+        "Nothing is released; the preview is an audited read (release.preview).",
+        {"200": ok(ref("ReleasePreview")), "400": E400, "403": E403, "404": E404, "429": E429},
+        params=ID + [query("recipient", "The partner organisation.", required=True), query("approveOrcon", "true to preview with ORCON approved.")],
+        tag="releases", op_id="previewRelease")},
     "/v1/releases": {"get": op("Inbox: releases to the caller's organisation that the caller may read, as summaries",
-                               {"200": ok(ref("DocumentList")), "400": E400, "403": E403, "429": E429}, params=PAGING, tag="releases", op_id="inbox")},
+                               {"200": ok(ref("DocumentList")), "400": E400, "403": E403, "429": E429},
+                               params=[query("originator", "Only releases from this organisation."), query("topic", "Only releases on this topic.")] + PAGING,
+                               tag="releases", op_id="inbox")},
     "/v1/releases/{id}": {"get": op("Read a release; 404 when revoked, suspended, or nothing is readable",
                                     {"200": ok(ref("DocumentView")), "404": E404, "429": E429}, params=ID, tag="releases", op_id="getRelease")},
     "/v1/releases/{id}/export": {"get": op(

@@ -69,6 +69,7 @@ public enum AuditAction: String, Sendable, Hashable, CaseIterable, Codable {
     case releaseFeedbackList = "release.feedback.list"
     case releaseForward = "release.forward"
     case releaseList = "release.list"
+    case releasePreview = "release.preview"
     case releaseRead = "release.read"
     case releaseRevoke = "release.revoke"
     case releaseVerify = "release.verify"
@@ -84,6 +85,9 @@ public enum AuditAction: String, Sendable, Hashable, CaseIterable, Codable {
     // rfi
     case rfiAnswer = "rfi.answer"
     case rfiCreate = "rfi.create"
+    // session (the console)
+    case sessionCreate = "session.create"
+    case sessionEnd = "session.end"
     // stix
     case stixImport = "stix.import"
     // taxii

@@ -14,7 +14,9 @@ public enum OpenAPIDocument {
 
 /// Builds the router with every route of the API. `scheme` is how clients reach the server
 /// (`https` behind TLS): TAXII discovery lists absolute URLs.
-public func buildRouter(service: TearlineService, scheme: String = "http") -> Router<TearlineRequestContext> {
+///
+/// The console is served at `/`; `consoleSessions` says how long its sessions last.
+public func buildRouter(service: TearlineService, scheme: String = "http", consoleSessions: ConsoleSessionPolicy = .standard) -> Router<TearlineRequestContext> {
     let router = Router(context: TearlineRequestContext.self)
     router.add(middleware: ProblemMiddleware())
     let openAPI = OpenAPIDocument.data() ?? Data("{}".utf8)
@@ -40,6 +42,7 @@ public func buildRouter(service: TearlineService, scheme: String = "http") -> Ro
     LedgerController(service: service).register(on: routes)
     TAXIIController(service: service, scheme: scheme).register(on: router)
     FederationController(service: service).register(on: router)
+    ConsoleController(service: service, cookies: ConsoleCookies(secure: scheme == "https"), policy: consoleSessions).register(on: router)
     // why last: it then stands only in front of the not-found answer, and knows every route.
     router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes))
     return router

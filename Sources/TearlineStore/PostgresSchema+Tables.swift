@@ -225,6 +225,21 @@ extension PostgresSchema {
         CREATE INDEX throttleEvent_member ON throttleEvent(member, kind, key)
         """,
         PostgresSchema.admitFunction,
+    ] + consoleSessionTables
+
+    /// Console sessions (schema 3; SQLite's v12).
+    static let consoleSessionTables: [String] = [
+        """
+        CREATE TABLE consoleSession (
+            tokenHash BYTEA PRIMARY KEY,
+            memberId TEXT REFERENCES member(id),
+            createdAt BIGINT NOT NULL,
+            expiresAt BIGINT NOT NULL,
+            lastSeenAt BIGINT NOT NULL)
+        """,
+        """
+        CREATE INDEX consoleSession_member ON consoleSession(memberId)
+        """,
     ]
 }
 
@@ -234,6 +249,8 @@ extension PostgresSchema {
     static let upgrades: [Int64: [String]] = [
         // 2: re-reading a document inside its window no longer scans the member's whole window.
         2: [admitFunction],
+        // 3: console sessions, shared by every instance.
+        3: consoleSessionTables.map(byteOrdered),
     ]
 
     // why `text` in lower case: the parameters of a function take no collation, and the schema

@@ -22,7 +22,7 @@ public protocol TearlineStore: Sendable {
 public typealias StoreSession = OrganizationRepository & MemberRepository & PartnershipRepository
     & ReportRepository & ReleaseRepository & ConsentRepository & AuditRepository & AlertRepository
     & EntityRepository & AccessRequestRepository & NotificationRepository & FeedbackRepository & TrustRepository & LedgerRepository & TAXIIRepository
-    & FederationRepository
+    & FederationRepository & ConsoleSessionRepository
 
 public protocol OrganizationRepository {
     func insertOrganization(_ organization: OrganizationRecord) throws

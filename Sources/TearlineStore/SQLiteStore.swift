@@ -247,6 +247,9 @@ public final class SQLiteStore: TearlineStore {
         migrator.registerMigration("v11-taxii-versions-per-organisation") { db in
             try MigrationV11.run(db, context: context)
         }
+        migrator.registerMigration("v12-console-sessions") { db in
+            try MigrationV12.run(db)
+        }
         return migrator
     }
 }

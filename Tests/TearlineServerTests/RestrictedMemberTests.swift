@@ -51,6 +51,7 @@ import Testing
             Route(method: .get, pattern: "/v1/reports/{id}/verify", path: "/v1/reports/\(report)/verify"),
             Route(method: .post, pattern: "/v1/reports/{id}/releases", path: "/v1/reports/\(report)/releases", body: ["recipient": "GBR"]),
             Route(method: .get, pattern: "/v1/reports/{id}/releases", path: "/v1/reports/\(report)/releases"),
+            Route(method: .get, pattern: "/v1/reports/{id}/release-preview", path: "/v1/reports/\(report)/release-preview?recipient=GBR"),
             Route(method: .put, pattern: "/v1/reports/{id}/discoverability", path: "/v1/reports/\(report)/discoverability",
                   body: ["discoverability": "all-partners"]),
             Route(method: .get, pattern: "/v1/releases", path: "/v1/releases"),

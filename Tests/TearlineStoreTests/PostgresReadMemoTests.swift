@@ -90,6 +90,8 @@ import Testing
             let first = try await PostgresStore(url: url, masterKey: testMasterKey, connections: 2)
             try await first.database.transaction(readOnly: false) { link in
                 try link.execute("UPDATE tearlineSchema SET version = 1")
+                // why: version 1 had no console sessions; the upgrade to 3 creates them.
+                try link.execute("DROP TABLE consoleSession")
                 try link.execute("CREATE OR REPLACE FUNCTION tearline_admit(p_member text, p_kind text, p_key text, p_amount BIGINT, p_limit BIGINT, p_now BIGINT, p_window BIGINT) RETURNS BOOLEAN LANGUAGE sql AS 'SELECT false'")
             }
             first.shutdown()
@@ -99,6 +101,10 @@ import Testing
                 try link.row("SELECT version FROM tearlineSchema").map { try $0.int("version") }
             }
             #expect(version == PostgresSchema.current)
+            let sessions = try await second.database.transaction(readOnly: true) { link in
+                try link.row("SELECT to_regclass('consolesession') IS NOT NULL AS present").map { try $0.bool("present") }
+            }
+            #expect(sessions == true, "the upgrade created the console session table")
             #expect(try await second.read { _ in
                 try second.windows.admit(member: "m-1", kind: "distinct-reads", key: "doc-1", amount: 1, limit: 5, window: 60_000, now: 1)
             }, "the admission function is the current one again")

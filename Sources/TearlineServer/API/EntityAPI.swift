@@ -129,6 +129,8 @@ public struct ChainLinkView: Codable, Sendable, Hashable {
     public var documentId: String?
     /// For `pointer`: the holder and a handle to ask for access.
     public var pointer: PointerView?
+    /// Whose holding the link goes through: the document's originator, or the pointer's holder.
+    public var holder: String?
 }
 
 public struct EntityChainsResponse: Codable, Sendable {

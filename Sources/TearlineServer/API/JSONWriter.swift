@@ -108,6 +108,7 @@ extension DocumentView: JSONWritable {
         if let revoked { w.key("revoked"); w.bool(revoked) }
         w.key("sourceGrade"); w.string(sourceGrade)
         if let title { w.key("title"); w.string(title) }
+        if let titleMarking { w.key("titleMarking"); w.string(titleMarking) }
         w.key("topics"); w.strings(topics)
         if let t = trackRecord {
             w.key("trackRecord"); w.raw("{")

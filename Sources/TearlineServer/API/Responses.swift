@@ -168,6 +168,8 @@ public struct DocumentView: Codable, Sendable {
     public var recipient: String?
     /// `null` when the title's marking is not readable.
     public var title: String?
+    /// The title's portion mark, when the title is shown.
+    public var titleMarking: String?
     /// The banner of what is shown, never of what is withheld.
     public var banner: String
     public var sourceGrade: String
@@ -190,6 +192,7 @@ public struct DocumentView: Codable, Sendable {
         originator = report.originator
         recipient = release?.recipient
         title = view.titleShown ? report.title : nil
+        titleMarking = view.titleShown ? report.titleMarking.portionMark : nil
         banner = view.banner?.banner ?? Marking.unclassified.banner
         sourceGrade = report.sourceGrade.code
         topics = report.topics

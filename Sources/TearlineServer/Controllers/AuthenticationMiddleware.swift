@@ -7,6 +7,9 @@ public protocol AuthenticatedRequestContext: PeerAwareRequestContext {
     var caller: Caller? { get set }
     /// The bearer token, for routes that resolve it inside their own transaction.
     var bearerToken: String? { get set }
+    /// The console session's cookie value, set by the console's session middleware (its forms'
+    /// CSRF tokens are bound to it).
+    var consoleSession: String? { get set }
 }
 
 extension AuthenticatedRequestContext {

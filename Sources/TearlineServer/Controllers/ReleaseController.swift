@@ -8,7 +8,8 @@ struct ReleaseController<Context: AuthenticatedRequestContext>: Sendable {
         routes.gated.get("/v1/releases") { request, context in
             let caller = try context.requireCaller()
             let paging = try Paging(request)
-            return try JSONResponse.make(try await service.releases.inbox(by: caller, cursor: paging.cursor, limit: paging.limit))
+            let filter = InboxFilter(originator: request.uri.queryParameters.get("originator"), topic: request.uri.queryParameters.get("topic"))
+            return try JSONResponse.make(try await service.releases.inbox(by: caller, cursor: paging.cursor, limit: paging.limit, filter: filter))
         }
         routes.token.get("/v1/releases/:id") { request, context in
             let token = try context.requireToken()

@@ -18,6 +18,7 @@ public struct TearlineRequestContext: AuthenticatedRequestContext {
     let channel: (any Channel)?
     public var caller: Caller?
     public var bearerToken: String?
+    public var consoleSession: String?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

@@ -185,11 +185,18 @@ extension EntityService {
                     switch link.via {
                     case .document(let access):
                         let kind: String
-                        if case .release = access { kind = "release" } else { kind = "report" }
-                        links.append(ChainLinkView(from: f, to: t, via: "document", documentKind: kind, documentId: access.documentId))
+                        let holder: String
+                        if case .release(let id, _) = access {
+                            kind = "release"
+                            holder = try s.release(id: id)?.originator ?? member.organization
+                        } else {
+                            kind = "report"
+                            holder = member.organization
+                        }
+                        links.append(ChainLinkView(from: f, to: t, via: "document", documentKind: kind, documentId: access.documentId, holder: holder))
                     case .pointer(let holder):
                         let handle = try self.handle(holder: holder, entity: link.from, asker: member.organization, now: now)
-                        links.append(ChainLinkView(from: f, to: t, via: "pointer", pointer: PointerView(holder: holder, count: 1, handle: handle)))
+                        links.append(ChainLinkView(from: f, to: t, via: "pointer", pointer: PointerView(holder: holder, count: 1, handle: handle), holder: holder))
                     }
                 }
                 if links.count == chain.count { chains.append(links) }

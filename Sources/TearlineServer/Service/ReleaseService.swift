@@ -40,12 +40,11 @@ extension ReleaseService {
         }
     }
 
-    /// Plans, signs, stores and audits a release; refuses (and audits) when nothing may go.
-    func makeRelease(
-        _ s: any StoreSession, id: String, report: Report, releaserView: View?, candidates: PortionSet?, to recipient: String,
-        partnership: PartnershipTerms?, orconApproved: Bool, by caller: Caller, now: Int64, consentRequestId: String?
-    ) throws -> Result<ReleaseResult, ServiceError> {
-        // why: a releaser passes on only what they may read; other portions are withheld with their read reasons.
+    /// What a release of `report` to `recipient` would carry and withhold, with each withheld
+    /// portion's reasons. A releaser passes on only what they may read: portions they may not
+    /// read are withheld with their read reasons.
+    static func plan(_ report: Report, releaserView: View?, candidates: PortionSet?, to recipient: String,
+                     partnership: PartnershipTerms?, orconApproved: Bool) -> ReleasePlan {
         var allowed = candidates ?? PortionSet(0..<Report.maxPortions)
         // The whole report includes its title (titleIndex lies outside 0..<maxPortions).
         if candidates == nil { allowed.insert(Report.titleIndex) }
@@ -61,6 +60,16 @@ extension ReleaseService {
             if let reasons = unreadable[w.index] { return WithheldPortion(index: w.index, reasons: reasons) }
             return w
         }
+        return plan
+    }
+
+    /// Plans, signs, stores and audits a release; refuses (and audits) when nothing may go.
+    func makeRelease(
+        _ s: any StoreSession, id: String, report: Report, releaserView: View?, candidates: PortionSet?, to recipient: String,
+        partnership: PartnershipTerms?, orconApproved: Bool, by caller: Caller, now: Int64, consentRequestId: String?
+    ) throws -> Result<ReleaseResult, ServiceError> {
+        let plan = Self.plan(report, releaserView: releaserView, candidates: candidates, to: recipient, partnership: partnership,
+                             orconApproved: orconApproved)
         let withheldViews = plan.withheld.map { WithheldView(index: $0.index, reasons: $0.reasons.codes) }
         guard !plan.isEmpty, let banner = plan.banner else {
             let reasons = plan.withheld.reduce(into: DenialReasons()) { $0.formUnion($1.reasons) }
@@ -206,32 +215,58 @@ extension ReleaseService {
     }
 
     /// The inbox: releases to the caller's organisation that the caller may read, newest first, as summaries.
-    public func inbox(by caller: Caller, cursor: String?, limit: Int) async throws -> DocumentList {
+    ///
+    /// With a filter (an originator, a topic), pages are read until `limit` releases match or 10 ×
+    /// `limit` were examined; `next` then continues after the last one examined. Only what is
+    /// returned counts against the member's result window.
+    public func inbox(by caller: Caller, cursor: String?, limit: Int, filter: InboxFilter = InboxFilter()) async throws -> DocumentList {
         guard let member = caller.member else { throw ServiceError.forbidden("The inbox belongs to members.", reasons: .roleRequired) }
+        if let originator = filter.originator { try Validate.organizationId(originator, field: "originator") }
+        if let topic = filter.topic { try Validate.topics([topic], field: "topic") }
         let now = now()
         return try await lookup { s in
             if let refusal = try self.refuseIfThrottled(s, member, caller: caller, now: now, action: .releaseList, object: nil) { return .failure(refusal) }
-            let page: Page<ReleaseRecord>
-            do { page = try s.releases(recipient: member.organization, after: cursor, limit: limit) } catch StoreError.invalidCursor {
-                return .failure(.badRequest("cursor is not valid."))
-            }
             var items: [DocumentView] = []
-            for release in page.items {
-                guard case .recipient(_, let stored, let channel) = try self.releaseAccess(s, id: release.id, member: member),
-                      let copy = try s.releaseContent(id: release.id)?.applied(to: stored.report) else { continue }
-                let hasGrant = try s.hasGrant(member: member.id, report: release.reportId)
-                let view = View.of(copy, for: member.reader, hasGrant: hasGrant, channel: channel)
-                guard !view.isEmpty else { continue }
-                var summary = DocumentView(report: copy, view: view, release: release)
-                summary.portions = []
-                summary.entities = []
-                items.append(summary)
+            var after = cursor
+            var next: String?
+            var examined = 0
+            scan: while true {
+                let page: Page<ReleaseRecord>
+                do { page = try s.releases(recipient: member.organization, after: after, limit: limit) } catch StoreError.invalidCursor {
+                    return .failure(.badRequest("cursor is not valid."))
+                }
+                next = page.next
+                for release in page.items {
+                    examined += 1
+                    if filter.isEmpty == false && (items.count == limit || examined > 10 * limit) {
+                        break scan
+                    }
+                    next = filter.isEmpty ? page.next : Cursor.encode(createdAt: release.createdAt, id: release.id)
+                    if let originator = filter.originator, release.originator != originator { continue }
+                    guard case .recipient(_, let stored, let channel) = try self.releaseAccess(s, id: release.id, member: member),
+                          let copy = try s.releaseContent(id: release.id)?.applied(to: stored.report) else { continue }
+                    if let topic = filter.topic, !copy.topics.contains(topic) { continue }
+                    let hasGrant = try s.hasGrant(member: member.id, report: release.reportId)
+                    let view = View.of(copy, for: member.reader, hasGrant: hasGrant, channel: channel)
+                    guard !view.isEmpty else { continue }
+                    var summary = DocumentView(report: copy, view: view, release: release)
+                    summary.portions = []
+                    summary.entities = []
+                    summary.trackRecord = try self.trackRecords.get(release.originator) { try self.trust.trackRecord(s, originator: release.originator) }
+                    items.append(summary)
+                }
+                if filter.isEmpty || page.next == nil {
+                    next = page.next
+                    break
+                }
+                after = page.next
             }
             if let kind = try self.throttle.admitResults(member.id, count: items.count, at: now) {
                 return .failure(try self.refuseCrossing(kind, s, member, caller: caller, now: now, action: .releaseList, object: nil))
             }
-            try s.appendAudit(.by(caller, at: now, action: .releaseList, object: nil, decision: .allow, detail: "results=\(items.count)"))
-            return .success(DocumentList(items: items, next: page.next))
+            try s.appendAudit(.by(caller, at: now, action: .releaseList, object: nil, decision: .allow,
+                                  detail: "results=\(items.count)" + filter.auditDetail))
+            return .success(DocumentList(items: items, next: next))
         }
     }
 

@@ -69,7 +69,7 @@ extension ServiceError {
 
     public static func invalidMarking(_ error: MarkingError, at path: String) -> ServiceError {
         ServiceError(.invalidMarking, type: "invalid-marking", title: "Invalid marking", detail: "\(path): \(error.description)",
-                     extra: ["part": error.part])
+                     extra: ["part": error.part, "field": path])
     }
 
     /// What the caller may not know exists is answered exactly like what does not exist.
