@@ -183,6 +183,7 @@ def main():
     releaser_id, releaser_token = node.member("USA", f"Ann Releaser {suffix}", ["analyst", "releaser"], "TOP SECRET", ["counter-terrorism"])
     node.password(releaser_id, f"ann{suffix}", "a long pass phrase for ann")
     _, analyst_token = node.member("GBR", f"Bob Analyst {suffix}", ["analyst"], "SECRET", ["counter-terrorism"])
+    _, security_token = node.member("USA", f"Sue Security {suffix}", ["security"], "TOP SECRET", ["counter-terrorism"])
 
     b = Browser(node.url, args.screenshots)
     try:
@@ -338,6 +339,19 @@ def main():
         grant = b.driver.find_element(By.CSS_SELECTOR, "#access-incoming button[value=grant]").get_attribute("id")
         b.click(By.ID, grant)
         check("granted" in b.text(), "the holder granted the access request")
+
+        # The partners page: the exchange, track records both ways, and the trust what-if.
+        b.open("/partners")
+        check("GBR" in b.driver.find_element(By.ID, "partners").text, "the partners table lists GBR")
+        b.page_checks("partners", material=False)
+        b.open("/partners/GBR")
+        Select(b.driver.find_element(By.ID, "trust")).select_by_value("low")
+        b.click(By.ID, "what-if")
+        result = b.driver.find_element(By.ID, "what-if-result").text
+        check("would hide" in result, f"the trust what-if says what it would hide: {result}")
+        check(len(b.driver.find_elements(By.CSS_SELECTOR, "svg.series-chart polyline")) == 2, "the exchange over time, drawn as SVG")
+        b.page_checks("partner", material=False)
+        b.shot("partner")
         b.click(By.CSS_SELECTOR, ".who button[type=submit]")
 
         b.fill("token", analyst_token)
@@ -350,6 +364,28 @@ def main():
 
         b.open(f"/reports/{report_id}")
         check("Not found" in b.text() and "Prater" not in b.html(), "the recipient cannot open the originator's report (404)")
+        b.click(By.CSS_SELECTOR, ".who button[type=submit]")
+
+        # The security officer: the audit trail, the chain verified, receipts for partners' handling.
+        b.fill("token", security_token)
+        b.click(By.ID, "sign-in")
+        b.open("/security")
+        check("release.read" in b.driver.find_element(By.ID, "audit").text, "the audit trail shows the reads")
+        check("Prater" not in b.html() and "NIGHTJAR" not in b.html(), "the audit trail holds no report text")
+        b.click(By.ID, "verify-chain")
+        state = b.driver.find_element(By.ID, "chain-state").text
+        check(state.startswith("Intact") or "in memory" in state, f"the chain's state: {state}")
+        b.page_checks("security", material=False)
+        b.shot("security")
+        b.click(By.CSS_SELECTOR, ".who button[type=submit]")
+
+        # The node administrator.
+        b.fill("token", node.admin)
+        b.click(By.ID, "sign-in")
+        check(b.path == "/admin", "the node administrator lands on administration")
+        check("GBR" in b.driver.find_element(By.ID, "organizations").text, "the organisations are listed")
+        b.page_checks("administration", material=False)
+        b.shot("admin")
     except WebDriverException as e:
         traceback.print_exc()
         print(f"FAIL browser: {e.msg}", flush=True)

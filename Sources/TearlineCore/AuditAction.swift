@@ -15,6 +15,7 @@ public enum AuditAction: String, Sendable, Hashable, CaseIterable, Codable {
     case alertRead = "alert.read"
     // audit
     case auditRead = "audit.read"
+    case auditVerify = "audit.verify"
     // auth
     case authDenied = "auth.denied"
     // consent

@@ -24,6 +24,7 @@ public final class PostgresStore: TearlineStore {
     let windows: PostgresSharedWindows
     let leadership: PostgresLeadership
     let changeCheck: ChangeLogCheck
+    let url: PostgresURL
 
     /// Connects to `url`, creates the schema when the database has none, and loads the index.
     public init(url: PostgresURL, masterKey: MasterKey, state: StoreProcessState = .local(), connections: Int = 8,
@@ -37,6 +38,7 @@ public final class PostgresStore: TearlineStore {
         auditBatching = state.audit
         auditLog = PostgresAuditLog(database: database, context: context)
         clock = { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
+        self.url = url
         windows = PostgresSharedWindows(url: url, logger: logger)
         leadership = PostgresLeadership(url: url, logger: logger)
         changeCheck = ChangeLogCheck { [database, follower] in
@@ -92,6 +94,10 @@ public final class PostgresStore: TearlineStore {
 
     /// The public key that verifies this node's audit checkpoints.
     public var auditPublicKey: Curve25519.Signing.PublicKey { context.auditKey.publicKey }
+
+    public func verifyAuditChain() async throws -> AuditVerification? {
+        try await AuditVerifier.verify(postgres: url, publicKey: auditPublicKey)
+    }
 
     public func read<T: Sendable>(_ body: @escaping @Sendable (any StoreSession) throws -> T) async throws -> T {
         let context = context, follower = follower

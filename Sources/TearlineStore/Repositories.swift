@@ -17,6 +17,9 @@ public protocol TearlineStore: Sendable {
     /// Whether this process leads `task` for the node now (taking the lead when nobody holds it).
     /// A store one process owns always leads.
     func leads(_ task: NodeTask) async -> Bool
+    /// Verifies the whole audit chain, its signed checkpoints and head, as `tearline audit verify`
+    /// does; `nil` when this store cannot be verified in place (an in-memory database).
+    func verifyAuditChain() async throws -> AuditVerification?
 }
 
 public typealias StoreSession = OrganizationRepository & MemberRepository & PartnershipRepository

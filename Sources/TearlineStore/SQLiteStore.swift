@@ -102,6 +102,19 @@ public final class SQLiteStore: TearlineStore {
     /// The public key that verifies this node's audit checkpoints.
     public var auditPublicKey: Curve25519.Signing.PublicKey { context.auditKey.publicKey }
 
+    public func verifyAuditChain() async throws -> AuditVerification? {
+        guard case .file(let path) = location else { return nil }
+        let key = auditPublicKey.rawRepresentation
+        // why a thread of its own: the verifier reads the whole log, blocking; never on the cooperative pool.
+        return try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result {
+                    try AuditVerifier.verify(databaseAt: path, publicKey: try Curve25519.Signing.PublicKey(rawRepresentation: key))
+                })
+            }
+        }
+    }
+
     // why synchronous GRDB calls: a SQLite transaction here takes microseconds, less than the
     // thread hop of GRDB's async API; DispatchQueue.sync runs the work on the calling thread.
     public func read<T: Sendable>(_ body: @escaping @Sendable (any StoreSession) throws -> T) async throws -> T {

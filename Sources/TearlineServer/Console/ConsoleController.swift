@@ -16,7 +16,11 @@ struct ConsoleController<Context: AuthenticatedRequestContext>: Sendable {
     func register(on router: Router<Context>) {
         let open = router.group().add(middleware: ConsoleOriginMiddleware<Context>())
         open.get("/") { request, _ in
-            request.cookies[cookies.session] == nil ? ConsoleResponse.redirect("/sign-in") : ConsoleResponse.redirect("/inbox")
+            guard let token = request.cookies[cookies.session]?.value, !token.isEmpty, token.utf8.count <= 256,
+                  let caller = try await service.members.consoleCaller(session: token, policy: policy) else {
+                return ConsoleResponse.redirect("/sign-in")
+            }
+            return ConsoleResponse.redirect(caller.member == nil ? "/admin" : "/inbox")
         }
         open.get("/sign-in") { request, _ in try signInPage(request) }
         open.post("/sign-in") { request, _ in try await signIn(request) }
@@ -92,6 +96,51 @@ struct ConsoleController<Context: AuthenticatedRequestContext>: Sendable {
         pages.post("/releases/:id/feedback") { request, context in
             try await page(context) { caller, session in try await feedback(request, try context.parameters.id(), caller, session) }
         }
+        pages.get("/partners") { _, context in
+            try await page(context) { caller, session in try await partnersPage(caller, session) }
+        }
+        pages.get("/partners/:id") { request, context in
+            try await page(context) { caller, session in try await partnerPage(request, try context.parameters.id(), caller, session) }
+        }
+        pages.post("/partners/:id/trust") { request, context in
+            try await page(context) { caller, session in try await setTrust(request, try context.parameters.id(), caller, session) }
+        }
+        pages.get("/security") { request, context in
+            try await page(context) { caller, session in try await securityPage(request, caller, session, chain: nil) }
+        }
+        pages.post("/security/verify") { request, context in
+            try await page(context) { caller, session in
+                let form = try await ConsoleForm.read(request)
+                try checkCSRF(form, session)
+                return try await securityPage(request, caller, session, chain: try await service.audit.verifyChain(by: caller))
+            }
+        }
+        pages.post("/members/:id/lift-throttle") { request, context in
+            try await page(context) { caller, session in
+                let form = try await ConsoleForm.read(request)
+                try checkCSRF(form, session)
+                _ = try await service.audit.liftThrottle(member: try context.parameters.id(), by: caller)
+                return ConsoleResponse.redirect("/security")
+            }
+        }
+        pages.get("/admin") { _, context in
+            try await page(context) { caller, session in try await adminPage(caller, session) }
+        }
+        pages.post("/admin/organizations") { request, context in
+            try await page(context) { caller, session in try await createOrganization(request, caller, session) }
+        }
+        pages.post("/admin/partnerships") { request, context in
+            try await page(context) { caller, session in try await createPartnership(request, caller, session) }
+        }
+        pages.get("/admin/organizations/:id") { _, context in
+            try await page(context) { caller, session in try await organizationPage(try context.parameters.id(), caller, session) }
+        }
+        pages.post("/admin/organizations/:id/members") { request, context in
+            try await page(context) { caller, session in try await createMember(request, try context.parameters.id(), caller, session) }
+        }
+        pages.post("/admin/members/:id") { request, context in
+            try await page(context) { caller, session in try await setMemberStatus(request, try context.parameters.id(), caller, session) }
+        }
     }
 
     // MARK: Signing in and out
@@ -137,7 +186,7 @@ struct ConsoleController<Context: AuthenticatedRequestContext>: Sendable {
             return try signInPage(request, error: "The login, password or token is not valid.", login: form["login"] ?? "", status: .unauthorized)
         }
         let grant = try await service.members.openConsoleSession(for: caller, via: via, policy: policy)
-        return ConsoleResponse.redirect("/inbox", cookies: [
+        return ConsoleResponse.redirect(grant.caller.member == nil ? "/admin" : "/inbox", cookies: [
             cookies.set(cookies.session, grant.token, maxAge: policy.lifetime / 1000), cookies.clear(cookies.signIn),
         ])
     }
@@ -148,7 +197,7 @@ struct ConsoleController<Context: AuthenticatedRequestContext>: Sendable {
         guard let posted = form?["csrf"], constantTimeEqual(MemberService.csrfToken(session: session), posted) else {
             return try message(403, "Refused", "This form had expired or came from elsewhere; nothing was done.", session: nil)
         }
-        try await service.members.closeConsoleSession(session)
+        try await service.members.closeConsoleSession(session, everywhere: form?["everywhere"] == "on")
         return ConsoleResponse.redirect("/sign-in", cookies: [cookies.clear(cookies.session)])
     }
 
@@ -344,6 +393,171 @@ struct ConsoleController<Context: AuthenticatedRequestContext>: Sendable {
         guard let verdict = form.trimmed("verdict") else { throw ServiceError.badRequest("Choose a verdict.") }
         _ = try await service.trust.giveFeedback(releaseId: releaseId, FeedbackInput(verdict: verdict, note: form.trimmed("note")), by: caller)
         return ConsoleResponse.redirect("/releases/\(releaseId)")
+    }
+
+    // MARK: Partners
+
+    private func ownOrganization(_ caller: Caller) throws -> String {
+        guard let organization = caller.organization else {
+            throw ServiceError.forbidden("This page belongs to members of an organisation.", reasons: .roleRequired)
+        }
+        return organization
+    }
+
+    private func partnersPage(_ caller: Caller, _ session: ConsoleSessionView) async throws -> Response {
+        let rows = try await service.trust.partners(of: try ownOrganization(caller), by: caller)
+        return try render("partners", ConsolePage(title: "Partners", banner: nil, session: session, body: PartnersBody(rows), current: .partners))
+    }
+
+    private func partnerRow(_ partner: String, _ caller: Caller) async throws -> PartnerRow {
+        let rows = try await service.trust.partners(of: try ownOrganization(caller), by: caller)
+        guard let row = rows.first(where: { $0.partner == partner }) else { throw ServiceError.notFound("partner") }
+        return row
+    }
+
+    private func partnerPage(_ request: Request, _ partner: String, _ caller: Caller, _ session: ConsoleSessionView) async throws -> Response {
+        let row = try await partnerRow(partner, caller)
+        let series = try await service.trust.exchangeSeries(partner: partner, by: caller)
+        var whatIf: WhatIfResponse?
+        if let level = request.uri.queryParameters.get("trust"), !level.isEmpty {
+            whatIf = try await service.trust.whatIf(partnership: row.partnership, trustLevel: level, by: caller)
+        }
+        var body = PartnerBody(row: row, series: series, whatIf: whatIf)
+        body.rfis = try await service.trust.rfis(by: caller).filter { $0.requester == partner || $0.responder == partner }.map { r in
+            PartnerBody.RFI(direction: r.requester == partner ? "\(partner) asks us" : "we ask \(partner)", question: r.question, status: r.status,
+                            date: ConsoleDate.day(r.createdAt))
+        }
+        body.hasRFIs = !body.rfis.isEmpty
+        return try render("partner", ConsolePage(title: "Partner \(partner)", banner: nil, session: session, body: body, current: .partners))
+    }
+
+    private func setTrust(_ request: Request, _ partner: String, _ caller: Caller, _ session: ConsoleSessionView) async throws -> Response {
+        let form = try await ConsoleForm.read(request)
+        try checkCSRF(form, session)
+        guard let level = form.trimmed("trustLevel") else { throw ServiceError.badRequest("Choose a trust level.") }
+        let row = try await partnerRow(partner, caller)
+        _ = try await service.trust.updatePartnership(id: row.partnership, UpdatePartnershipRequest(trustLevel: level, reason: form.trimmed("reason")), by: caller)
+        return ConsoleResponse.redirect("/partners/\(partner)")
+    }
+
+    // MARK: Security officer
+
+    private func securityPage(_ request: Request, _ caller: Caller, _ session: ConsoleSessionView, chain: ChainState?) async throws -> Response {
+        let params = request.uri.queryParameters
+        let filters = (member: params.get("member") ?? "", action: params.get("action") ?? "", object: params.get("object") ?? "")
+        var query = AuditQuery(limit: 50)
+        query.actor = filters.member.isEmpty ? nil : filters.member
+        query.action = filters.action.isEmpty ? nil : filters.action
+        query.object = filters.object.isEmpty ? nil : filters.object
+        query.newestFirst = params.get("cursor") == nil
+        if let cursor = params.get("cursor") {
+            guard let seq = Int64(cursor) else { throw ServiceError.badRequest("cursor is not valid.") }
+            query.afterSeq = seq
+            query.newestFirst = false
+        }
+        var body = SecurityBody()
+        body.show(try await service.audit.audit(query, by: caller), filters: filters)
+        if let chain { body.show(chain) }
+        if let organization = caller.organization {
+            body.alerts = try await service.audit.alerts(by: caller, openOnly: true, limit: 50).map {
+                SecurityBody.Alert(kind: $0.kind, member: $0.member, detail: $0.detail, date: ConsoleDate.day($0.createdAt))
+            }
+            body.hasAlerts = !body.alerts.isEmpty
+            body.throttled = try await service.members.members(of: organization, for: caller).filter(\.throttled)
+                .map { SecurityBody.Member(id: $0.id, name: $0.name) }
+            body.hasThrottled = !body.throttled.isEmpty
+            body.holders = try await partners(of: caller)
+            if let holder = params.get("holder"), !holder.isEmpty {
+                body.show(try await service.audit.receipts(holder: holder, by: caller))
+            }
+        }
+        return try render("security", ConsolePage(title: "Security", banner: nil, session: session, body: body, current: .security))
+    }
+
+    // MARK: Node administration
+
+    private func adminPage(_ caller: Caller, _ session: ConsoleSessionView, errors: [String] = [], status: HTTPResponse.Status = .ok) async throws -> Response {
+        var body = AdminBody()
+        body.nodeAdmin = caller.member == nil
+        guard body.nodeAdmin || caller.member?.may(.administer) == true else {
+            throw ServiceError.forbidden("Node administration is for the node administrator and organisations' admins.", reasons: .roleRequired)
+        }
+        body.organizations = try await service.members.organizations(for: caller)
+            .filter { body.nodeAdmin || $0.id == caller.organization }
+            .map { AdminBody.Organization(id: $0.id, name: $0.name, kind: $0.kind, href: "/admin/organizations/\($0.id)") }
+        body.partnerships = try await service.trust.partnerships(for: caller).map { p in
+            AdminBody.Partnership(id: p.id, organizations: p.organizations.joined(separator: " – "), kind: p.kind, status: p.status,
+                                  trust: p.trust.sorted { $0.key < $1.key }.map { "\($0.key) trusts at \($0.value)" }.joined(separator: "; "))
+        }
+        body.errors = errors
+        body.hasErrors = !errors.isEmpty
+        return try render("admin", ConsolePage(title: "Administration", banner: nil, session: session, body: body, current: .admin), status: status)
+    }
+
+    private func createOrganization(_ request: Request, _ caller: Caller, _ session: ConsoleSessionView) async throws -> Response {
+        let form = try await ConsoleForm.read(request)
+        try checkCSRF(form, session)
+        do {
+            _ = try await service.members.createOrganization(
+                CreateOrganizationRequest(id: form.trimmed("id") ?? "", name: form.trimmed("name") ?? "", kind: form.trimmed("kind") ?? ""), by: caller)
+        } catch let error as ServiceError where error.kind == .invalidRequest || error.kind == .conflict {
+            return try await adminPage(caller, session, errors: [error.detail], status: .init(code: error.httpStatus))
+        }
+        return ConsoleResponse.redirect("/admin")
+    }
+
+    private func createPartnership(_ request: Request, _ caller: Caller, _ session: ConsoleSessionView) async throws -> Response {
+        let form = try await ConsoleForm.read(request)
+        try checkCSRF(form, session)
+        let organizations = [form.trimmed("first") ?? "", form.trimmed("second") ?? ""]
+        do {
+            _ = try await service.trust.createPartnership(
+                CreatePartnershipRequest(organizations: organizations, kind: form.trimmed("kind") ?? "peer", dominant: form.trimmed("dominant"),
+                                         trustLevel: form.trimmed("trustLevel") ?? ""), by: caller)
+        } catch let error as ServiceError where error.kind == .invalidRequest || error.kind == .conflict || error.kind == .notFound {
+            return try await adminPage(caller, session, errors: [error.detail], status: .init(code: error.httpStatus))
+        }
+        return ConsoleResponse.redirect("/admin")
+    }
+
+    private func organizationPage(_ id: String, _ caller: Caller, _ session: ConsoleSessionView, created: CreatedMemberResponse? = nil,
+                                  errors: [String] = [], status: HTTPResponse.Status = .ok) async throws -> Response {
+        var body = AdminBody()
+        body.nodeAdmin = caller.member == nil
+        let organization = try await service.members.organization(id: id, for: caller)
+        body.organization = AdminBody.Organization(id: organization.id, name: organization.name, kind: organization.kind, href: "/admin/organizations/\(id)")
+        body.members = try await service.members.members(of: id, for: caller).map { m in
+            AdminBody.MemberRow(id: m.id, name: m.name, roles: m.roles.joined(separator: ", "), clearance: m.clearance, status: m.status,
+                                throttled: m.throttled, active: m.status == "active")
+        }
+        body.hasMembers = !body.members.isEmpty
+        body.createdToken = created?.token
+        body.createdName = created?.member.name
+        body.errors = errors
+        body.hasErrors = !errors.isEmpty
+        return try render("organization", ConsolePage(title: "Organisation \(id)", banner: nil, session: session, body: body, current: .admin), status: status)
+    }
+
+    private func createMember(_ request: Request, _ organization: String, _ caller: Caller, _ session: ConsoleSessionView) async throws -> Response {
+        let form = try await ConsoleForm.read(request)
+        try checkCSRF(form, session)
+        let list = { (name: String) in (form[name] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+        do {
+            let created = try await service.members.createMember(in: organization, CreateMemberRequest(
+                name: form.trimmed("name") ?? "", roles: list("roles"), clearance: form.trimmed("clearance") ?? "",
+                compartments: list("compartments"), topics: list("topics"), secondedTo: form.trimmed("secondedTo")), by: caller)
+            // why the page and not a redirect: the token is shown once, on this answer only (no-store), never again.
+            return try await organizationPage(organization, caller, session, created: created, status: .created)
+        } catch let error as ServiceError where error.kind == .invalidRequest || error.kind == .conflict {
+            return try await organizationPage(organization, caller, session, errors: [error.detail], status: .init(code: error.httpStatus))
+        }
+    }
+
+    private func setMemberStatus(_ request: Request, _ id: String, _ caller: Caller, _ session: ConsoleSessionView) async throws -> Response {
+        let form = try await ConsoleForm.read(request)
+        try checkCSRF(form, session)
+        let updated = try await service.members.updateMember(id: id, UpdateMemberRequest(status: form.trimmed("status")), by: caller)
+        return ConsoleResponse.redirect("/admin/organizations/\(updated.organization)")
     }
 
     // MARK: Helpers

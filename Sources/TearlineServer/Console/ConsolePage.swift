@@ -19,6 +19,10 @@ struct ConsoleSessionView: Sendable {
     let roles: String
     let csrf: String
     let nodeAdmin: Bool
+    /// Which sections the navigation offers (each page still asks its service).
+    let member: Bool
+    let security: Bool
+    let administers: Bool
 
     init(caller: Caller, session: String) {
         switch caller {
@@ -27,11 +31,18 @@ struct ConsoleSessionView: Sendable {
             organization = nil
             roles = "node admin"
             nodeAdmin = true
-        case .member(let member):
+            member = false
+            security = true
+            administers = true
+        case .member(let m):
+            let member = m
             name = member.name
             organization = member.organization
             roles = member.roles.map(\.rawValue).joined(separator: ", ")
             nodeAdmin = false
+            self.member = true
+            security = member.may(.investigate)
+            administers = member.may(.administer)
         }
         csrf = MemberService.csrfToken(session: session)
     }
@@ -45,6 +56,9 @@ struct ConsoleNav: Sendable {
     var consent = false
     var search = false
     var access = false
+    var partners = false
+    var security = false
+    var admin = false
 
     static let inbox = ConsoleNav(inbox: true)
     static let holdings = ConsoleNav(holdings: true)
@@ -52,6 +66,9 @@ struct ConsoleNav: Sendable {
     static let consent = ConsoleNav(consent: true)
     static let search = ConsoleNav(search: true)
     static let access = ConsoleNav(access: true)
+    static let partners = ConsoleNav(partners: true)
+    static let security = ConsoleNav(security: true)
+    static let admin = ConsoleNav(admin: true)
 }
 
 /// A page that only says something: an error, a refusal, a restriction.
@@ -71,4 +88,10 @@ struct MessageBody: Sendable {
         self.signOut = signOut
         hasReasons = !reasons.isEmpty
     }
+}
+
+/// One choice of a `<select>`, and whether it is the chosen one.
+struct ConsoleOption: Sendable {
+    let value: String
+    let selected: Bool
 }

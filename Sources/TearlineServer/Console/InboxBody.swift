@@ -19,13 +19,9 @@ struct InboxBody: Sendable {
         let date: String
     }
 
-    struct Option: Sendable {
-        let value: String
-        let selected: Bool
-    }
 
     let items: [Item]
-    let originators: [Option]
+    let originators: [ConsoleOption]
     let topic: String
     let filtered: Bool
     /// The link to the next page, or `nil` on the last one.
@@ -40,7 +36,7 @@ struct InboxBody: Sendable {
                  topics: d.topics.joined(separator: ", "), trackRecord: TrackRecordText.summary(d.trackRecord), date: ConsoleDate.day(d.createdAt))
         }
         isEmpty = items.isEmpty
-        originators = partners.map { Option(value: $0, selected: $0 == filter.originator) }
+        originators = partners.map { ConsoleOption(value: $0, selected: $0 == filter.originator) }
         topic = filter.topic ?? ""
         filtered = !filter.isEmpty
         next = list.next.map { cursor in

@@ -4,10 +4,6 @@ import TearlineCore
 /// The release page: pick a partner, then the original and what the partner would receive side
 /// by side, each withheld portion with its reasons; approve ORCON, add terms, release.
 struct ReleaseBody: Sendable {
-    struct Option: Sendable {
-        let value: String
-        let selected: Bool
-    }
 
     struct Reason: Sendable {
         let code: String
@@ -24,7 +20,7 @@ struct ReleaseBody: Sendable {
 
     let reportId: String
     let reportHref: String
-    let partners: [Option]
+    let partners: [ConsoleOption]
     let hasPartners: Bool
     let hasPreview: Bool
     let recipient: String
@@ -40,7 +36,7 @@ struct ReleaseBody: Sendable {
     init(reportId: String, partners: [String], preview: ReleasePreview?, approveOrcon: Bool, terms: String = "") {
         self.reportId = reportId
         reportHref = "/reports/\(reportId)"
-        self.partners = partners.map { Option(value: $0, selected: $0 == preview?.recipient) }
+        self.partners = partners.map { ConsoleOption(value: $0, selected: $0 == preview?.recipient) }
         hasPartners = !partners.isEmpty
         hasPreview = preview != nil
         recipient = preview?.recipient ?? ""

@@ -5,10 +5,6 @@ import TearlineCore
 /// that mention this") with a request for access, the entities seen with it as a link chart,
 /// and chains between two entities.
 struct SearchBody: Sendable {
-    struct Option: Sendable {
-        let value: String
-        let selected: Bool
-    }
 
     struct Hit: Sendable {
         let href: String
@@ -37,10 +33,10 @@ struct SearchBody: Sendable {
         let text: String
     }
 
-    var kinds: [Option]
+    var kinds: [ConsoleOption]
     var kind = ""
     var value = ""
-    var toKind: [Option]
+    var toKind: [ConsoleOption]
     var toValue = ""
     var hasResult = false
     var hits: [Hit] = []
@@ -60,8 +56,8 @@ struct SearchBody: Sendable {
     static let entityKinds = ["person", "organization", "location", "vessel", "phone", "email", "ipv4", "ipv6", "domain", "url", "file-hash", "account"]
 
     init(kind: String = "person", toKind: String = "person") {
-        kinds = Self.entityKinds.map { Option(value: $0, selected: $0 == kind) }
-        self.toKind = Self.entityKinds.map { Option(value: $0, selected: $0 == toKind) }
+        kinds = Self.entityKinds.map { ConsoleOption(value: $0, selected: $0 == kind) }
+        self.toKind = Self.entityKinds.map { ConsoleOption(value: $0, selected: $0 == toKind) }
         self.kind = kind
     }
 

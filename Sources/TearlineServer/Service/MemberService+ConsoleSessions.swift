@@ -73,15 +73,19 @@ extension MemberService {
         }
     }
 
-    /// Ends a session (sign-out), audited; an unknown session is left alone.
-    public func closeConsoleSession(_ token: String) async throws {
+    /// Ends a session (sign-out), audited; an unknown session is left alone. With `everywhere`,
+    /// every session of the same member ends too (a member who left a browser signed in elsewhere).
+    public func closeConsoleSession(_ token: String, everywhere: Bool = false) async throws {
         let hash = APIToken.hash(token)
         let now = now()
         try await store.write { s in
             guard let session = try s.consoleSession(tokenHash: hash) else { return }
             try s.deleteConsoleSession(tokenHash: hash)
+            if everywhere, let member = session.member { try s.deleteConsoleSessions(member: member) }
             let caller: Caller? = try session.member.map { id in try s.member(id: id).map(Caller.member) } ?? .nodeAdmin
-            if let caller { try s.appendAudit(.by(caller, at: now, action: .sessionEnd, object: nil, decision: .allow)) }
+            if let caller {
+                try s.appendAudit(.by(caller, at: now, action: .sessionEnd, object: nil, decision: .allow, detail: everywhere ? "everywhere" : nil))
+            }
         }
     }
 

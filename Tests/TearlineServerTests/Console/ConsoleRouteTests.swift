@@ -17,6 +17,11 @@ import Testing
         "GET /search": "/search", "POST /search": "/search", "POST /chains": "/chains", "GET /access": "/access",
         "POST /access-requests": "/access-requests", "POST /access-requests/{id}": "/access-requests/acr_x",
         "POST /releases/{id}/feedback": "/releases/rel_x/feedback",
+        "GET /partners": "/partners", "GET /partners/{id}": "/partners/GBR", "POST /partners/{id}/trust": "/partners/GBR/trust",
+        "GET /security": "/security", "POST /security/verify": "/security/verify", "POST /members/{id}/lift-throttle": "/members/mem_x/lift-throttle",
+        "GET /admin": "/admin", "POST /admin/organizations": "/admin/organizations", "POST /admin/partnerships": "/admin/partnerships",
+        "GET /admin/organizations/{id}": "/admin/organizations/USA", "POST /admin/organizations/{id}/members": "/admin/organizations/USA/members",
+        "POST /admin/members/{id}": "/admin/members/mem_x",
     ]
     static var routes: Set<String> { open.union(signedIn.keys) }
 

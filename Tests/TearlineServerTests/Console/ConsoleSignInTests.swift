@@ -178,3 +178,27 @@ import Testing
         }
     }
 }
+
+@Suite struct ConsoleSignOutEverywhereTests {
+    @Test(arguments: TestBackend.allCases) func signingOutEverywhereEndsTheMembersOtherSessions(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
+            let laptop = ConsoleBrowser(w), desk = ConsoleBrowser(w), colleague = ConsoleBrowser(w)
+            try await laptop.signIn(as: "usa-analyst")
+            try await desk.signIn(as: "usa-analyst")
+            try await colleague.signIn(as: "usa-releaser")
+            _ = try await laptop.get("/inbox")
+            let plain = try await laptop.post("/sign-out", [("csrf", try #require(laptop.csrf))])
+            #expect(plain.code == 303)
+            #expect(try await desk.get("/inbox").code == 200, "a plain sign-out ends only its own session")
+            let out = try await desk.post("/sign-out", [("csrf", try #require(desk.csrf)), ("everywhere", "on")])
+            #expect(out.code == 303)
+            try await laptop.signIn(as: "usa-analyst")
+            let third = ConsoleBrowser(w)
+            try await third.signIn(as: "usa-analyst")
+            _ = try await third.get("/inbox")
+            _ = try await third.post("/sign-out", [("csrf", try #require(third.csrf)), ("everywhere", "on")])
+            #expect(try await laptop.get("/inbox").code == 303, "every session of the member ended")
+            #expect(try await colleague.get("/inbox").code == 200, "another member's session is untouched")
+        }
+    }
+}
