@@ -128,6 +128,20 @@ struct ComposeBody: Sendable {
         return (body, request)
     }
 
+    /// The banner of what the form shows back: the roll-up of the markings typed for the title and
+    /// every non-blank portion; text whose marking does not parse makes the banner `UNMARKED`
+    /// (never a guessed classification). `nil` when the form shows no text.
+    var banner: BannerStyle? {
+        var markings: [Marking] = []
+        var unmarked = false
+        let shown = [(titleMarking, title)] + portions.map { ($0.marking, $0.text) }
+        for (marking, text) in shown where !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            if let parsed = try? Marking.parse(marking.trimmingCharacters(in: .whitespaces)) { markings.append(parsed) } else { unmarked = true }
+        }
+        if unmarked { return BannerStyle(text: "UNMARKED") }
+        return BannerStyle.rolledUp(markings)
+    }
+
     /// The form row of each portion index of the request (rows left blank are not portions).
     var rowOfIndex: [Int: Int] = [:]
 

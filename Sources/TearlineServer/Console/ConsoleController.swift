@@ -246,10 +246,12 @@ struct ConsoleController<Context: AuthenticatedRequestContext>: Sendable {
             } catch let error as ServiceError where error.kind == .invalidRequest || error.kind == .invalidMarking || error.kind == .denied || error.kind == .tooLarge {
                 body.show(error)
                 let status = HTTPResponse.Status(code: error.httpStatus)
-                return try render("compose", ConsolePage(title: "Compose a report", banner: nil, session: session, body: body, current: .compose), status: status)
+                return try render("compose", ConsolePage(title: "Compose a report", banner: body.banner, session: session, body: body, current: .compose),
+                                  status: status)
             }
         }
-        return try render("compose", ConsolePage(title: "Compose a report", banner: nil, session: session, body: body, current: .compose), status: .badRequest)
+        return try render("compose", ConsolePage(title: "Compose a report", banner: body.banner, session: session, body: body, current: .compose),
+                          status: .badRequest)
     }
 
     // MARK: Releasing, forwarding, consent

@@ -174,12 +174,20 @@ import Testing
             #expect(refused.text.contains(#"<code class="refused">"#), "the refused part is shown")
             #expect(refused.text.contains("second &lt;kept&gt;"))
             #expect(!refused.text.contains(#"aria-describedby="portion-1-marking-error""#), "the good field is not marked")
+            #expect(refused.text.contains(#"class="banner unknown" id="banner-top" data-banner="UNMARKED""#),
+                    "text shown back under a marking that does not parse is banner UNMARKED, never a guessed classification")
             let title = try await browser.post("/compose", [
                 ("csrf", csrf), ("title", "t"), ("titleMarking", "(SECRET-ish)"), ("sourceGrade", "B2"), ("topics", "iran"),
                 ("portion-1-marking", "(S)"), ("portion-1-text", "first"),
             ])
             #expect(title.code == 400)
             #expect(title.text.contains(#"aria-describedby="titleMarking-error""#))
+            let denied = try await browser.post("/compose", [
+                ("csrf", csrf), ("title", "t"), ("titleMarking", "(U)"), ("sourceGrade", "B2"), ("topics", "iran"),
+                ("portion-1-marking", "(TS//SI)"), ("portion-1-text", "above the author's compartments"),
+            ])
+            #expect(denied.code == 403)
+            #expect(denied.text.contains(#"data-banner="TOP SECRET//SI//NOFORN""#), "the banner of the text shown back")
             let list = try await w.get("/v1/reports", as: "usa-releaser")
             #expect(list.objects("items").isEmpty, "nothing was written")
         }
