@@ -9,10 +9,12 @@ public struct ConsoleSessionPolicy: Sendable, Hashable {
     public var lifetime: Int64
     /// The session ends after this long without a request (milliseconds).
     public var idle: Int64
-    /// A request moves the session's last-seen time at most this often (one write, not one per page).
+    /// A request moves the session's last-seen time at most this often (one write, not one per
+    /// page): a session idle for `idle` ends between `idle − touchEvery` and `idle` after its last page.
+    /// why not every minute: on PostgreSQL every write empties every instance's read memo.
     public var touchEvery: Int64
 
-    public init(lifetime: Int64 = 8 * 3_600_000, idle: Int64 = 30 * 60_000, touchEvery: Int64 = 60_000) {
+    public init(lifetime: Int64 = 8 * 3_600_000, idle: Int64 = 30 * 60_000, touchEvery: Int64 = 5 * 60_000) {
         self.lifetime = lifetime
         self.idle = idle
         self.touchEvery = min(touchEvery, idle / 2)

@@ -3,6 +3,7 @@ import Hummingbird
 import HTTPTypes
 import TearlineCore
 import TearlineServer
+import TearlineStore
 import Testing
 
 /// Signing in to the console, its session cookie, CSRF, sign-out and expiry.
@@ -126,21 +127,42 @@ import Testing
         }
     }
 
-    @Test func aSessionEndsAfterItsLifetimeAndWhenIdle() async throws {
-        try await withWorld(.sqliteMemory) { w in
-            let caller = try #require(try await w.service.members.authenticate(token: w.token("usa-analyst")))
-            let short = ConsoleSessionPolicy(lifetime: 50, idle: 10_000)
-            let grant = try await w.service.members.openConsoleSession(for: caller, via: "token", policy: short)
-            #expect(try await w.service.members.consoleCaller(session: grant.token, policy: short) != nil)
-            try await Task.sleep(for: .milliseconds(80))
-            #expect(try await w.service.members.consoleCaller(session: grant.token, policy: short) == nil, "past its lifetime")
-            let idle = ConsoleSessionPolicy(lifetime: 60_000, idle: 50)
-            let second = try await w.service.members.openConsoleSession(for: caller, via: "token", policy: idle)
-            try await Task.sleep(for: .milliseconds(80))
-            #expect(try await w.service.members.consoleCaller(session: second.token, policy: idle) == nil, "idle too long")
-            let ended = try await w.service.store.read { s in try s.consoleSession(tokenHash: APIToken.hash(second.token)) }
-            #expect(ended == nil, "an ended session is deleted")
+    /// Milliseconds the test moves by hand.
+    final class Millis: @unchecked Sendable {
+        // why @unchecked: guarded by `lock`.
+        private let lock = NSLock()
+        private var current: Int64 = 1_800_000_000_000
+        var now: Int64 { lock.withLock { current } }
+        func advance(_ ms: Int64) { lock.withLock { current += ms } }
+    }
+
+    @Test func aSessionEndsAfterItsLifetimeAndWhenIdleUnlessInUse() async throws {
+        let key = MasterKey.random()
+        let clock = Millis()
+        let service = TearlineService(store: try await StoreLocation.memory.open(masterKey: key), masterKey: key, time: FunctionTime { clock.now })
+        _ = try await service.members.createOrganization(.init(id: "USA", name: "United States", kind: "state"), by: .nodeAdmin)
+        let created = try await service.members.createMember(in: "USA", .init(name: "a", roles: ["analyst"], clearance: "SECRET"), by: .nodeAdmin)
+        let caller = try #require(try await service.members.authenticate(token: created.token))
+        let policy = ConsoleSessionPolicy(lifetime: 8 * 3_600_000, idle: 30 * 60_000, touchEvery: 5 * 60_000)
+
+        // Past its lifetime, however busy.
+        let first = try await service.members.openConsoleSession(for: caller, via: "token", policy: policy)
+        for _ in 0..<(8 * 6 - 1) {
+            clock.advance(10 * 60_000)
+            #expect(try await service.members.consoleCaller(session: first.token, policy: policy) != nil, "used every 10 minutes within its lifetime")
         }
+        clock.advance(10 * 60_000)
+        #expect(try await service.members.consoleCaller(session: first.token, policy: policy) == nil, "past its lifetime")
+        #expect(try await service.store.read { s in try s.consoleSession(tokenHash: APIToken.hash(first.token)) } == nil, "an ended session is deleted")
+
+        // Idle too long.
+        let second = try await service.members.openConsoleSession(for: caller, via: "token", policy: policy)
+        clock.advance(29 * 60_000)
+        #expect(try await service.members.consoleCaller(session: second.token, policy: policy) != nil, "29 minutes idle")
+        clock.advance(29 * 60_000)
+        #expect(try await service.members.consoleCaller(session: second.token, policy: policy) != nil, "the page at 29 minutes moved its last-seen time")
+        clock.advance(31 * 60_000)
+        #expect(try await service.members.consoleCaller(session: second.token, policy: policy) == nil, "31 minutes idle")
     }
 
     @Test(arguments: TestBackend.allCases) func aSuspendedMemberSeesWhyAndNothingElse(backend: TestBackend) async throws {
