@@ -224,3 +224,28 @@ import Testing
         }
     }
 }
+
+@Suite struct ConsoleTLSCookieTests {
+    @Test func underTLSTheCookiesAreSecureAndHostPrefixed() async throws {
+        let service = try await TearlineService.open(.memory)
+        _ = try await service.members.createOrganization(.init(id: "USA", name: "United States", kind: "state"), by: .nodeAdmin)
+        let created = try await service.members.createMember(in: "USA", .init(name: "a", roles: ["analyst"], clearance: "SECRET"), by: .nodeAdmin)
+        let app = Application(router: buildRouter(service: service, scheme: "https"))
+        try await app.test(.router) { client in
+            let form = try await client.execute(uri: "/sign-in", method: .get)
+            let signInCookie = try #require(form.headers[values: .setCookie].first)
+            #expect(signInCookie.hasPrefix("__Host-tearline-sign-in="))
+            #expect(signInCookie.contains("; Secure") && signInCookie.contains("HttpOnly") && signInCookie.contains("SameSite=Strict"))
+            #expect(!signInCookie.contains("Domain="), "a __Host- cookie names no domain")
+            let value = String(signInCookie.split(separator: ";")[0].split(separator: "=", maxSplits: 1)[1])
+            let body = "csrf=\(value)&token=\(created.token.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)"
+            let signedIn = try await client.execute(
+                uri: "/sign-in", method: .post,
+                headers: [.contentType: "application/x-www-form-urlencoded", .cookie: "__Host-tearline-sign-in=\(value)"],
+                body: ByteBuffer(string: body))
+            #expect(signedIn.status == .seeOther)
+            let session = try #require(signedIn.headers[values: .setCookie].first { $0.hasPrefix("__Host-tearline-session=") })
+            #expect(session.contains("; Secure") && session.contains("HttpOnly") && session.contains("SameSite=Strict") && session.contains("Path=/"))
+        }
+    }
+}
