@@ -332,7 +332,7 @@ struct ConsoleController<Context: AuthenticatedRequestContext>: Sendable {
         guard let value = form.trimmed("value") else { throw ServiceError.badRequest("Give the entity to search for.") }
         do {
             let result = try await service.entities.searchEntity(EntitySearchRequest(kind: kind, value: value), by: caller)
-            let related = try await service.entities.relatedEntities(RelatedEntitiesRequest(kind: kind, value: value, limit: 12), by: caller)
+            let related = try await service.entities.relatedEntities(RelatedEntitiesRequest(kind: kind, value: value, limit: 50), by: caller)
             body.show(result, related: related)
         } catch let error as ServiceError where error.kind == .invalidRequest {
             return try render("search", ConsolePage(title: "Search", banner: nil, session: session,
