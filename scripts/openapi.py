@@ -248,7 +248,12 @@ schemas = {
                                                                         "unless showWeak, then marked weak."),
                         "runnerUp": dict(ref("TraceCandidate"), description="The next most likely copy, to show the margin; always weak.")},
                        ["conclusive", "verdict", "chance", "threshold", "observed", "scored"]),
-    "Health": obj({"status": S}, ["status"]),
+    "Health": obj({"status": S, "storage": {"type": "string", "enum": ["ok", "storage-full", "storage-read-only", "storage-error"],
+                                            "description": "A storage fault seen since the last committed write, if any."}},
+                  ["status", "storage"]),
+    "Readiness": obj({"status": {"type": "string", "enum": ["ready", "not-ready"]},
+                      "checks": obj({"store": S, "migrations": S, "storage": S, "lifecycle": S}, ["store", "migrations", "storage", "lifecycle"])},
+                     ["status", "checks"]),
     "FederationExchange": obj({
         "organization": {"type": "string", "description": "The organisation the calling node acts for; its node key must be pinned for it here."},
         "receipts": arr(obj({"seq": I, "at": I, "actor": S, "action": {"type": "string", "description": "A release.* action."},
@@ -329,7 +334,14 @@ PAGING = [query("cursor", "Opaque cursor from a previous page's `next`."),
 ID = [path_param("id", "Identifier.")]
 
 paths = {
-    "/healthz": {"get": op("Liveness check", {"200": ok(ref("Health"))}, auth=False, tag="node", op_id="health")},
+    "/healthz": {"get": op("Liveness check: the process answers (it also shows an outstanding storage fault)", {"200": ok(ref("Health"))},
+                           auth=False, tag="node", op_id="health")},
+    "/readyz": {"get": op("Readiness check: the store answers, its schema is current, no storage fault is outstanding, and the node is not "
+                          "shutting down", {"200": ok(ref("Readiness")),
+                                            "503": {"description": "Not ready; the body says which check failed. Retry after Retry-After.",
+                                                    "headers": {"Retry-After": {"schema": {"type": "integer"}}},
+                                                    "content": {"application/json": {"schema": ref("Readiness")}}}},
+                          auth=False, tag="node", op_id="ready")},
     "/openapi.json": {"get": op("This document", {"200": ok({"type": "object"})}, auth=False, tag="node", op_id="openapi")},
     "/v1/organizations": {
         "post": op("Create an organisation with a new Ed25519 signing key (node admin)",
@@ -620,11 +632,13 @@ paths.update({
 # does not answer (PostgreSQL down or restarting); HTTP Basic logins also wait for the password-check pool,
 # which refuses with 503 when it is full. Only /healthz and /openapi.json touch no store.
 E503 = {"description": "The store is not accepting requests or its database does not answer (a PostgreSQL node waits 5 s for it; "
-                       "a busy pool, up to 30 s). Nothing was written; retry after Retry-After.",
+                       "a busy pool, up to 30 s): type `unavailable`, Retry-After 1. Or the storage failed: the disk is full "
+                       "(`storage-full`), the database is read-only (`storage-read-only`) or reported an I/O error (`storage-error`), "
+                       "Retry-After 30. Nothing was written; retry after Retry-After.",
         "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds before trying again."}},
         "content": {"application/problem+json": {"schema": ref("Problem")}}}
 for p, ops in paths.items():
-    if p in ("/healthz", "/openapi.json"):
+    if p in ("/healthz", "/readyz", "/openapi.json"):
         continue
     for o in ops.values():
         o["responses"]["503"] = T503 if o.get("tags") == ["taxii"] else E503

@@ -16,13 +16,12 @@ public enum OpenAPIDocument {
 /// (`https` behind TLS): TAXII discovery lists absolute URLs.
 ///
 /// The console is served at `/`; `consoleSessions` says how long its sessions last.
-public func buildRouter(service: TearlineService, scheme: String = "http", consoleSessions: ConsoleSessionPolicy = .standard) -> Router<TearlineRequestContext> {
+public func buildRouter(service: TearlineService, scheme: String = "http", consoleSessions: ConsoleSessionPolicy = .standard,
+                        draining: ShutdownSignal = ShutdownSignal()) -> Router<TearlineRequestContext> {
     let router = Router(context: TearlineRequestContext.self)
     router.add(middleware: ProblemMiddleware())
     let openAPI = OpenAPIDocument.data() ?? Data("{}".utf8)
-    router.get("/healthz") { _, _ in
-        Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: "{\"status\":\"ok\"}")))
-    }
+    HealthController(service: service, draining: draining).register(on: router)
     router.get("/openapi.json") { _, _ in
         Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: openAPI)))
     }

@@ -24,6 +24,12 @@ extension StoreError {
             default: break
             }
             if state.hasPrefix("23") { return StoreError.constraint(.other) }
+            switch state {
+            case "53100": return StoreError.storage(.full)
+            case "25006": return StoreError.storage(.readOnly)
+            case "58030": return StoreError.storage(.io)
+            default: break
+            }
             // why: 08 connection exceptions, 40 rollbacks (serialization, deadlock), 53 insufficient
             // resources, 57P0x shutdown and recovery: the database's state, not the request's.
             if ["08", "40", "53", "57"].contains(where: state.hasPrefix) { return StoreError.unavailable }

@@ -99,9 +99,19 @@ public final class PostgresStore: TearlineStore {
         try await AuditVerifier.verify(postgres: url, publicKey: auditPublicKey)
     }
 
+    public func readiness() async -> StoreReadiness {
+        let version = try? await database.transaction(readOnly: true, acquireTimeout: .seconds(2)) { link in
+            try link.row("SELECT version FROM tearlineSchema").map { try $0.int("version") }
+        }
+        return StoreReadiness(answers: version != nil, migrationsCurrent: version.flatMap { $0 } == PostgresSchema.version,
+                              fault: context.health.fault)
+    }
+
+    public var storageHealth: StorageHealth { context.health }
+
     public func read<T: Sendable>(_ body: @escaping @Sendable (any StoreSession) throws -> T) async throws -> T {
         let context = context, follower = follower
-        let (value, audit) = try await StoreError.translatingPostgres {
+        let (value, audit) = try await context.health.watchingAsync(writes: false) { try await StoreError.translatingPostgres {
             // why a shared check, outside the transaction: when the log has not moved and the memo
             // answers every repository call, the request sends no statement of its own.
             let position = try await changeCheck.position()
@@ -112,14 +122,16 @@ public final class PostgresStore: TearlineStore {
                 let value = try body(session)
                 return (value, session.state.pendingAudit)
             }
+        } }
+        if !audit.isEmpty {
+            try await context.health.watchingAsync(writes: true) { try await StoreError.translatingPostgres { try await auditBatching.append(audit, to: auditLog) } }
         }
-        if !audit.isEmpty { try await StoreError.translatingPostgres { try await auditBatching.append(audit, to: auditLog) } }
         return value
     }
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any StoreSession) throws -> T) async throws -> T {
         let context = context, follower = follower, clock = clock
-        let (value, changes, seqs, destroyed) = try await StoreError.translatingPostgres {
+        let (value, changes, seqs, destroyed) = try await context.health.watchingAsync(writes: true) { try await StoreError.translatingPostgres {
             try await database.transaction(readOnly: false) { link in
                 try follower.catchUp(link)
                 let session = PostgresSession(link: link, context: context, readOnly: false)
@@ -129,7 +141,7 @@ public final class PostgresStore: TearlineStore {
                 let seqs = try follower.record(changes, link: link, at: clock())
                 return (value, changes, seqs, !session.state.destroyedReleases.isEmpty)
             }
-        }
+        } }
         // why after the commit: only committed changes reach the index, in log order.
         follower.applyCommitted(changes, seqs: seqs)
         if destroyed { vacuumDestroyedKeys() }

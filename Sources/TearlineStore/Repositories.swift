@@ -20,6 +20,10 @@ public protocol TearlineStore: Sendable {
     /// Verifies the whole audit chain, its signed checkpoints and head, as `tearline audit verify`
     /// does; `nil` when this store cannot be verified in place (an in-memory database).
     func verifyAuditChain() async throws -> AuditVerification?
+    /// Whether the store can serve now: it answers, its schema is current, no storage fault is outstanding.
+    func readiness() async -> StoreReadiness
+    /// The storage faults this process has seen and not yet seen mended.
+    var storageHealth: StorageHealth { get }
 }
 
 public typealias StoreSession = OrganizationRepository & MemberRepository & PartnershipRepository

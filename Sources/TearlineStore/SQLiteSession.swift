@@ -86,4 +86,6 @@ public enum StoreError: Error, Equatable, Sendable {
     /// The database could not be reached or could not finish the transaction; nothing of it was
     /// written, and trying again later may succeed.
     case unavailable
+    /// The storage under the database failed (full, read-only, I/O); nothing was written.
+    case storage(StorageFault)
 }

@@ -10,6 +10,8 @@ final class StoreContext: Sendable {
     let entities: any EntityIndexHolding
     let sealer: ContentSealer
     let entityKeys: EntityKeys
+    /// The storage faults this process has seen and not yet seen mended.
+    let health = StorageHealth()
     private let signer: Signer
 
     init(masterKey: MasterKey, state: StoreProcessState = .local()) {
@@ -115,16 +117,33 @@ public final class SQLiteStore: TearlineStore {
         }
     }
 
+    public func readiness() async -> StoreReadiness {
+        let migrator = Self.migrator(context)
+        let schema: (answers: Bool, current: Bool) = (try? await writer.read { db in
+            (true, try migrator.hasCompletedMigrations(db) && !(try migrator.hasBeenSuperseded(db)))
+        }) ?? (false, false)
+        var fault = context.health.fault
+        if fault == nil, case .file(let path) = location, let free = StoreReadiness.freeBytes(near: path), free < StoreReadiness.minimumFreeBytes {
+            fault = .full
+        }
+        return StoreReadiness(answers: schema.answers, migrationsCurrent: schema.current, fault: fault)
+    }
+
+    public var storageHealth: StorageHealth { context.health }
+
     // why synchronous GRDB calls: a SQLite transaction here takes microseconds, less than the
     // thread hop of GRDB's async API; DispatchQueue.sync runs the work on the calling thread.
     public func read<T: Sendable>(_ body: @escaping @Sendable (any StoreSession) throws -> T) async throws -> T {
-        let (value, audit) = try StoreError.translatingSQLite { try readNow(body) }
-        if !audit.isEmpty { try await StoreError.translatingSQLite { try await auditBatching.append(audit, to: auditLog) } }
+        let health = context.health
+        let (value, audit) = try health.watching(writes: false) { try StoreError.translatingSQLite { try readNow(body) } }
+        if !audit.isEmpty {
+            try await health.watchingAsync(writes: true) { try await StoreError.translatingSQLite { try await auditBatching.append(audit, to: auditLog) } }
+        }
         return value
     }
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any StoreSession) throws -> T) async throws -> T {
-        let (value, destroyed) = try StoreError.translatingSQLite { try writeNow(body) }
+        let (value, destroyed) = try context.health.watching(writes: true) { try StoreError.translatingSQLite { try writeNow(body) } }
         // why only with a journal: in memory a destroyed key's page is zeroed by secure_delete and
         // there is no WAL that could still hold an old copy of it.
         if hasJournal, destroyed || purge.isPending { purgeJournal() }

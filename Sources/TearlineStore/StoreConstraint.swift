@@ -27,8 +27,14 @@ extension StoreError {
     }
 
     private static func translated(_ error: any Error) -> any Error {
-        guard let error = error as? DatabaseError, error.resultCode == .SQLITE_CONSTRAINT else { return error }
-        return StoreError.constraint(constraint(error.extendedResultCode))
+        guard let error = error as? DatabaseError else { return error }
+        switch error.resultCode {
+        case .SQLITE_CONSTRAINT: return StoreError.constraint(constraint(error.extendedResultCode))
+        case .SQLITE_FULL: return StoreError.storage(.full)
+        case .SQLITE_READONLY: return StoreError.storage(.readOnly)
+        case .SQLITE_IOERR: return StoreError.storage(.io)
+        default: return error
+        }
     }
 
     private static func constraint(_ code: ResultCode) -> StoreConstraint {

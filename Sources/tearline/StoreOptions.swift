@@ -67,7 +67,10 @@ struct StoreOptions: ParsableArguments {
         } catch let error as ValidationError {
             throw error
         } catch {
-            throw ValidationError("cannot open \(storeName): \(error)")
+            // why not a ValidationError: a store that cannot be opened is not a usage mistake;
+            // one sentence, no usage block, and the exit code of an I/O failure (sysexits EX_IOERR).
+            FileHandle.standardErrorWrite("tearline: \(StoreOpenFailure.sentence(for: error, store: storeName))\n")
+            throw ExitCode(74)
         }
     }
 

@@ -15,6 +15,9 @@ import Testing
             (.closed, .serviceUnavailable, "unavailable"),
             (.constraint(.foreignKey), .internalServerError, "internal"),
             (.corruptRow("secret row text"), .internalServerError, "internal"),
+            (.storage(.full), .serviceUnavailable, "storage-full"),
+            (.storage(.readOnly), .serviceUnavailable, "storage-read-only"),
+            (.storage(.io), .serviceUnavailable, "storage-error"),
         ]
         let router = Router(context: TearlineRequestContext.self)
         router.add(middleware: ProblemMiddleware())
@@ -30,7 +33,7 @@ import Testing
                 let object = try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any]
                 #expect(object?["type"] as? String == "https://tearline.dev/problems/\(type)", "\(error): \(body)")
                 #expect(!body.contains("secret row text"), "no database text leaves the node")
-                #expect((retry != nil) == (error == .closed), "\(error): Retry-After only when the store is closed")
+                #expect((retry != nil) == (status == .serviceUnavailable), "\(error): Retry-After only when the store cannot serve now")
             }
         }
     }

@@ -123,8 +123,8 @@ struct Paging {
 extension Problem {
     /// What a store failure that reached the edge is answered with: a uniqueness clash with a
     /// concurrent write is 409 (nothing of this request was written), a store shut down is 503;
-    /// a database out of reach is 503 as well;
-    /// anything else is 500. No database text is passed on.
+    /// a database out of reach is 503 as well, and so is a storage fault (a full disk, a read-only
+    /// database), under a problem type of its own; anything else is 500. No database text is passed on.
     init(_ error: StoreError) {
         switch error {
         case .constraint(.unique):
@@ -133,6 +133,10 @@ extension Problem {
         case .closed, .unavailable:
             self.init(status: 503, type: "unavailable", title: "Service unavailable",
                       detail: "The store is not accepting requests; try again shortly.", retryAfter: 1)
+        case .storage(let fault):
+            self.init(status: 503, type: fault.rawValue, title: "Storage unavailable",
+                      detail: "\(fault.sentence) Nothing of this request was written; try again after the operator has mended it.",
+                      retryAfter: 30)
         case .constraint, .corruptRow, .invalidCursor:
             self.init(status: 500, type: "internal", title: "Internal error", detail: "The request failed; nothing was written.")
         }
