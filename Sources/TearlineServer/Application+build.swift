@@ -50,12 +50,13 @@ public func buildRouter(service: TearlineService, scheme: String = "http", conso
 /// Builds the Hummingbird application on the given host and port; with `tls`, it serves HTTPS
 /// (see `NodeTLS.serverConfiguration`), otherwise plain HTTP. Refused TLS handshakes are logged
 /// to `logger`, at most one line per client address every `handshakeLogInterval` seconds.
+/// `edge` holds every connection to its timeouts and per-client cap (see ``HTTPEdgeHandler``).
 public func buildApplication(
     service: TearlineService, host: String, port: Int, logger: Logger, tls: TLSChannelConfiguration? = nil,
-    handshakeLogInterval: TimeInterval = 60
+    handshakeLogInterval: TimeInterval = 60, edge: HTTPEdgeLimits = .standard
 ) throws -> some ApplicationProtocol {
-    // why the handler: an oversized header block answers 431 with a problem, not a bare 400.
-    let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: [HeaderOverflowHandler()])
+    let clients = ClientConnections(cap: edge.connectionsPerClient)
+    let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: [HTTPEdgeHandler(limits: edge, clients: clients)])
     let handshakes = RefusedHandshakeLog(logger: logger, interval: handshakeLogInterval)
     return Application(
         router: buildRouter(service: service, scheme: tls == nil ? "http" : "https"),

@@ -54,12 +54,25 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Seconds between pulls.")
     var pullInterval: Int = 60
 
+    @Option(help: "Seconds a request's header block may take from its first byte, and a body may stall, before the connection is closed.")
+    var readTimeout: Int = 30
+
+    @Option(help: "Seconds a connection with no request under way stays open.")
+    var idleTimeout: Int = 60
+
+    @Option(help: "Open connections from one client address at most (0: no cap, e.g. behind a proxy that holds one).")
+    var maxConnectionsPerClient: Int = HTTPEdgeLimits.standard.connectionsPerClient
+
     func validate() throws {
         for (name, value) in [("--throttle-reads", throttleReads), ("--throttle-search-results", throttleSearchResults),
                               ("--throttle-exports", throttleExports), ("--throttle-denials", throttleDenials),
                               ("--throttle-window", throttleWindow)] where value < 1 {
             throw ValidationError("\(name) must be at least 1.")
         }
+        for (name, value) in [("--read-timeout", readTimeout), ("--idle-timeout", idleTimeout)] where value < 1 {
+            throw ValidationError("\(name) must be at least 1 second.")
+        }
+        if maxConnectionsPerClient < 0 { throw ValidationError("--max-connections-per-client must be 0 (no cap) or more.") }
         if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together.") }
         if tlsClientCa != nil, tlsCert == nil { throw ValidationError("--tls-client-ca needs --tls-cert and --tls-key.") }
         if !peerPin.isEmpty, tlsClientCa == nil { throw ValidationError("--peer-pin needs --tls-client-ca.") }
@@ -105,7 +118,9 @@ struct Serve: AsyncParsableCommand {
             let clients = tlsClientCa == nil ? "none" : "required, \(peerPin.isEmpty ? "any from the CA" : "\(peerPin.count) pinned")"
             logger.notice("serving HTTPS; client certificates: \(clients)")
         }
-        let app = try buildApplication(service: service, host: host, port: port, logger: logger, tls: tls)
+        let edge = HTTPEdgeLimits(readTimeout: .seconds(Int64(readTimeout)), idleTimeout: .seconds(Int64(idleTimeout)),
+                                  connectionsPerClient: maxConnectionsPerClient)
+        let app = try buildApplication(service: service, host: host, port: port, logger: logger, tls: tls, edge: edge)
         guard !pullFrom.isEmpty, let tlsCert, let tlsKey, let pullCa else {
             try await app.runService()
             return

@@ -16,7 +16,7 @@ import Testing
             let client = try pki.client(pki.partner)
             let health = try await client.get(base + "/healthz")
             #expect(health.status == 200)
-            #expect(String(decoding: health.body, as: UTF8.self) == #"{"status":"ok"}"#)
+            #expect(String(decoding: health.body, as: UTF8.self) == #"{"status":"ok","storage":"ok"}"#)
             let post = try await client.post(base + "/v1/organizations", headers: ["Content-Type": "application/json"], body: Array("{}".utf8))
             #expect(post.status == 401, "the transport carries requests; the API still wants a member's token")
         }

@@ -19,7 +19,7 @@ import Testing
     }
 
     /// Routes no member token reaches: open ones, the node-to-node exchange, and `GET /v1/me`.
-    static let ungated: Set<String> = ["GET /healthz", "GET /openapi.json", "POST /federation/v1/exchange", "GET /v1/me"]
+    static let ungated: Set<String> = ["GET /healthz", "GET /readyz", "GET /openapi.json", "POST /federation/v1/exchange", "GET /v1/me"]
 
     /// Every gated route, with a concrete request made as `who`. Where the issue named a route,
     /// the body is one that would succeed without the gate.

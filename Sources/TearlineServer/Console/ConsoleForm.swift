@@ -22,7 +22,10 @@ struct ConsoleForm: Sendable {
         }
         let buffer: ByteBuffer
         do { buffer = try await request.body.collect(upTo: maxBytes) } catch {
-            throw ServiceError.tooLarge(maxBytes)
+            switch BodyReadFailure(error, limit: maxBytes) {
+            case .tooLarge: throw ServiceError.tooLarge(maxBytes)
+            case .malformed: throw ServiceError.badRequest("The form could not be read: its framing is malformed.")
+            }
         }
         return try parse(String(buffer: buffer))
     }

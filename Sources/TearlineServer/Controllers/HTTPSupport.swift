@@ -80,20 +80,44 @@ extension Request {
         if let contentType = headers[.contentType], !contentType.lowercased().hasPrefix("application/json") {
             throw Problem(status: 415, type: "unsupported-media-type", title: "Unsupported media type", detail: "Send application/json.")
         }
-        let buffer: ByteBuffer
-        do { buffer = try await collectBody(upTo: maxRequestBodyBytes) } catch { throw Problem.tooLarge(maxRequestBodyBytes) }
+        let buffer = try await collectBodyChecked(upTo: maxRequestBodyBytes)
         return try StrictJSON.decode(type, from: buffer.readableBytesView)
     }
 
     /// As ``decode(_:)``, but an empty body gives nil (for endpoints whose body is optional).
     mutating func decodeOptional<T: StrictDecodable>(_ type: T.Type) async throws -> T? {
-        let buffer: ByteBuffer
-        do { buffer = try await collectBody(upTo: maxRequestBodyBytes) } catch { throw Problem.tooLarge(maxRequestBodyBytes) }
+        let buffer = try await collectBodyChecked(upTo: maxRequestBodyBytes)
         if buffer.readableBytes == 0 { return nil }
         if let contentType = headers[.contentType], !contentType.lowercased().hasPrefix("application/json") {
             throw Problem(status: 415, type: "unsupported-media-type", title: "Unsupported media type", detail: "Send application/json.")
         }
         return try StrictJSON.decode(type, from: buffer.readableBytesView)
+    }
+}
+
+/// Why a request body could not be read: it is over the limit, or it is not well-formed (a bad
+/// chunk size, a connection cut mid-body).
+enum BodyReadFailure: Error {
+    case tooLarge(Int)
+    case malformed
+
+    init(_ error: any Error, limit: Int) {
+        self = error is NIOTooManyBytesError ? .tooLarge(limit) : .malformed
+    }
+}
+
+extension Request {
+    /// Collects the body up to `limit` bytes; over it is 413, a body that cannot be read (a
+    /// malformed chunk, for instance) is 400, never a claim that it was too large.
+    mutating func collectBodyChecked(upTo limit: Int) async throws -> ByteBuffer {
+        do {
+            return try await collectBody(upTo: limit)
+        } catch {
+            switch BodyReadFailure(error, limit: limit) {
+            case .tooLarge(let limit): throw Problem.tooLarge(limit)
+            case .malformed: throw Problem.badRequest("The request body could not be read: its framing (chunked encoding or length) is malformed.")
+            }
+        }
     }
 }
 

@@ -56,7 +56,12 @@ struct TAXIIController<Context: AuthenticatedRequestContext>: Sendable {
                 var request = request
                 let buffer: ByteBuffer
                 do { buffer = try await request.collectBody(upTo: TAXIILimits.maxContentLength) } catch {
-                    throw TAXIIError(status: 413, title: "Request too large", description: "The body exceeds max_content_length (\(TAXIILimits.maxContentLength) bytes).")
+                    switch BodyReadFailure(error, limit: TAXIILimits.maxContentLength) {
+                    case .tooLarge:
+                        throw TAXIIError(status: 413, title: "Request too large", description: "The body exceeds max_content_length (\(TAXIILimits.maxContentLength) bytes).")
+                    case .malformed:
+                        throw TAXIIError(status: 400, title: "Bad request", description: "The request body could not be read: its framing (chunked encoding or length) is malformed.")
+                    }
                 }
                 let body = try await service.taxii.taxiiAdd(root: try Self.root(context), collection: try Self.param(context, "collection"),
                                                       body: Array(buffer.readableBytesView), by: caller)
