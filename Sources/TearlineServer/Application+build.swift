@@ -16,9 +16,15 @@ public enum OpenAPIDocument {
 /// (`https` behind TLS): TAXII discovery lists absolute URLs.
 ///
 /// The console is served at `/`; `consoleSessions` says how long its sessions last.
+///
+/// `observer` is told of every answered request (the access log line, the request metrics); it
+/// is off unless given, so tests stay quiet.
 public func buildRouter(service: TearlineService, scheme: String = "http", consoleSessions: ConsoleSessionPolicy = .standard,
-                        draining: ShutdownSignal = ShutdownSignal()) -> Router<TearlineRequestContext> {
+                        draining: ShutdownSignal = ShutdownSignal(),
+                        observer: RequestObserver = RequestObserver(accessLog: false)) -> Router<TearlineRequestContext> {
     let router = Router(context: TearlineRequestContext.self)
+    // why first: it sees the answer ProblemMiddleware made of any error, and times the whole request.
+    router.add(middleware: RequestLogMiddleware(observer: observer))
     router.add(middleware: ProblemMiddleware())
     let openAPI = OpenAPIDocument.data() ?? Data("{}".utf8)
     HealthController(service: service, draining: draining).register(on: router)
@@ -53,13 +59,14 @@ public func buildRouter(service: TearlineService, scheme: String = "http", conso
 /// `edge` holds every connection to its timeouts and per-client cap (see ``HTTPEdgeHandler``).
 public func buildApplication(
     service: TearlineService, host: String, port: Int, logger: Logger, tls: TLSChannelConfiguration? = nil,
-    handshakeLogInterval: TimeInterval = 60, edge: HTTPEdgeLimits = .standard
+    handshakeLogInterval: TimeInterval = 60, edge: HTTPEdgeLimits = .standard, observer: RequestObserver = RequestObserver(),
+    draining: ShutdownSignal = ShutdownSignal()
 ) throws -> some ApplicationProtocol {
     let clients = ClientConnections(cap: edge.connectionsPerClient)
     let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: [HTTPEdgeHandler(limits: edge, clients: clients)])
     let handshakes = RefusedHandshakeLog(logger: logger, interval: handshakeLogInterval)
     return Application(
-        router: buildRouter(service: service, scheme: tls == nil ? "http" : "https"),
+        router: buildRouter(service: service, scheme: tls == nil ? "http" : "https", draining: draining, observer: observer),
         server: tls.map { HTTPServerBuilder.loggedTLS(configuration: $0, http1: http1, log: handshakes) } ?? .http1(configuration: http1),
         configuration: .init(address: .hostname(host, port: port), serverName: "Tearline"),
         logger: logger)

@@ -24,6 +24,12 @@ public protocol TearlineStore: Sendable {
     func readiness() async -> StoreReadiness
     /// The storage faults this process has seen and not yet seen mended.
     var storageHealth: StorageHealth { get }
+    /// Signs the audit head over the last entry if no signed head covers it yet, and returns the
+    /// signed head (nil for an empty log). A node does this as it shuts down.
+    func sealAuditHead() async throws -> AuditCheckpoint?
+    /// Lets go of the database as the process stops: a file's journal is checkpointed, a
+    /// server's connections are closed. Later transactions may fail.
+    func close() async
 }
 
 public typealias StoreSession = OrganizationRepository & MemberRepository & PartnershipRepository

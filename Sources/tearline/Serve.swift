@@ -63,7 +63,24 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Open connections from one client address at most (0: no cap, e.g. behind a proxy that holds one).")
     var maxConnectionsPerClient: Int = HTTPEdgeLimits.standard.connectionsPerClient
 
+    @Option(help: "How log lines are written: text or json (one object per line).")
+    var logFormat: String = LogFormat.text.rawValue
+
+    @Option(help: "The lowest level logged: trace, debug, info, notice, warning, error or critical.")
+    var logLevel: String = "info"
+
+    @Flag(inversion: .prefixedNo, help: "Log one line per request (method, route, status, duration; never content).")
+    var accessLog: Bool = true
+
+    @Option(help: "Seconds a shutdown (SIGTERM) may take to drain in-flight requests before they are cancelled.")
+    var shutdownTimeout: Int = 30
+
     func validate() throws {
+        guard LogFormat(rawValue: logFormat) != nil else { throw ValidationError("--log-format is text or json.") }
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("--log-level is one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")).")
+        }
+        guard shutdownTimeout >= 1 else { throw ValidationError("--shutdown-timeout must be at least 1 second.") }
         for (name, value) in [("--throttle-reads", throttleReads), ("--throttle-search-results", throttleSearchResults),
                               ("--throttle-exports", throttleExports), ("--throttle-denials", throttleDenials),
                               ("--throttle-window", throttleWindow)] where value < 1 {
@@ -97,8 +114,10 @@ struct Serve: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LogSetup.bootstrap(format: LogFormat(rawValue: logFormat) ?? .text, level: level)
         var logger = Logger(label: "tearline")
-        logger.logLevel = .info
+        logger.logLevel = level
         let limits = ThrottleLimits(
             distinctReads: throttleReads, searchResults: throttleSearchResults, exports: throttleExports,
             deniedReads: throttleDenials, window: Int64(throttleWindow) * 1000)
@@ -120,25 +139,21 @@ struct Serve: AsyncParsableCommand {
         }
         let edge = HTTPEdgeLimits(readTimeout: .seconds(Int64(readTimeout)), idleTimeout: .seconds(Int64(idleTimeout)),
                                   connectionsPerClient: maxConnectionsPerClient)
-        let app = try buildApplication(service: service, host: host, port: port, logger: logger, tls: tls, edge: edge)
-        guard !pullFrom.isEmpty, let tlsCert, let tlsKey, let pullCa else {
-            try await app.runService()
-            return
+        let draining = ShutdownSignal()
+        let app = try buildApplication(service: service, host: host, port: port, logger: logger, tls: tls, edge: edge,
+                                       observer: RequestObserver(accessLog: accessLog), draining: draining)
+        var pulling: (FederationPuller, peers: [String], interval: Duration)?
+        if !pullFrom.isEmpty, let tlsCert, let tlsKey, let pullCa {
+            do {
+                let puller = FederationPuller(service: service, identity: try NodeIdentity(certificatePath: tlsCert, keyPath: tlsKey),
+                                              trustRoots: try String(contentsOfFile: pullCa, encoding: .utf8))
+                pulling = (puller, pullFrom, .seconds(pullInterval))
+            } catch {
+                throw ValidationError("\(error)")
+            }
+            logger.notice("pulling from \(pullFrom.joined(separator: ", ")) every \(pullInterval) s")
         }
-        let puller: FederationPuller
-        do {
-            puller = FederationPuller(service: service, identity: try NodeIdentity(certificatePath: tlsCert, keyPath: tlsKey),
-                                      trustRoots: try String(contentsOfFile: pullCa, encoding: .utf8))
-        } catch {
-            throw ValidationError("\(error)")
-        }
-        let peers = pullFrom
-        let interval = Duration.seconds(pullInterval)
-        logger.notice("pulling from \(peers.joined(separator: ", ")) every \(pullInterval) s")
-        let pullLogger = logger
-        let pulling = Task { await puller.run(peers: peers, interval: interval, logger: pullLogger) }
-        // why: when the server stops (SIGTERM), the puller stops with it.
-        defer { pulling.cancel() }
-        try await app.runService()
+        try await NodeRuntime.run(app: app, service: service, puller: pulling, draining: draining,
+                                  shutdownTimeout: .seconds(shutdownTimeout), logger: logger)
     }
 }
