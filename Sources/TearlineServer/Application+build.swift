@@ -21,13 +21,14 @@ public enum OpenAPIDocument {
 /// is off unless given, so tests stay quiet.
 public func buildRouter(service: TearlineService, scheme: String = "http", consoleSessions: ConsoleSessionPolicy = .standard,
                         draining: ShutdownSignal = ShutdownSignal(),
-                        observer: RequestObserver = RequestObserver(accessLog: false)) -> Router<TearlineRequestContext> {
+                        observer: RequestObserver = RequestObserver(accessLog: false), metrics: MetricsAccess? = nil) -> Router<TearlineRequestContext> {
     let router = Router(context: TearlineRequestContext.self)
     // why first: it sees the answer ProblemMiddleware made of any error, and times the whole request.
     router.add(middleware: RequestLogMiddleware(observer: observer))
     router.add(middleware: ProblemMiddleware())
     let openAPI = OpenAPIDocument.data() ?? Data("{}".utf8)
     HealthController(service: service, draining: draining).register(on: router)
+    metrics?.register(on: router, service: service)
     router.get("/openapi.json") { _, _ in
         Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: openAPI)))
     }
@@ -60,13 +61,13 @@ public func buildRouter(service: TearlineService, scheme: String = "http", conso
 public func buildApplication(
     service: TearlineService, host: String, port: Int, logger: Logger, tls: TLSChannelConfiguration? = nil,
     handshakeLogInterval: TimeInterval = 60, edge: HTTPEdgeLimits = .standard, observer: RequestObserver = RequestObserver(),
-    draining: ShutdownSignal = ShutdownSignal()
+    draining: ShutdownSignal = ShutdownSignal(), metrics: MetricsAccess? = nil
 ) throws -> some ApplicationProtocol {
     let clients = ClientConnections(cap: edge.connectionsPerClient)
     let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: [HTTPEdgeHandler(limits: edge, clients: clients)])
     let handshakes = RefusedHandshakeLog(logger: logger, interval: handshakeLogInterval)
     return Application(
-        router: buildRouter(service: service, scheme: tls == nil ? "http" : "https", draining: draining, observer: observer),
+        router: buildRouter(service: service, scheme: tls == nil ? "http" : "https", draining: draining, observer: observer, metrics: metrics),
         server: tls.map { HTTPServerBuilder.loggedTLS(configuration: $0, http1: http1, log: handshakes) } ?? .http1(configuration: http1),
         configuration: .init(address: .hostname(host, port: port), serverName: "Tearline"),
         logger: logger)

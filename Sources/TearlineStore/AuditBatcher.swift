@@ -81,5 +81,7 @@ public final class AuditBatcher: AuditBatching, @unchecked Sendable {
     /// at most the last batch outside it, which `audit verify` reports.
     private func write(_ records: [AuditRecord], to log: any AuditLogAppending) async throws {
         try await log.append(records, signHead: { [self] in lock.withLock { pending.isEmpty } })
+        StoreMetrics.auditBatch(size: records.count)
+        StoreMetrics.committed(audit: records, alertKinds: [])
     }
 }

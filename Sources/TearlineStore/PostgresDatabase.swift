@@ -82,12 +82,14 @@ final class PostgresDatabase: Sendable {
                                   _ body: @escaping @Sendable (PostgresLink) throws -> T) async throws -> T {
         let pool = pool, logger = logger, client = client
         let race = AcquireRace()
+        let asked = ContinuousClock.now
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask {
                 while true {
                     do {
                         return try await client.withConnection { connection in
                             guard race.acquire() else { throw StoreError.unavailable }
+                            StoreMetrics.waited(backend: "postgres", kind: readOnly ? "read" : "write", since: asked)
                             return try await pool.run { try PostgresDatabase.run(readOnly: readOnly, deferred: deferred, on: connection, logger: logger, body) }
                         }
                     } catch {

@@ -9,6 +9,7 @@ extension PostgresSession: AuditRepository {
             return
         }
         try PostgresAuditWriter.append(e, link: link, state: state)
+        state.appendedAudit.append(e)
     }
 
     func auditEvents(_ q: AuditQuery) throws -> [AuditRecord] {

@@ -69,6 +69,7 @@ extension PostgresSession: AlertRepository {
         try link.execute("INSERT INTO alert (id, organization, subject, kind, detail, createdAt, resolvedBy, resolvedAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                          [.text(a.id), .text(a.organization), .text(a.subject), .text(a.kind), .text(a.detail), .int(a.createdAt),
                           .optional(a.resolvedBy), .optional(a.resolvedAt)])
+        state.insertedAlertKinds.append(a.kind)
     }
 
     func alerts(organization: String, openOnly: Bool, limit: Int) throws -> [AlertRecord] {

@@ -131,7 +131,7 @@ public final class PostgresStore: TearlineStore {
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any StoreSession) throws -> T) async throws -> T {
         let context = context, follower = follower, clock = clock
-        let (value, changes, seqs, destroyed) = try await context.health.watchingAsync(writes: true) { try await StoreError.translatingPostgres {
+        let (value, changes, seqs, destroyed, audit, alerts) = try await context.health.watchingAsync(writes: true) { try await StoreError.translatingPostgres {
             try await database.transaction(readOnly: false) { link in
                 try follower.catchUp(link)
                 let session = PostgresSession(link: link, context: context, readOnly: false)
@@ -139,11 +139,12 @@ public final class PostgresStore: TearlineStore {
                 try PostgresAuditWriter.finish(link: link, state: session.state, key: context.auditKey)
                 let changes = session.state.indexChanges
                 let seqs = try follower.record(changes, link: link, at: clock())
-                return (value, changes, seqs, !session.state.destroyedReleases.isEmpty)
+                return (value, changes, seqs, !session.state.destroyedReleases.isEmpty, session.state.appendedAudit, session.state.insertedAlertKinds)
             }
         } }
         // why after the commit: only committed changes reach the index, in log order.
         follower.applyCommitted(changes, seqs: seqs)
+        StoreMetrics.committed(audit: audit, alertKinds: alerts)
         if destroyed { vacuumDestroyedKeys() }
         return value
     }

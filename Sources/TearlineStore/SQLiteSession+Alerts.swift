@@ -6,6 +6,7 @@ extension SQLiteSession: AlertRepository {
         try db.cachedStatement(sql: """
             INSERT INTO alert (id, organization, subject, kind, detail, createdAt, resolvedBy, resolvedAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [a.id, a.organization, a.subject, a.kind, a.detail, a.createdAt, a.resolvedBy, a.resolvedAt])
+        state.insertedAlertKinds.append(a.kind)
     }
 
     func alerts(organization: String, openOnly: Bool, limit: Int) throws -> [AlertRecord] {

@@ -14,6 +14,7 @@ extension SQLiteSession: AuditRepository {
             return
         }
         try AuditWriter.append(e, db: db, state: state)
+        state.appendedAudit.append(e)
         #endif
     }
 

@@ -19,6 +19,9 @@ final class SessionState: @unchecked Sendable {
     var insertedReports: Set<String> = []
     /// Audit records of a read session, waiting for the group commit.
     var pendingAudit: [AuditRecord] = []
+    /// Audit records and alert kinds this write transaction added, counted once it commits.
+    var appendedAudit: [AuditRecord] = []
+    var insertedAlertKinds: [String] = []
     /// The last audit entry (sequence number and hash) as this transaction sees it, once read.
     var auditHead: (seq: Int64, hash: Data, at: Int64)?
     /// Whether this transaction appended audit entries (and so must re-sign the head).

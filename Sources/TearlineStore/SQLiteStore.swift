@@ -159,7 +159,9 @@ public final class SQLiteStore: TearlineStore {
     }
 
     private func writeNow<T>(_ body: (any StoreSession) throws -> T) throws -> (T, Bool) {
-        try writer.writeWithoutTransaction { db in
+        let asked = ContinuousClock.now
+        return try writer.writeWithoutTransaction { db in
+            StoreMetrics.waited(backend: "sqlite", kind: "write", since: asked)
             let session = SQLiteSession(db: db, context: context, readOnly: false)
             var value: T?
             try db.inTransaction {
@@ -170,6 +172,7 @@ public final class SQLiteStore: TearlineStore {
             // why here: still on the writer queue, so index changes apply in commit order, and
             // only once committed.
             context.entities.apply(session.state.indexChanges)
+            StoreMetrics.committed(audit: session.state.appendedAudit, alertKinds: session.state.insertedAlertKinds)
             guard let value else { throw StoreError.corruptRow("transaction returned nothing") }
             return (value, !session.state.destroyedReleases.isEmpty)
         }

@@ -75,11 +75,22 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Seconds a shutdown (SIGTERM) may take to drain in-flight requests before they are cancelled.")
     var shutdownTimeout: Int = 30
 
+    @Option(help: "Serve Prometheus metrics at /metrics on this port of --metrics-host (plain HTTP; 0: not on a port of its own).")
+    var metricsPort: Int = 0
+
+    @Option(help: "The address the metrics port listens on (loopback unless you say otherwise).")
+    var metricsHost: String = "127.0.0.1"
+
+    @Option(help: "Also serve /metrics on the API port, to callers that present the token in this file (at least 32 characters) as a bearer token.")
+    var metricsTokenFile: String?
+
     func validate() throws {
         guard LogFormat(rawValue: logFormat) != nil else { throw ValidationError("--log-format is text or json.") }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level is one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")).")
         }
+        guard (0...65535).contains(metricsPort) else { throw ValidationError("--metrics-port is a port number, or 0 for none.") }
+        if metricsPort != 0, metricsPort == port, metricsHost == host { throw ValidationError("--metrics-port must differ from --port.") }
         guard shutdownTimeout >= 1 else { throw ValidationError("--shutdown-timeout must be at least 1 second.") }
         for (name, value) in [("--throttle-reads", throttleReads), ("--throttle-search-results", throttleSearchResults),
                               ("--throttle-exports", throttleExports), ("--throttle-denials", throttleDenials),
@@ -140,8 +151,19 @@ struct Serve: AsyncParsableCommand {
         let edge = HTTPEdgeLimits(readTimeout: .seconds(Int64(readTimeout)), idleTimeout: .seconds(Int64(idleTimeout)),
                                   connectionsPerClient: maxConnectionsPerClient)
         let draining = ShutdownSignal()
+        let exporter = MetricsExporter.bootstrap()
+        var metricsAccess: MetricsAccess?
+        if let metricsTokenFile {
+            let token = (try? String(contentsOfFile: metricsTokenFile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            guard let access = MetricsAccess(exporter: exporter, token: token) else {
+                throw ValidationError("--metrics-token-file must name a readable file holding a token of at least 32 characters.")
+            }
+            metricsAccess = access
+        }
         let app = try buildApplication(service: service, host: host, port: port, logger: logger, tls: tls, edge: edge,
-                                       observer: RequestObserver(accessLog: accessLog), draining: draining)
+                                       observer: RequestObserver(accessLog: accessLog), draining: draining, metrics: metricsAccess)
+        let metricsListener = metricsPort == 0 ? nil : MetricsListener(exporter: exporter, host: metricsHost, port: metricsPort)
+        if metricsListener != nil { logger.notice("metrics at http://\(metricsHost):\(metricsPort)/metrics") }
         var pulling: (FederationPuller, peers: [String], interval: Duration)?
         if !pullFrom.isEmpty, let tlsCert, let tlsKey, let pullCa {
             do {
@@ -154,6 +176,6 @@ struct Serve: AsyncParsableCommand {
             logger.notice("pulling from \(pullFrom.joined(separator: ", ")) every \(pullInterval) s")
         }
         try await NodeRuntime.run(app: app, service: service, puller: pulling, draining: draining,
-                                  shutdownTimeout: .seconds(shutdownTimeout), logger: logger)
+                                  shutdownTimeout: .seconds(shutdownTimeout), logger: logger, metrics: metricsListener)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Metrics
 import NIOHTTP1
 import TearlineCore
 import TearlineStore
@@ -86,13 +87,20 @@ public struct FederationPuller: Sendable {
             }
             for peer in peers where leads {
                 do {
-                    for s in try await pull(peer: peer) {
+                    let summaries = try await pull(peer: peer)
+                    FederationPullClock.shared.succeeded(peer: peer)
+                    for s in summaries {
+                        Counter(label: "tearline_federation_received_total", dimensions: [("peer", peer)]).increment(by: Int64(s.received))
+                        Counter(label: "tearline_federation_refused_total", dimensions: [("peer", peer)]).increment(by: Int64(s.refused.count))
+                    }
+                    for s in summaries {
                         if s.received + s.revoked + s.consentDecisions + s.refused.count > 0 {
                             logger.notice("pulled from \(peer) for \(s.organization): received \(s.received), revoked \(s.revoked), consent decisions \(s.consentDecisions), refused \(s.refused.count)")
                         }
                         for r in s.refused { logger.error("refused release \(r.release) from \(peer): \(r.reason)") }
                     }
                 } catch {
+                    Counter(label: "tearline_federation_pull_failures_total", dimensions: [("peer", peer)]).increment()
                     logger.warning("pull from \(peer) failed: \(error)")
                 }
             }

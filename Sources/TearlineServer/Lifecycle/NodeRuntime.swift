@@ -4,7 +4,7 @@ import Logging
 import ServiceLifecycle
 import TearlineStore
 
-/// Runs a node's services under swift-service-lifecycle, and stops them in order on SIGTERM or
+/// Runs a node's services (and the metrics listener, when asked) under swift-service-lifecycle, and stops them in order on SIGTERM or
 /// SIGINT:
 ///
 /// 1. readiness answers 503 (``ShutdownSignal``), so a load balancer sends no new work;
@@ -18,9 +18,14 @@ import TearlineStore
 public enum NodeRuntime {
     public static func run(
         app: some ApplicationProtocol, service: TearlineService, puller: (FederationPuller, peers: [String], interval: Duration)?,
-        draining: ShutdownSignal, shutdownTimeout: Duration, logger: Logger
+        draining: ShutdownSignal, shutdownTimeout: Duration, logger: Logger, metrics: MetricsListener? = nil
     ) async throws {
         var services: [any Service] = [ShutdownFinisher(service: service, logger: logger), app]
+        if let metrics {
+            services.append(Application(router: metrics.exporter.router(service: service),
+                                        configuration: .init(address: .hostname(metrics.host, port: metrics.port), serverName: "Tearline"),
+                                        logger: logger))
+        }
         if let puller { services.append(FederationPullService(puller: puller.0, peers: puller.peers, interval: puller.interval, logger: logger)) }
         services.append(DrainSignalService(draining: draining, logger: logger))
         var configuration = ServiceGroupConfiguration(services: services.map { .init(service: $0) },
@@ -79,5 +84,18 @@ struct ShutdownFinisher: Service {
             await store.close()
         }.value
         logger.notice("stopped")
+    }
+}
+
+/// A listener of its own for `/metrics` (plain HTTP, loopback by default).
+public struct MetricsListener: Sendable {
+    public let exporter: MetricsExporter
+    public let host: String
+    public let port: Int
+
+    public init(exporter: MetricsExporter, host: String, port: Int) {
+        self.exporter = exporter
+        self.host = host
+        self.port = port
     }
 }

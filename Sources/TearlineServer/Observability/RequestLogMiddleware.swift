@@ -1,6 +1,7 @@
 import HTTPTypes
 import Hummingbird
 import Logging
+import Metrics
 
 /// Gives every request an id, answers it in `X-Request-Id`, and logs one line when the answer
 /// is ready: method, route (the pattern, never the query), status and duration, at `info`. The
@@ -51,10 +52,15 @@ public struct RequestObserver: Sendable {
     func finished(request: Request, route: String?, status: Int, since started: ContinuousClock.Instant, logger: Logger) {
         let elapsed = ContinuousClock.now - started
         let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        let routeLabel = route ?? "unmatched"
+        Counter(label: "tearline_http_requests_total", dimensions: [("method", request.method.rawValue), ("route", routeLabel), ("status", String(status))])
+            .increment()
+        Metrics.Timer(label: "tearline_http_request_duration_seconds", dimensions: [("method", request.method.rawValue), ("route", routeLabel)])
+            .recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
         if accessLog {
             logger.info("request", metadata: [
                 "method": .string(request.method.rawValue),
-                "route": .string(route ?? "unmatched"),
+                "route": .string(routeLabel),
                 "status": .stringConvertible(status),
                 "duration_ms": .stringConvertible((milliseconds * 100).rounded() / 100),
             ])
