@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""SIGTERM under load (issue 17, lifecycle), played against a real `tearline serve`.
+"""SIGTERM under load, and backup under load (issue 17), played against a real `tearline serve`.
 
-    python scripts/sigterm_drain.py --tearline BIN --workdir DIR [--database-url URL --key-file FILE]
+    python scripts/sigterm_drain.py --tearline BIN --workdir DIR [--database-url URL --key-file FILE] [--backup]
 
 It starts the server (SQLite in DIR unless --database-url), makes an organisation and an
 analyst, and runs writer threads that create reports and read them back. After a few seconds of
@@ -10,6 +10,9 @@ load it sends SIGTERM, keeps the load going, and checks:
 - `/readyz` answered 503 (draining) or the listener was closed once the signal was sent;
 - `tearline audit verify` passes: the chain is intact and the signed head covers every entry;
 - after a restart, every acknowledged write (201 with an id) reads back (200).
+With --backup (SQLite): `tearline backup` runs in the middle of the load; `tearline restore`
+is refused while the server runs; after the shutdown the backup is restored, `audit verify`
+passes on it, and every write acknowledged before the backup began reads back.
 Prints one ok/FAIL line per check; exits 1 when any check failed. Needs: requests.
 """
 import argparse
@@ -120,7 +123,21 @@ class Run:
         threads = [threading.Thread(target=self.worker, args=(base, i), daemon=True) for i in range(self.args.writers)]
         for t in threads:
             t.start()
-        time.sleep(self.args.load)
+        backup = None
+        if self.args.backup:
+            time.sleep(self.args.load / 2)
+            with self.lock:
+                backed = list(self.acknowledged)
+            path = os.path.join(self.args.workdir, "backup.db")
+            run = subprocess.run([self.args.tearline, "backup", *self.store_args(), "--to", path], capture_output=True, text=True)
+            self.ok("backup under load succeeds", run.returncode == 0, (run.stdout + run.stderr).strip()[:300])
+            print("      " + run.stdout.strip(), flush=True)
+            refused = subprocess.run([self.args.tearline, "restore", *self.store_args(), "--from", path], capture_output=True, text=True)
+            self.ok("restore is refused while the server runs", refused.returncode != 0 and "in use" in refused.stderr, refused.stderr.strip()[:300])
+            backup = (path, backed)
+            time.sleep(self.args.load / 2)
+        else:
+            time.sleep(self.args.load)
         with self.lock:
             before = len(self.acknowledged)
         self.ok("load: writes acknowledged before the signal", before > 0, str(self.answers))
@@ -152,6 +169,13 @@ class Run:
         self.ok("audit verify passes: intact, and the signed head covers every entry", verify.returncode == 0,
                 (verify.stdout + verify.stderr).strip()[:300])
         print("      " + verify.stdout.strip(), flush=True)
+        if backup:
+            path, backed = backup
+            run = subprocess.run([self.args.tearline, "restore", *self.store_args(), "--from", path], capture_output=True, text=True)
+            self.ok("restore from the backup succeeds", run.returncode == 0, (run.stdout + run.stderr).strip()[:300])
+            verify = subprocess.run([self.args.tearline, "audit", "verify", *self.store_args()], capture_output=True, text=True)
+            self.ok("audit verify passes on the restored database", verify.returncode == 0, (verify.stdout + verify.stderr).strip()[:300])
+            self.acknowledged = backed
         process, base = self.start(free_port(), log)
         try:
             headers = {"Authorization": "Bearer " + self.token}
@@ -173,6 +197,7 @@ def main():
     p.add_argument("--writers", type=int, default=8)
     p.add_argument("--load", type=float, default=3.0, help="seconds of load before SIGTERM")
     p.add_argument("--shutdown-timeout", type=int, default=20)
+    p.add_argument("--backup", action="store_true", help="also back up under load, then restore (SQLite)")
     sys.exit(Run(p.parse_args()).main())
 
 

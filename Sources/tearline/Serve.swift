@@ -133,6 +133,16 @@ struct Serve: AsyncParsableCommand {
             distinctReads: throttleReads, searchResults: throttleSearchResults, exports: throttleExports,
             deniedReads: throttleDenials, window: Int64(throttleWindow) * 1000)
         let tls = try tlsConfiguration(logger: logger)
+        // why a lock: `tearline restore` must not replace the file under a running server, nor two servers share one file.
+        var serveLock: ServeLock?
+        if store.databaseURL == nil, let lock = ServeLock(databasePath: store.databasePath) {
+            guard lock.acquire() else {
+                FileHandle.standardErrorWrite("tearline: \(store.databasePath) is already served by another process; stop it first\n")
+                throw ExitCode(75)
+            }
+            serveLock = lock
+        }
+        defer { serveLock?.release() }
         let service = try await store.open(limits: limits)
         // why: the node-admin credential is shown once, through a file only the operator can read.
         let path = store.adminTokenPath
