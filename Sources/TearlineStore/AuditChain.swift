@@ -91,7 +91,7 @@ public struct AuditCheckpoint: Sendable, Hashable {
         AuditCheckpoint(seq: seq, hash: hash, at: at, signature: try key.signature(for: message(seq: seq, hash: hash, at: at)))
     }
 
-    func isValid(for key: Curve25519.Signing.PublicKey) -> Bool {
+    public func isValid(for key: Curve25519.Signing.PublicKey) -> Bool {
         key.isValidSignature(signature, for: Self.message(seq: seq, hash: hash, at: at))
     }
 }

@@ -11,6 +11,8 @@ public struct AuditVerification: Sendable {
     public var checkpoints: Int = 0
     /// The signed head, when present.
     public var head: AuditCheckpoint?
+    /// Witnessed heads checked: the partners' (recorded at each exchange) and those given in files.
+    public var witnesses: Int = 0
     /// The first sequence number that is missing, altered, out of place or unsigned.
     public var firstBad: Int64?
     /// What is wrong there, for a person.
@@ -45,16 +47,16 @@ public enum AuditVerifierError: Error, CustomStringConvertible {
 /// writing, and in parallel over ranges of the log.
 public enum AuditVerifier {
     /// Verifies with the node key derived from the master key file.
-    public static func verify(databaseAt path: String, masterKey: MasterKey) throws -> AuditVerification {
-        try verify(databaseAt: path, publicKey: masterKey.auditSigningKey.publicKey)
+    public static func verify(databaseAt path: String, masterKey: MasterKey, witnesses: [WitnessedHead] = []) throws -> AuditVerification {
+        try verify(databaseAt: path, publicKey: masterKey.auditSigningKey.publicKey, witnesses: witnesses)
     }
 
     /// Verifies with a node public key given as base64 (`tearline audit key` prints it), on a
     /// machine that does not hold the master key.
-    public static func verify(databaseAt path: String, publicKeyBase64: String) throws -> AuditVerification {
+    public static func verify(databaseAt path: String, publicKeyBase64: String, witnesses: [WitnessedHead] = []) throws -> AuditVerification {
         guard let raw = Data(base64Encoded: publicKeyBase64),
               let key = try? Curve25519.Signing.PublicKey(rawRepresentation: raw) else { throw AuditVerifierError.badPublicKey }
-        return try verify(databaseAt: path, publicKey: key)
+        return try verify(databaseAt: path, publicKey: key, witnesses: witnesses)
     }
 
     /// The node's audit public key, base64, for verifiers elsewhere.
@@ -62,12 +64,22 @@ public enum AuditVerifier {
         masterKey.auditSigningKey.publicKey.rawRepresentation.base64EncodedString()
     }
 
-    public static func verify(databaseAt path: String, publicKey: Curve25519.Signing.PublicKey) throws -> AuditVerification {
+    /// Verifies the chain, and that it still holds every head a partner witnessed (recorded in the
+    /// database) and every head in `witnesses` (from files written by `tearline audit head`).
+    public static func verify(databaseAt path: String, publicKey: Curve25519.Signing.PublicKey,
+                              witnesses: [WitnessedHead] = []) throws -> AuditVerification {
         guard FileManager.default.fileExists(atPath: path) else { throw AuditVerifierError.noDatabase(path) }
         var configuration = Configuration()
         configuration.readonly = true
         let pool = try DatabasePool(path: path, configuration: configuration)
-        return try verify(pool, publicKey: publicKey)
+        var result = try verify(pool, publicKey: publicKey)
+        try pool.read { db in
+            let heads = try recordedWitnesses(db) + witnesses
+            try checkWitnesses(heads, publicKey: publicKey, hashAt: { seq in
+                try Data.fetchOne(db, sql: "SELECT hash FROM auditEvent WHERE seq = ?", arguments: [seq])
+            }, into: &result)
+        }
+        return result
     }
 
     static func verify(_ pool: DatabasePool, publicKey: Curve25519.Signing.PublicKey) throws -> AuditVerification {

@@ -5,7 +5,8 @@ extension AuditVerifier {
     /// Verifies the audit log of a PostgreSQL database, as ``verify(databaseAt:publicKey:)``
     /// does a file's: every entry's hash and link, contiguous sequence numbers, the signed
     /// checkpoints and head. Reads one repeatable-read snapshot and writes nothing.
-    public static func verify(postgres url: PostgresURL, publicKey: Curve25519.Signing.PublicKey) async throws -> AuditVerification {
+    public static func verify(postgres url: PostgresURL, publicKey: Curve25519.Signing.PublicKey,
+                              witnesses: [WitnessedHead] = []) async throws -> AuditVerification {
         let database = PostgresDatabase(url: url, connections: 1)
         defer { database.shutdown() }
         // why raw bytes: swift-crypto's key is not Sendable; the body runs on a pool thread.
@@ -20,11 +21,22 @@ extension AuditVerifier {
                 let checkpoints = try link.rows("SELECT seq, hash, at, signature FROM auditCheckpoint ORDER BY seq").map(checkpoint(from:))
                 let shape = LogShape(minSeq: try bounds?.optionalInt("low"), maxSeq: try bounds?.optionalInt("high"), head: head,
                                      checkpoints: checkpoints)
-                return try judge(shape, publicKey: try Curve25519.Signing.PublicKey(rawRepresentation: rawKey), workers: 1, scan: { ranges in
+                let key = try Curve25519.Signing.PublicKey(rawRepresentation: rawKey)
+                var result = try judge(shape, publicKey: key, workers: 1, scan: { ranges in
                     try ranges.map { try scan(link, range: $0) }
                 }, count: {
                     try link.row("SELECT count(*) AS n FROM auditEvent").map { try $0.int("n") } ?? 0
                 })
+                var recorded: [WitnessedHead] = []
+                if try link.row("SELECT to_regclass('auditwitness') IS NOT NULL AS present").map({ try $0.bool("present") }) == true {
+                    recorded = try link.rows("SELECT peer, seq, hash FROM auditWitness WHERE direction = 'ours' ORDER BY peer").map {
+                        WitnessedHead(source: "partner " + (try $0.string("peer")), seq: try $0.int("seq"), hash: try $0.data("hash"))
+                    }
+                }
+                try checkWitnesses(recorded + witnesses, publicKey: key, hashAt: { seq in
+                    try link.row("SELECT hash FROM auditEvent WHERE seq = ?", [.int(seq)]).map { try $0.data("hash") }
+                }, into: &result)
+                return result
             }
         } catch let error as AuditVerifierError {
             throw error
@@ -34,15 +46,15 @@ extension AuditVerifier {
     }
 
     /// Verifies with the node key derived from the master key file.
-    public static func verify(postgres url: PostgresURL, masterKey: MasterKey) async throws -> AuditVerification {
-        try await verify(postgres: url, publicKey: masterKey.auditSigningKey.publicKey)
+    public static func verify(postgres url: PostgresURL, masterKey: MasterKey, witnesses: [WitnessedHead] = []) async throws -> AuditVerification {
+        try await verify(postgres: url, publicKey: masterKey.auditSigningKey.publicKey, witnesses: witnesses)
     }
 
     /// Verifies with a node public key given as base64 (`tearline audit key` prints it).
-    public static func verify(postgres url: PostgresURL, publicKeyBase64: String) async throws -> AuditVerification {
+    public static func verify(postgres url: PostgresURL, publicKeyBase64: String, witnesses: [WitnessedHead] = []) async throws -> AuditVerification {
         guard let raw = Data(base64Encoded: publicKeyBase64),
               let key = try? Curve25519.Signing.PublicKey(rawRepresentation: raw) else { throw AuditVerifierError.badPublicKey }
-        return try await verify(postgres: url, publicKey: key)
+        return try await verify(postgres: url, publicKey: key, witnesses: witnesses)
     }
 
     private static func checkpoint(from row: PGRow) throws -> AuditCheckpoint {

@@ -225,7 +225,7 @@ extension PostgresSchema {
         CREATE INDEX throttleEvent_member ON throttleEvent(member, kind, key)
         """,
         PostgresSchema.admitFunction,
-    ] + consoleSessionTables
+    ] + consoleSessionTables + [AuditWitnessSchema.postgres]
 
     /// Console sessions (schema 3; SQLite's v12).
     static let consoleSessionTables: [String] = [
@@ -251,6 +251,8 @@ extension PostgresSchema {
         2: [admitFunction],
         // 3: console sessions, shared by every instance.
         3: consoleSessionTables.map(byteOrdered),
+        // 4: audit heads witnessed across federation.
+        4: [byteOrdered(AuditWitnessSchema.postgres)],
     ]
 
     // why `text` in lower case: the parameters of a function take no collation, and the schema

@@ -285,6 +285,9 @@ public final class SQLiteStore: TearlineStore {
         migrator.registerMigration("v12-console-sessions") { db in
             try MigrationV12.run(db)
         }
+        migrator.registerMigration("v13-audit-witnesses") { db in
+            try db.execute(sql: AuditWitnessSchema.sqlite)
+        }
         return migrator
     }
 }

@@ -38,6 +38,35 @@ public struct FederationExchangeRequest: StrictDecodable, Encodable {
     public var feedback: [FederationFeedback]
     public var consentRequests: [FederationConsentRequest]
     public var refused: [FederationRefusal]
+    /// The sending node's signed audit head and what it witnessed of ours (absent from older nodes).
+    public var audit: FederationAuditWitness?
+}
+
+/// A signed audit head, as one node shows it to another.
+public struct FederationAuditHead: Codable, Sendable, Hashable {
+    public var seq: Int64
+    /// The entry's hash, base64.
+    public var hash: String
+    public var at: Int64
+    /// The node's Ed25519 signature over the head, base64.
+    public var signature: String
+    /// The node's audit public key, base64 (pinned by the partner on first sight).
+    public var publicKey: String
+}
+
+/// A head as another node witnessed it: which entry, with which hash (base64).
+public struct FederationWitnessedHead: Codable, Sendable, Hashable {
+    public var seq: Int64
+    public var hash: String
+}
+
+/// What each exchange (request and reply alike) carries so that a rollback is caught: the
+/// sender's latest signed head; the receiver's head as the sender last witnessed it; and whether
+/// the sender's own log still extends the head of it the receiver last said it had witnessed.
+public struct FederationAuditWitness: Codable, Sendable, Hashable {
+    public var head: FederationAuditHead?
+    public var witnessed: FederationWitnessedHead?
+    public var extendsWitnessed: Bool?
 }
 
 /// One access event at the recipient node about the originator's release.
@@ -80,6 +109,8 @@ public struct FederationExchangeReply: Codable, Sendable {
     public var partnerships: [FederationPartnership]
     public var revoked: [FederationRevocation]
     public var consentDecisions: [FederationConsentDecision]
+    /// The originating node's signed audit head and what it witnessed of ours (absent from older nodes).
+    public var audit: FederationAuditWitness?
 }
 
 public struct FederationPartnership: Codable, Sendable, Hashable {

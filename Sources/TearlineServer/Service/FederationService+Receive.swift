@@ -177,7 +177,8 @@ extension FederationService {
                 .prefix(Self.exchangeConsentRequests)
                 .map { FederationConsentRequest(id: $0.id, release: $0.releaseId, target: $0.target, requestedBy: $0.requestedBy, at: $0.createdAt) }
             let request = FederationExchangeRequest(organization: organization, receipts: receipts, feedback: Array(feedback),
-                                                    consentRequests: Array(consent), refused: Array(refused.prefix(Self.exchangeRefusals)))
+                                                    consentRequests: Array(consent), refused: Array(refused.prefix(Self.exchangeRefusals)),
+                                                    audit: try self.outgoingAuditWitness(s, peer: peer))
             // why not consent requests: pending ones are sent again until decided, so a full list does not mean more is owed.
             let full = scannedCount == Self.exchangeReceipts || feedback.count == Self.exchangeFeedback
             return FederationOutbox(request: request, auditScannedTo: scanned, isFull: full)
@@ -191,6 +192,7 @@ extension FederationService {
         let sent = outbox.request
         let now = now()
         let counted = try await store.write { s -> (Int, Int, String?) in
+            try self.absorbAuditWitness(s, reply.audit, from: peer, organizations: try self.localPartners(s, of: peer), now: now)
             var cursor = try s.federationCursor(peer: peer, organization: organization)
             cursor.pushedAuditSeq = max(cursor.pushedAuditSeq, outbox.auditScannedTo)
             cursor.pushedFeedbackAt = max(cursor.pushedFeedbackAt, sent.feedback.map(\.at).max() ?? 0)

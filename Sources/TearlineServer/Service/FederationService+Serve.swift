@@ -183,7 +183,13 @@ extension FederationService {
                 try s.insertAlert(AlertRecord(id: self.ids.make("alr"), organization: release.originator, subject: Self.remoteMemberId(p), kind: "federation-refused",
                                               detail: "\(p)'s node refused release \(release.id): \(r.reason)", createdAt: now))
             }
-            var reply = FederationExchangeReply(partnerships: [], revoked: [], consentDecisions: [])
+            // why before the reply is built: the head of the partner witnessed so far goes back as it was.
+            let witnessedBefore = try s.auditWitness(peer: p, direction: .theirs)
+            let extends = try self.absorbAuditWitness(s, input.audit, from: p, organizations: try self.localPartners(s, of: p), now: now)
+            var audit = try self.outgoingAuditWitness(s, peer: p)
+            audit.witnessed = witnessedBefore.map { FederationWitnessedHead(seq: $0.seq, hash: $0.hash.base64EncodedString()) }
+            audit.extendsWitnessed = extends
+            var reply = FederationExchangeReply(partnerships: [], revoked: [], consentDecisions: [], audit: audit)
             var originators: [String] = []
             for partnership in try s.partnerships(involving: p) {
                 let other = partnership.other(than: p)
