@@ -5,33 +5,28 @@ import Foundation
 public final class ReleaseContentCache: ReleaseContentCaching, @unchecked Sendable {
     // why @unchecked: all access goes through `lock`.
     private let lock = NSLock()
-    private var storage: [String: ReleaseContent] = [:]
-    /// Releases revoked while this process ran: a read that began before the revocation must not
-    /// put their copy back.
-    private var destroyed: Set<String> = []
-    private let capacity: Int
+    private var cache: BoundedCache<ReleaseContent>
 
-    public init(capacity: Int = 20_000) {
-        self.capacity = capacity
+    /// At most `capacity` copies and about `maxBytes` of their text (64 MiB by default).
+    public init(capacity: Int = 20_000, maxBytes: Int = 64 << 20) {
+        cache = BoundedCache(capacity: capacity, maxBytes: maxBytes)
     }
 
     public func get(_ id: String) -> ReleaseContent? {
-        lock.withLock { storage[id] }
+        lock.withLock { cache.get(id) }
     }
 
+    /// A copy revoked while this process ran is not put back by a read that began before the revocation.
     public func put(_ id: String, _ content: ReleaseContent) {
-        lock.withLock {
-            guard !destroyed.contains(id) else { return }
-            if storage.count >= capacity { storage.removeAll(keepingCapacity: true) }
-            storage[id] = content
-        }
+        let size = content.portions.values.reduce((content.title?.utf8.count ?? 0) + 512) { $0 + $1.utf8.count + 64 } + content.entities.count * 96
+        lock.withLock { cache.put(id, content, bytes: size) }
     }
 
     /// Forgets a revoked release's copy, for good.
     public func remove(_ id: String) {
-        lock.withLock {
-            storage.removeValue(forKey: id)
-            destroyed.insert(id)
-        }
+        lock.withLock { cache.remove(id) }
     }
+
+    /// What the cache holds now: copies, and bytes of their text.
+    public var usage: (entries: Int, bytes: Int) { lock.withLock { (cache.count, cache.bytes) } }
 }

@@ -4,6 +4,7 @@ import TearlineStore
 // tearline-bench: prints the figures the README quotes. Build in release mode:
 //   swift build -c release && .build/release/tearline-bench [--http] [--seconds N] [--audit-entries N]
 //   .build/release/tearline-bench --login-storm [--seconds N]   (latency under 50 wrong HTTP Basic logins a second)
+//   .build/release/tearline-bench --soak [--minutes 10]   (mixed writes; the server's RSS levelling off)
 //   .build/release/tearline-bench --http-backends --database-url URL1 [--database-url URL2]   (SQLite, PostgreSQL x1, x2;
 //     each URL an empty database; scripts/bench-postgres.sh makes two and runs it)
 //   scripts/bench.sh runs it all, with a second build that compiles auditing out for comparison.
@@ -31,6 +32,22 @@ if arguments.contains("--login-storm") {
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: directory) }
     try await LoginStormBenchmark.run(binary: binary, db: directory + "/storm.db", port: 18_095, seconds: seconds, rate: 50)
+    exit(0)
+}
+
+if arguments.contains("--soak") {
+    // `tearline-bench --soak [--minutes 10] [--connections 16]`: mixed writes, the server's RSS every 30 s (see SoakBenchmark).
+    let binary = URL(fileURLWithPath: arguments[0]).deletingLastPathComponent().path + "/tearline"
+    guard FileManager.default.isExecutableFile(atPath: binary) else {
+        print("error: \(binary) not found; run `swift build -c release` first")
+        exit(1)
+    }
+    let minutes = arguments.firstIndex(of: "--minutes").flatMap { Int(arguments[$0 + 1]) } ?? 10
+    let soakConnections = arguments.firstIndex(of: "--connections").flatMap { Int(arguments[$0 + 1]) } ?? 16
+    let directory = NSTemporaryDirectory() + "tearline-soak-\(UUID().uuidString)"
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    try await SoakBenchmark.run(binary: binary, directory: directory, minutes: minutes, connections: soakConnections)
     exit(0)
 }
 

@@ -131,8 +131,9 @@ import Testing
                 #expect(answer.text.httpStatus == 200 && !answer.closed, "\(answer)")
                 try await Task.sleep(for: .milliseconds(500))
             }
-            let idle = try await RawConnection.open(port: port)
+            // why before opening: under load the test may resume long after the server accepted.
             let started = Date()
+            let idle = try await RawConnection.open(port: port)
             let answer = try await idle.receive(timeout: 15)
             #expect(answer.closed, "an idle connection is held past the idle timeout")
             #expect(answer.text.isEmpty, "an idle connection is closed without an answer")

@@ -92,6 +92,8 @@ import Testing
                 try link.execute("UPDATE tearlineSchema SET version = 1")
                 // why: version 1 had no console sessions; the upgrade to 3 creates them.
                 try link.execute("DROP TABLE consoleSession")
+                // why: nor witnessed audit heads; the upgrade to 4 creates them.
+                try link.execute("DROP TABLE auditWitness")
                 try link.execute("CREATE OR REPLACE FUNCTION tearline_admit(p_member text, p_kind text, p_key text, p_amount BIGINT, p_limit BIGINT, p_now BIGINT, p_window BIGINT) RETURNS BOOLEAN LANGUAGE sql AS 'SELECT false'")
             }
             first.shutdown()
@@ -105,6 +107,10 @@ import Testing
                 try link.row("SELECT to_regclass('consolesession') IS NOT NULL AS present").map { try $0.bool("present") }
             }
             #expect(sessions == true, "the upgrade created the console session table")
+            let witnesses = try await second.database.transaction(readOnly: true) { link in
+                try link.row("SELECT to_regclass('auditwitness') IS NOT NULL AS present").map { try $0.bool("present") }
+            }
+            #expect(witnesses == true, "the upgrade created the witnessed heads table")
             #expect(try await second.read { _ in
                 try second.windows.admit(member: "m-1", kind: "distinct-reads", key: "doc-1", amount: 1, limit: 5, window: 60_000, now: 1)
             }, "the admission function is the current one again")

@@ -4,6 +4,7 @@ import Metrics
 import NIOCore
 import Prometheus
 import Synchronization
+import TearlineCore
 import TearlineStore
 
 /// The node's Prometheus metrics: swift-metrics is bootstrapped with a swift-prometheus registry,
@@ -50,6 +51,7 @@ public final class MetricsExporter: Sendable {
         if let resident = ProcessMemory.residentBytes() {
             Gauge(label: "tearline_process_resident_memory_bytes").record(resident)
         }
+        Gauge(label: "tearline_tag_table_names").record(TagTable.shared.count)
         return registry.emitToBuffer()
     }
 
