@@ -176,11 +176,21 @@ public struct EntityIndex: Sendable {
         entityNumbers[entity].map { postings[Int($0)].count } ?? 0
     }
 
-    /// The memory the index's own arrays take, in bytes (an estimate that leaves out allocator overhead).
+    /// The memory the index takes, in bytes: its arrays, the report ids and their lookup table, and
+    /// the releases recorded per report. An estimate: a heap string is counted with 32 bytes of
+    /// header, a dictionary entry at a load factor of 3/4; the allocator's own slack is left out.
     public var approximateBytes: Int {
         let postingBytes = postings.reduce(0) { $0 + $1.capacity * 8 + 32 }
-        let slotBytes = reportIds.count * (16 + 4 * 3 + 8 + 8) + reportIds.reduce(0) { $0 + $1.utf8.count }
-        return postingBytes + slotBytes + portionKind.count * 4 + mentionEntity.count * 6 + entityIds.count * (8 + 24)
+        let idBytes = reportIds.reduce(0) { $0 + ($1.utf8.count > 15 ? $1.utf8.count + 32 : 0) }
+        // why capacities: a growing array holds up to twice what it counts.
+        let slotBytes = reportIds.capacity * 16 + idBytes + slots.capacity * (16 + 4) * 4 / 3
+            + (originators.capacity + topicSet.capacity + discover.capacity + portionStart.capacity + mentionStart.capacity) * 4
+            + hasReleases.capacity
+        let releaseBytes = releases.capacity * (4 + 8) * 4 / 3 + releases.values.reduce(0) { total, list in
+            total + 32 + list.capacity * MemoryLayout<IndexedRelease>.stride + list.reduce(0) { $0 + ($1.id.utf8.count > 15 ? $1.id.utf8.count + 32 : 0) }
+        }
+        return postingBytes + slotBytes + releaseBytes + portionKind.capacity * 4 + mentionEntity.capacity * 4 + mentionPortion.capacity * 2
+            + entityIds.capacity * 8 + postings.capacity * 8 + entityNumbers.capacity * (8 + 4) * 4 / 3
     }
 
     mutating func entityNumber(_ entity: UInt64) -> UInt32 {

@@ -36,7 +36,7 @@ if arguments.contains("--login-storm") {
 }
 
 if arguments.contains("--soak") {
-    // `tearline-bench --soak [--minutes 10] [--connections 16]`: mixed writes, the server's RSS every 30 s (see SoakBenchmark).
+    // `tearline-bench --soak [--minutes 10] [--connections 16] [--mix mixed|create|release|view]`: mixed writes, the server's RSS every 30 s (see SoakBenchmark).
     let binary = URL(fileURLWithPath: arguments[0]).deletingLastPathComponent().path + "/tearline"
     guard FileManager.default.isExecutableFile(atPath: binary) else {
         print("error: \(binary) not found; run `swift build -c release` first")
@@ -47,7 +47,8 @@ if arguments.contains("--soak") {
     let directory = NSTemporaryDirectory() + "tearline-soak-\(UUID().uuidString)"
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: directory) }
-    try await SoakBenchmark.run(binary: binary, directory: directory, minutes: minutes, connections: soakConnections)
+    let mix = arguments.firstIndex(of: "--mix").map { arguments[$0 + 1] } ?? "mixed"
+    try await SoakBenchmark.run(binary: binary, directory: directory, minutes: minutes, connections: soakConnections, mix: mix)
     exit(0)
 }
 

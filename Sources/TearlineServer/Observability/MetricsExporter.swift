@@ -41,8 +41,9 @@ public final class MetricsExporter: Sendable {
 
     /// The text exposition of every metric, gauges refreshed first.
     public func render(service: TearlineService) async -> [UInt8] {
-        if let entities = try? await service.store.read({ session in session.withEntityIndex { $0.entityCount } }) {
+        if let (entities, bytes) = try? await service.store.read({ session in session.withEntityIndex { ($0.entityCount, $0.approximateBytes) } }) {
             Gauge(label: "tearline_entity_index_entities").record(entities)
+            Gauge(label: "tearline_entity_index_bytes").record(bytes)
         }
         Gauge(label: "tearline_storage_fault").record(service.store.storageHealth.fault == nil ? 0 : 1)
         for (peer, last) in FederationPullClock.shared.lastSuccesses() {
