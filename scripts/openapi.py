@@ -613,7 +613,9 @@ paths.update({
         "get": taxii_op("Objects of a collection the caller may read, one page (an envelope)",
                         {"200": taxii_ok("Envelope", paged=True), "400": T400, "403": T403, "404": T404}, "taxiiGetObjects", [ROOT, COLL] + FILTERS),
         "post": taxii_op("Add objects: each becomes a holding of the caller's organisation under its mapped marking",
-                         {"202": taxii_ok("Status"), "403": T403, "404": T404}, "taxiiAddObjects", [ROOT, COLL], body=True)},
+                         {"202": taxii_ok("Status"), "403": T403, "404": T404,
+                          "422": taxii_error("The body is a bare STIX object, not an envelope; nothing was stored.")},
+                         "taxiiAddObjects", [ROOT, COLL], body=True)},
     "/{root}/collections/{collection}/objects/{object}": {
         "get": taxii_op("One object's versions the caller may read (an envelope)",
                         {"200": taxii_ok("Envelope", paged=True), "400": T400, "403": T403, "404": T404}, "taxiiGetObject",

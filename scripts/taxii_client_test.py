@@ -869,6 +869,29 @@ class Run:
                     self.all_objects(Collection(self.base + self.coll_path(col.id), auth=who.auth), "sweep %s %s" % (name, col.title), per_request=100,
                                      version="all")
 
+    def refusals(self):
+        """A bare STIX object is 422, and changing the filters while following next is 400 (issue 16)."""
+        coll, c = self.coll, self.c
+        bare = dict(self.latest[sorted(self.latest)[0]])
+        try:
+            coll.add_objects(json.dumps(bare), wait_for_completion=False)
+            c.ok("taxii2-client: a bare STIX object is refused", False, "it was accepted")
+        except requests.HTTPError as error:
+            c.equal("taxii2-client: a bare STIX object is refused with 422", error.response.status_code, 422)
+        resp = self.raw("POST", self.coll_path(self.cid) + "objects/", self.writer, data=json.dumps(bare),
+                        headers={"Content-Type": TAXII})
+        self.error_object("POST of a bare object", resp, 422)
+        first = coll.get_objects(limit=1)
+        c.ok("paging: a first page of one object has more and next", bool(first.get("more")) and bool(first.get("next")), short(first))
+        if first.get("next"):
+            same = coll.get_objects(limit=2, next=first["next"])
+            c.ok("taxii2-client: the same filters page on", "objects" in same, short(same))
+            try:
+                coll.get_objects(limit=1, next=first["next"], added_after="2000-01-01T00:00:00Z")
+                c.ok("taxii2-client: filters changed while paging are refused", False, "the page was served")
+            except requests.HTTPError as error:
+                c.equal("taxii2-client: filters changed while paging are refused with 400", error.response.status_code, 400)
+
     def main(self):
         if self.medallion:
             self.setup_medallion()
@@ -884,6 +907,7 @@ class Run:
         self.versions_and_get()
         self.negotiation()
         if not self.medallion:
+            self.refusals()
             self.tearline_collections()
             self.tlp_visibility()
             self.classified()

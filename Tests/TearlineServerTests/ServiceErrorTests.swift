@@ -13,7 +13,7 @@ import Testing
     /// be given a status on purpose.
     static let statuses: [ServiceError.Kind: Int] = [
         .invalidRequest: 400, .invalidMarking: 400, .unauthenticated: 401, .denied: 403, .notFound: 404,
-        .conflict: 409, .tooLarge: 413, .throttled: 429, .failed: 500, .unavailable: 503,
+        .conflict: 409, .tooLarge: 413, .unprocessable: 422, .throttled: 429, .failed: 500, .unavailable: 503,
     ]
 
     @Test func everyKindMapsToTheStatusClientsKnow() {

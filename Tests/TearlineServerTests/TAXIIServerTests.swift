@@ -215,6 +215,42 @@ struct TAXIIServerTests {
         }
     }
 
+    @Test(arguments: TestBackend.allCases) func changingTheFiltersWhilePagingIsRefused(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
+            let id = try await w.createCommunity(readers: ["USA"], writers: ["USA"])
+            _ = try await w.taxii(.post, "/tearline/collections/\(id)/objects/", as: "usa-analyst", objects: (1...6).map { indicator($0, tlp: "GREEN") })
+            let base = "/tearline/collections/\(id)/objects/"
+            let first = try await w.taxii(base + "?limit=2&match[type]=indicator", as: "usa-analyst")
+            let next = try #require(first.string("next"))
+            let same = try await w.taxii(base + "?limit=3&match[type]=indicator&next=\(next)", as: "usa-analyst")
+            #expect(same.code == 200, "the same filters (another limit) page on: \(same)")
+            for changed in ["match[type]=malware", "match[type]=indicator&added_after=2000-01-01T00:00:00Z", "match[type]=indicator&match[version]=all", ""] {
+                let reply = try await w.taxii(base + "?limit=2&next=\(next)" + (changed.isEmpty ? "" : "&" + changed), as: "usa-analyst")
+                #expect(reply.code == 400, "\(changed): \(reply)")
+                #expect(reply.contentType == taxiiType)
+                #expect(reply.text.contains("filters changed"), "\(reply)")
+            }
+        }
+    }
+
+    @Test(arguments: TestBackend.allCases) func aBareObjectIsUnprocessable(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
+            let id = try await w.createCommunity(readers: ["USA"], writers: ["USA"])
+            let url = "/tearline/collections/\(id)/objects/"
+            var headers: HTTPFields = [.accept: taxiiType, .contentType: taxiiType]
+            headers[.authorization] = "Bearer \(w.token("usa-analyst"))"
+            let body = String(decoding: try JSONSerialization.data(withJSONObject: indicator(1, tlp: "GREEN")), as: UTF8.self)
+            let reply = try await w.send(.post, url, as: nil, raw: body, headers: headers, contentType: taxiiType)
+            #expect(reply.code == 422, "\(reply)")
+            #expect(reply.contentType == taxiiType)
+            #expect(reply.string("http_status") == "422")
+            #expect(reply.text.contains("envelope"))
+            #expect(try await w.taxii(url, as: "usa-analyst").objects("objects").isEmpty, "nothing was stored")
+            // The same object in an envelope is taken.
+            #expect(try await w.taxii(.post, url, as: "usa-analyst", objects: [indicator(1, tlp: "GREEN")]).int("success_count") == 1)
+        }
+    }
+
     @Test(arguments: TestBackend.allCases) func onlyThePostingOrganisationDeletes(backend: TestBackend) async throws {
         try await withWorld(backend) { w in
             let id = try await w.createCommunity(readers: ["USA", "GBR"], writers: ["USA", "GBR"])

@@ -56,6 +56,7 @@ extension ServiceError.Kind {
         case .notFound: 404
         case .conflict: 409
         case .tooLarge: 413
+        case .unprocessable: 422
         case .throttled: 429
         case .failed: 500
         case .unavailable: 503

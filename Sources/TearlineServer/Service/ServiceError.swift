@@ -23,6 +23,8 @@ public struct ServiceError: Error, Sendable, Hashable, CustomStringConvertible {
         case conflict
         /// The input exceeds a size limit.
         case tooLarge
+        /// Well-formed input of the wrong kind (a bare STIX object where an envelope is due).
+        case unprocessable
         /// The member is throttled for bulk access.
         case throttled
         /// The node failed; nothing was written.

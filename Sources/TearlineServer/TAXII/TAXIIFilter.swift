@@ -16,6 +16,8 @@ struct TAXIIFilter: Sendable, Hashable {
     var types: [String] = []
     var specVersions: [String] = []
     var versions: [TAXIIVersionMatch] = [.last]
+    /// The filters the `next` token was given under (nil for a token without them).
+    private var nextFilters: String?
 
     static let objectFilters: Set<String> = ["added_after", "limit", "next", "match[id]", "match[type]", "match[version]", "match[spec_version]"]
     static let objectByIdFilters: Set<String> = ["added_after", "limit", "next", "match[version]", "match[spec_version]"]
@@ -32,8 +34,9 @@ struct TAXIIFilter: Sendable, Hashable {
                 guard let n = Int(value), n > 0 else { throw .badRequest("limit must be a positive integer.") }
                 limit = min(n, Self.maxLimit)
             case "next":
-                guard let position = Self.decode(next: value) else { throw .badRequest("next is not a token this server gave.") }
+                guard let (position, filters) = Self.decode(next: value) else { throw .badRequest("next is not a token this server gave.") }
                 next = position
+                nextFilters = filters
             case "added_after":
                 guard let t = STIXTimestamp(parsing: value) else { throw .badRequest("added_after must be a timestamp such as 2026-01-01T00:00:00.000Z.") }
                 addedAfter = t.microseconds
@@ -61,6 +64,32 @@ struct TAXIIFilter: Sendable, Hashable {
                 throw .badRequest("Unknown query parameter \(key).")
             }
         }
+        // why: a page token is a position in one filtered listing; under other filters it would skip or repeat objects.
+        if let nextFilters, nextFilters != fingerprint {
+            throw .badRequest("The filters changed while paging: send the same added_after and match[…] with next, or start again without it.")
+        }
+    }
+
+    /// The filters that shape the listing (not `limit` or `next`), as a short fingerprint.
+    var fingerprint: String {
+        var text = "aa=\(addedAfter.map(String.init) ?? "")"
+        text += ";id=" + ids.joined(separator: ",") + ";ty=" + types.joined(separator: ",") + ";sv=" + specVersions.joined(separator: ",")
+        text += ";v=" + versions.map { match in
+            switch match {
+            case .first: "first"
+            case .last: "last"
+            case .all: "all"
+            case .at(let t): String(t)
+            }
+        }.joined(separator: ",")
+        var hash: UInt32 = 2_166_136_261
+        for byte in text.utf8 { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
+        return String(hash, radix: 16)
+    }
+
+    /// The `next` token for a page that ends at `p`, bound to these filters.
+    func nextToken(after p: TAXIIPosition) -> String {
+        Base64URL.encode(text: "\(fingerprint)/\(p.dateAdded):\(p.version):\(p.stixId)")
     }
 
     private static func list(_ value: String, key: String) throws(TAXIIError) -> [String] {
@@ -69,17 +98,19 @@ struct TAXIIFilter: Sendable, Hashable {
         return items
     }
 
-    /// `next` tokens are opaque to clients: the position of the last object of the page.
-    static func encode(next p: TAXIIPosition) -> String {
-        Base64URL.encode(text: "\(p.dateAdded):\(p.version):\(p.stixId)")
-    }
-
-    static func decode(next token: String) -> TAXIIPosition? {
+    /// `next` tokens are opaque to clients: the filters' fingerprint and the position of the last
+    /// object of the page. A token without a fingerprint (from an older server) is still read.
+    static func decode(next token: String) -> (TAXIIPosition, String?)? {
         guard token.utf8.count <= 512 else { return nil }
-        guard let text = Base64URL.decodeText(token) else { return nil }
+        guard var text = Base64URL.decodeText(token) else { return nil }
+        var filters: String?
+        if let slash = text.firstIndex(of: "/") {
+            filters = String(text[..<slash])
+            text = String(text[text.index(after: slash)...])
+        }
         let parts = text.split(separator: ":", maxSplits: 2).map(String.init)
         guard parts.count == 3, let added = Int64(parts[0]), let version = Int64(parts[1]), STIXObjectFacts.isIdentifier(parts[2]) else { return nil }
-        return TAXIIPosition(dateAdded: added, stixId: parts[2], version: version)
+        return (TAXIIPosition(dateAdded: added, stixId: parts[2], version: version), filters)
     }
 
     /// Whether a generated object passes the filters (stored objects are filtered in SQL).

@@ -12,6 +12,11 @@ extension TAXIIService {
         let parsed: JSONValue
         do { parsed = try JSONValue.parse(body) } catch { throw ServiceError.badRequest(StrictJSONError(error).message(root: "the body")) }
         guard let envelope = parsed.objectValue else { throw ServiceError.badRequest("The body must be a TAXII envelope (a JSON object).") }
+        // why 422: the body is well-formed JSON, but a STIX object, not the envelope TAXII 2.1 requires (§5.5).
+        if let type = envelope["type"]?.stringValue, type != "bundle", envelope["id"] != nil || envelope["spec_version"] != nil {
+            throw ServiceError(.unprocessable, type: "bare-object", title: "Unprocessable content",
+                               detail: "The body is a bare STIX \(type) object; send an envelope: {\"objects\": [ … ]}.")
+        }
         let objects: [JSONValue]
         if envelope["type"]?.stringValue == "bundle" {
             objects = envelope["objects"]?.arrayValue ?? []

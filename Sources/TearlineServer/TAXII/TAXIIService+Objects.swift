@@ -41,7 +41,7 @@ extension TAXIIService {
                 var w = JSONWriter(capacity: 256 + items.reduce(0) { $0 + ($1.body?.count ?? 0) })
                 w.raw("{")
                 w.key("more", first: true); w.bool(more)
-                if more, let last = items.last { w.key("next"); w.string(TAXIIFilter.encode(next: last.descriptor.position)) }
+                if more, let last = items.last { w.key("next"); w.string(filter.nextToken(after: last.descriptor.position)) }
                 w.key("objects"); w.raw("[")
                 var first = true
                 for item in items {
@@ -79,7 +79,7 @@ extension TAXIIService {
                 var w = JSONWriter(capacity: 128 + items.count * 160)
                 w.raw("{")
                 w.key("more", first: true); w.bool(more)
-                if more, let last = items.last { w.key("next"); w.string(TAXIIFilter.encode(next: last.descriptor.position)) }
+                if more, let last = items.last { w.key("next"); w.string(filter.nextToken(after: last.descriptor.position)) }
                 if objectId == nil {
                     w.key("objects"); w.raw("[")
                     for (i, item) in items.enumerated() {
