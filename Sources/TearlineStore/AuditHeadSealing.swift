@@ -8,20 +8,7 @@ extension SQLiteStore {
         let context = context
         return try await context.health.watchingAsync(writes: true) {
             try await StoreError.translatingSQLite {
-                try await writer.write { db -> AuditCheckpoint? in
-                    let last = try AuditWriter.lastEntry(db)
-                    guard last.seq > 0 else { return nil }
-                    if let row = try Row.fetchOne(db, sql: "SELECT seq, hash, at, signature FROM auditHead WHERE id = 1"),
-                       (row["seq"] as Int64) == last.seq {
-                        return AuditCheckpoint(seq: row["seq"], hash: row["hash"], at: row["at"], signature: row["signature"])
-                    }
-                    let signed = try AuditCheckpoint.signed(seq: last.seq, hash: last.hash, at: last.at, key: context.auditKey)
-                    try db.execute(sql: """
-                        INSERT INTO auditHead (id, seq, hash, at, signature) VALUES (1, ?, ?, ?, ?)
-                        ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, at = excluded.at, signature = excluded.signature
-                        """, arguments: [signed.seq, signed.hash, signed.at, signed.signature])
-                    return signed
-                }
+                try await writer.write { db in try AuditWriter.sealHead(db, key: context.auditKey) }
             }
         }
     }
@@ -42,19 +29,7 @@ extension PostgresStore {
         let context = context
         return try await context.health.watchingAsync(writes: true) {
             try await StoreError.translatingPostgres {
-                try await database.transaction(readOnly: false) { link -> AuditCheckpoint? in
-                    let last = try PostgresAuditWriter.lastEntry(link)
-                    guard last.seq > 0 else { return nil }
-                    if let row = try link.row("SELECT seq, hash, at, signature FROM auditHead WHERE id = 1"), try row.int("seq") == last.seq {
-                        return AuditCheckpoint(seq: try row.int("seq"), hash: try row.data("hash"), at: try row.int("at"), signature: try row.data("signature"))
-                    }
-                    let signed = try AuditCheckpoint.signed(seq: last.seq, hash: last.hash, at: last.at, key: context.auditKey)
-                    try link.execute("""
-                        INSERT INTO auditHead (id, seq, hash, at, signature) VALUES (1, ?, ?, ?, ?)
-                        ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, at = excluded.at, signature = excluded.signature
-                        """, [.int(signed.seq), .bytes(signed.hash), .int(signed.at), .bytes(signed.signature)])
-                    return signed
-                }
+                try await database.transaction(readOnly: false) { link in try PostgresAuditWriter.sealHead(link, key: context.auditKey) }
             }
         }
     }

@@ -147,12 +147,27 @@ enum PostgresAuditWriter {
         }
         state.dueCheckpoints.removeAll()
         guard signHead else { return }
-        let signed = try AuditCheckpoint.signed(seq: head.seq, hash: head.hash, at: head.at, key: key)
+        try storeHead(try AuditCheckpoint.signed(seq: head.seq, hash: head.hash, at: head.at, key: key), link: link)
+        state.auditAppended = false
+    }
+
+    static func storeHead(_ signed: AuditCheckpoint, link: PostgresLink) throws {
         try link.execute("""
             INSERT INTO auditHead (id, seq, hash, at, signature) VALUES (1, ?, ?, ?, ?)
             ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, at = excluded.at, signature = excluded.signature
             """, [.int(signed.seq), .bytes(signed.hash), .int(signed.at), .bytes(signed.signature)])
-        state.auditAppended = false
+    }
+
+    /// As `AuditWriter.sealHead`: the head over the last entry, signed if no stored head names it.
+    static func sealHead(_ link: PostgresLink, key: Curve25519.Signing.PrivateKey) throws -> AuditCheckpoint? {
+        let last = try lastEntry(link)
+        guard last.seq > 0 else { return nil }
+        if let row = try link.row("SELECT seq, hash, at, signature FROM auditHead WHERE id = 1"), try row.int("seq") == last.seq {
+            return AuditCheckpoint(seq: try row.int("seq"), hash: try row.data("hash"), at: try row.int("at"), signature: try row.data("signature"))
+        }
+        let signed = try AuditCheckpoint.signed(seq: last.seq, hash: last.hash, at: last.at, key: key)
+        try storeHead(signed, link: link)
+        return signed
     }
 
     static func lastEntry(_ link: PostgresLink) throws -> (seq: Int64, hash: Data, at: Int64) {

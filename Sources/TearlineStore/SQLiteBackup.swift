@@ -57,7 +57,7 @@ public enum SQLiteBackup {
             }
             // why: under load the snapshot may end with a group commit whose head was left for the
             // next one to sign; the copy's head is signed over its last entry, with the node's key.
-            try copy.write { db in try sealHead(db, key: masterKey) }
+            try copy.write { db in _ = try AuditWriter.sealHead(db, key: masterKey.auditSigningKey) }
             try copy.close()
         }
         try reader.close()
@@ -91,24 +91,10 @@ public enum SQLiteBackup {
             try reader.close()
         }
         for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: target + suffix) }
-        if FileManager.default.fileExists(atPath: target) { try FileManager.default.removeItem(atPath: target) }
-        try FileManager.default.moveItem(atPath: temporary, toPath: target)
+        // why rename(2): it replaces the old file in one step; there is no moment without a database.
+        guard rename(temporary, target) == 0 else { throw Failure.notADatabase(target) }
         try? FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: target)
         return verification
-    }
-
-    /// Signs the head over the last entry when the stored head does not reach it.
-    static func sealHead(_ db: Database, key masterKey: MasterKey) throws {
-        guard try db.tableExists("auditEvent"), try db.tableExists("auditHead") else { return }
-        let last = try AuditWriter.lastEntry(db)
-        guard last.seq > 0 else { return }
-        let covered = try Int64.fetchOne(db, sql: "SELECT seq FROM auditHead WHERE id = 1")
-        guard covered != last.seq else { return }
-        let signed = try AuditCheckpoint.signed(seq: last.seq, hash: last.hash, at: last.at, key: masterKey.auditSigningKey)
-        try db.execute(sql: """
-            INSERT INTO auditHead (id, seq, hash, at, signature) VALUES (1, ?, ?, ?, ?)
-            ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, at = excluded.at, signature = excluded.signature
-            """, arguments: [signed.seq, signed.hash, signed.at, signed.signature])
     }
 
     /// SQLite's integrity check and the audit chain, on the file at `path`.

@@ -112,13 +112,29 @@ enum AuditWriter {
         }
         state.dueCheckpoints.removeAll()
         guard signHead else { return }
-        let signed = try AuditCheckpoint.signed(seq: head.seq, hash: head.hash, at: head.at, key: key)
+        try storeHead(try AuditCheckpoint.signed(seq: head.seq, hash: head.hash, at: head.at, key: key), db: db)
+        state.auditAppended = false
+        state.dueCheckpoints.removeAll()
+    }
+
+    static func storeHead(_ signed: AuditCheckpoint, db: Database) throws {
         try db.cachedStatement(sql: """
             INSERT INTO auditHead (id, seq, hash, at, signature) VALUES (1, ?, ?, ?, ?)
             ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, at = excluded.at, signature = excluded.signature
             """).execute(arguments: [signed.seq, signed.hash, signed.at, signed.signature])
-        state.auditAppended = false
-        state.dueCheckpoints.removeAll()
+    }
+
+    /// Signs the head over the last entry when the stored head does not name it (a group commit
+    /// may leave that to the next one), and returns the head; nil for an empty log.
+    static func sealHead(_ db: Database, key: Curve25519.Signing.PrivateKey) throws -> AuditCheckpoint? {
+        let last = try lastEntry(db)
+        guard last.seq > 0 else { return nil }
+        if let row = try Row.fetchOne(db, sql: "SELECT seq, hash, at, signature FROM auditHead WHERE id = 1"), (row["seq"] as Int64) == last.seq {
+            return AuditCheckpoint(seq: row["seq"], hash: row["hash"], at: row["at"], signature: row["signature"])
+        }
+        let signed = try AuditCheckpoint.signed(seq: last.seq, hash: last.hash, at: last.at, key: key)
+        try storeHead(signed, db: db)
+        return signed
     }
 
     static func lastEntry(_ db: Database) throws -> (seq: Int64, hash: Data, at: Int64) {

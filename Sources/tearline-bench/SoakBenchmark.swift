@@ -1,4 +1,5 @@
 import Foundation
+import TearlineServer
 
 /// `tearline-bench --soak [--minutes 10] [--connections 16]`: mixed writes for a long while
 /// against a release-built `tearline serve`, sampling the server's resident memory every 30 s.
@@ -45,10 +46,7 @@ enum SoakBenchmark {
     }
 
     static func residentMiB(pid: Int32) -> Double {
-        guard let text = try? String(contentsOfFile: "/proc/\(pid)/statm", encoding: .utf8) else { return 0 }
-        let fields = text.split(separator: " ")
-        guard fields.count > 1, let pages = Double(fields[1]) else { return 0 }
-        return pages * Double(sysconf(Int32(_SC_PAGESIZE))) / 1_048_576
+        Double(ProcessMemory.residentBytes(pid: pid) ?? 0) / 1_048_576
     }
 
     /// `mix`: `mixed` (4 creations, 3 releases, 3 views in 10), or `create`, `release`, `view` only.

@@ -81,21 +81,11 @@ public struct JSONLogHandler: LogHandler {
         }
     }
 
+    /// `text` as a JSON string, escaped as every other JSON this server writes (``JSONWriter``).
     static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029:
-                out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
+        var writer = JSONWriter(capacity: text.utf8.count + 16)
+        writer.string(text)
+        return String(decoding: writer.bytes, as: UTF8.self)
     }
 
     private static func timestamp() -> String {

@@ -83,9 +83,9 @@ final class FederationPullClock: Sendable {
 
 /// The process's memory, as the kernel counts it.
 public enum ProcessMemory {
-    /// Resident set size in bytes (Linux `/proc/self/statm`), or nil elsewhere.
-    public static func residentBytes() -> Int? {
-        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return nil }
+    /// Resident set size in bytes of this process, or of process `pid` (Linux `/proc/…/statm`); nil elsewhere.
+    public static func residentBytes(pid: Int32? = nil) -> Int? {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid.map(String.init) ?? "self")/statm", encoding: .utf8) else { return nil }
         let fields = text.split(separator: " ")
         guard fields.count > 1, let pages = Int(fields[1]) else { return nil }
         return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
