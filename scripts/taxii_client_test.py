@@ -869,6 +869,42 @@ class Run:
                     self.all_objects(Collection(self.base + self.coll_path(col.id), auth=who.auth), "sweep %s %s" % (name, col.title), per_request=100,
                                      version="all")
 
+    def one_object_filters(self):
+        """added_after and match[spec_version] on one object, its versions, the manifest and delete (issue 16)."""
+        coll, c = self.coll, self.c
+        two = self.twice[0]
+        added = sorted(parse_ts(e["date_added"]) for e in coll.get_manifest(id=two, version="all").get("objects", []))
+        c.equal("manifest match[id],match[version]=all: two versions of %s" % two, len(added), 2)
+        between = added[0].astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        env = coll.get_object(two, added_after=between, version="all")
+        c.equal("get_object added_after the first version: only the second", [version_of(o) for o in env.get("objects", [])],
+                [version_of(self.latest[two])])
+        v = coll.object_versions(two, added_after=between)
+        c.equal("object_versions added_after the first version: one", len(v.get("versions", [])), 1)
+        late = "2100-01-01T00:00:00.000Z"
+        env = coll.get_object(two, added_after=late)
+        c.equal("get_object added_after a later date: 200, no objects", env.get("objects", []), [])
+        v = coll.object_versions(two, added_after=late)
+        c.equal("object_versions added_after a later date: 200, no versions", v.get("versions", []), [])
+        c.equal("get_object match[spec_version]=2.1", len(coll.get_object(two, spec_version="2.1").get("objects", [])), 1)
+        c.equal("get_object match[spec_version]=2.0: none", coll.get_object(two, spec_version="2.0").get("objects", []), [])
+        c.equal("object_versions match[spec_version]=2.0: none", coll.object_versions(two, spec_version="2.0").get("versions", []), [])
+        c.equal("manifest match[spec_version]=2.0: none", coll.get_manifest(spec_version="2.0").get("objects", []), [])
+        c.equal("manifest match[spec_version]=2.1,2.0: the default version of each id",
+                sorted(e["id"] for e in coll.get_manifest(spec_version="2.1,2.0", limit=1000).get("objects", [])), sorted(self.latest))
+        r = self.raw("DELETE", self.coll_path(self.cid) + "objects/%s/" % two, self.writer, params={"match[spec_version]": "2.0"})
+        self.error_object("DELETE match[spec_version]=2.0 matches no version", r, 404)
+        c.equal("after that DELETE: both versions stay", len(coll.get_object(two, version="all").get("objects", [])), 2)
+        r = self.raw("GET", self.coll_path(self.cid) + "objects/indicator--%s/" % uuid.uuid4(), self.writer, params={"added_after": late})
+        self.error_object("get_object of an unknown id with added_after", r, 404)
+        # An SCO has no modified: its version is the date it was added.
+        sco = [i for i in self.latest if self.latest[i]["type"] in ("ipv4-addr", "domain-name")][0]
+        entry = coll.get_manifest(id=sco).get("objects", [{}])[0]
+        c.ok("SCO %s: version equals date_added" % sco, parse_ts(entry.get("version")) == parse_ts(entry.get("date_added")), short(entry))
+        c.equal("SCO object_versions: the date added", [parse_ts(x) for x in coll.object_versions(sco).get("versions", [])],
+                [parse_ts(entry.get("date_added"))])
+        c.equal("SCO match[version]=<date added>", [o["id"] for o in coll.get_object(sco, version=entry.get("version")).get("objects", [])], [sco])
+
     def refusals(self):
         """A bare STIX object is 422, and changing the filters while following next is 400 (issue 16)."""
         coll, c = self.coll, self.c
@@ -907,6 +943,7 @@ class Run:
         self.versions_and_get()
         self.negotiation()
         if not self.medallion:
+            self.one_object_filters()
             self.refusals()
             self.tearline_collections()
             self.tlp_visibility()

@@ -96,6 +96,7 @@ public enum AuditAction: String, Sendable, Hashable, CaseIterable, Codable {
     case taxiiCollection = "taxii.collection"
     case taxiiCollectionCreate = "taxii.collection.create"
     case taxiiCollections = "taxii.collections"
+    case taxiiDefaultRoot = "taxii.default-root"
     case taxiiDiscovery = "taxii.discovery"
     case taxiiManifest = "taxii.manifest"
     case taxiiObjectDelete = "taxii.object.delete"

@@ -225,7 +225,7 @@ extension PostgresSchema {
         CREATE INDEX throttleEvent_member ON throttleEvent(member, kind, key)
         """,
         PostgresSchema.admitFunction,
-    ] + consoleSessionTables + [AuditWitnessSchema.postgres]
+    ] + consoleSessionTables + [AuditWitnessSchema.postgres, DefaultApiRootSchema.postgres]
 
     /// Console sessions (schema 3; SQLite's v12).
     static let consoleSessionTables: [String] = [
@@ -253,6 +253,8 @@ extension PostgresSchema {
         3: consoleSessionTables.map(byteOrdered),
         // 4: audit heads witnessed across federation.
         4: [byteOrdered(AuditWitnessSchema.postgres)],
+        // 5: an imported API root can be discovery's default.
+        5: [DefaultApiRootSchema.postgres],
     ]
 
     // why `text` in lower case: the parameters of a function take no collation, and the schema

@@ -16,6 +16,14 @@ extension PostgresSession: TAXIIRepository {
         try link.rows("SELECT name, title, description, maxContentLength, createdAt FROM taxiiApiRoot ORDER BY createdAt, name").map(Self.apiRoot(from:))
     }
 
+    func defaultApiRoot() throws -> String? {
+        try link.row("SELECT name FROM taxiiApiRoot WHERE isDefault = 1 ORDER BY name LIMIT 1").map { try $0.string("name") }
+    }
+
+    func setDefaultApiRoot(_ name: String) throws {
+        try link.execute("UPDATE taxiiApiRoot SET isDefault = CASE WHEN name = ? THEN 1 ELSE 0 END", [.text(name)])
+    }
+
     static func apiRoot(from row: PGRow) throws -> TAXIIApiRootRecord {
         TAXIIApiRootRecord(name: try row.string("name"), title: try row.string("title"), description: try row.string("description"),
                            maxContentLength: Int(try row.int("maxContentLength")), createdAt: try row.int("createdAt"))
@@ -99,36 +107,21 @@ extension PostgresSession: TAXIIRepository {
     }
 
     private static func filters(_ ids: [String], _ types: [String], _ specVersions: [String], _ versions: [TAXIIVersionMatch],
-                                sql: inout String, arguments: inout [SQLValue]) {
-        func list(_ column: String, _ values: [String]) {
-            guard !values.isEmpty else { return }
-            sql += " AND \(column) IN (" + Array(repeating: "?", count: values.count).joined(separator: ",") + ")"
-            arguments += values.map(SQLValue.text)
-        }
-        list("stixId", ids)
-        list("type", types)
-        list("specVersion", specVersions)
-        guard !versions.contains(.all) else { return }
-        var clauses: [String] = []
-        for match in versions {
-            switch match {
-            case .all: break
-            // why per owner: each organisation's versions of an id are a history of their own; another
-            // organisation's later version (which the reader may not read) never hides the reader's.
-            case .first: clauses.append("version = (SELECT MIN(version) FROM taxiiObject v WHERE v.collection = o.collection AND v.stixId = o.stixId AND v.owner = o.owner)")
-            case .last: clauses.append("version = (SELECT MAX(version) FROM taxiiObject v WHERE v.collection = o.collection AND v.stixId = o.stixId AND v.owner = o.owner)")
-            case .at(let t):
-                clauses.append("version = ?")
-                arguments.append(.int(t))
+                                latestSpecByDefault: Bool = true, sql: inout String, arguments: inout [SQLValue]) {
+        let clauses = TAXIIFilterSQL.clauses(ids: ids, types: types, specVersions: specVersions, versions: versions, latestSpecByDefault: latestSpecByDefault)
+        sql += clauses.sql
+        arguments += clauses.arguments.map { argument in
+            switch argument {
+            case .text(let text): .text(text)
+            case .int(let n): .int(n)
             }
         }
-        if !clauses.isEmpty { sql += " AND (" + clauses.joined(separator: " OR ") + ")" }
     }
 
     func deleteObjects(collection: String, stixId: String, owner: String, versions: [TAXIIVersionMatch], specVersions: [String]) throws -> Int {
         var sql = "DELETE FROM taxiiObject AS o WHERE collection = ? AND owner = ?"
         var arguments: [SQLValue] = [.text(collection), .text(owner)]
-        Self.filters([stixId], [], specVersions, versions, sql: &sql, arguments: &arguments)
+        Self.filters([stixId], [], specVersions, versions, latestSpecByDefault: false, sql: &sql, arguments: &arguments)
         return try link.rows(sql + " RETURNING seq", arguments).count
     }
 

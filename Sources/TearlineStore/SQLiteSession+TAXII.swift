@@ -35,6 +35,14 @@ extension SQLiteSession: TAXIIRepository {
             .map(Self.apiRoot(from:))
     }
 
+    func defaultApiRoot() throws -> String? {
+        try String.fetchOne(db.cachedStatement(sql: "SELECT name FROM taxiiApiRoot WHERE isDefault = 1 ORDER BY name LIMIT 1"))
+    }
+
+    func setDefaultApiRoot(_ name: String) throws {
+        try db.execute(sql: "UPDATE taxiiApiRoot SET isDefault = CASE WHEN name = ? THEN 1 ELSE 0 END", arguments: [name])
+    }
+
     private static func apiRoot(from row: Row) -> TAXIIApiRootRecord {
         TAXIIApiRootRecord(name: row[0], title: row[1], description: row[2], maxContentLength: row[3], createdAt: row[4])
     }
@@ -117,36 +125,21 @@ extension SQLiteSession: TAXIIRepository {
     }
 
     private static func filters(_ ids: [String], _ types: [String], _ specVersions: [String], _ versions: [TAXIIVersionMatch],
-                                sql: inout String, arguments: inout StatementArguments) {
-        func list(_ column: String, _ values: [String]) {
-            guard !values.isEmpty else { return }
-            sql += " AND \(column) IN (" + Array(repeating: "?", count: values.count).joined(separator: ",") + ")"
-            _ = arguments.append(contentsOf: StatementArguments(values))
-        }
-        list("stixId", ids)
-        list("type", types)
-        list("specVersion", specVersions)
-        guard !versions.contains(.all) else { return }
-        var clauses: [String] = []
-        for match in versions {
-            switch match {
-            case .all: break
-            // why per owner: each organisation's versions of an id are a history of their own; another
-            // organisation's later version (which the reader may not read) never hides the reader's.
-            case .first: clauses.append("version = (SELECT MIN(version) FROM taxiiObject v WHERE v.collection = o.collection AND v.stixId = o.stixId AND v.owner = o.owner)")
-            case .last: clauses.append("version = (SELECT MAX(version) FROM taxiiObject v WHERE v.collection = o.collection AND v.stixId = o.stixId AND v.owner = o.owner)")
-            case .at(let t):
-                clauses.append("version = ?")
-                _ = arguments.append(contentsOf: [t])
+                                latestSpecByDefault: Bool = true, sql: inout String, arguments: inout StatementArguments) {
+        let clauses = TAXIIFilterSQL.clauses(ids: ids, types: types, specVersions: specVersions, versions: versions, latestSpecByDefault: latestSpecByDefault)
+        sql += clauses.sql
+        for argument in clauses.arguments {
+            switch argument {
+            case .text(let text): _ = arguments.append(contentsOf: [text])
+            case .int(let n): _ = arguments.append(contentsOf: [n])
             }
         }
-        if !clauses.isEmpty { sql += " AND (" + clauses.joined(separator: " OR ") + ")" }
     }
 
     func deleteObjects(collection: String, stixId: String, owner: String, versions: [TAXIIVersionMatch], specVersions: [String]) throws -> Int {
         var sql = "DELETE FROM taxiiObject AS o WHERE collection = ? AND owner = ?"
         var arguments: StatementArguments = [collection, owner]
-        Self.filters([stixId], [], specVersions, versions, sql: &sql, arguments: &arguments)
+        Self.filters([stixId], [], specVersions, versions, latestSpecByDefault: false, sql: &sql, arguments: &arguments)
         try db.execute(sql: sql, arguments: arguments)
         return db.changesCount
     }

@@ -288,6 +288,9 @@ public final class SQLiteStore: TearlineStore {
         migrator.registerMigration("v13-audit-witnesses") { db in
             try db.execute(sql: AuditWitnessSchema.sqlite)
         }
+        migrator.registerMigration("v14-default-api-root") { db in
+            try db.execute(sql: DefaultApiRootSchema.sqlite)
+        }
         return migrator
     }
 }

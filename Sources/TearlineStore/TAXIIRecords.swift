@@ -154,6 +154,10 @@ public struct TAXIIObjectQuery: Sendable, Hashable {
 
 /// The status resource of one POST to a collection.
 public struct TAXIIStatusRecord: Sendable, Hashable {
+    /// The owner of a status every member of an organisation may read (imported from medallion,
+    /// which kept no poster). Member ids start `mem_`, so the two never meet.
+    public static func organizationOwner(_ organization: String) -> String { "org:" + organization }
+
     public var id: String
     public var apiRoot: String
     public var member: String
@@ -196,6 +200,10 @@ public protocol TAXIIRepository {
     func insertApiRoot(_ root: TAXIIApiRootRecord) throws
     func apiRoot(name: String) throws -> TAXIIApiRootRecord?
     func apiRoots() throws -> [TAXIIApiRootRecord]
+    /// The API root discovery names as the default; nil for Tearline's own.
+    func defaultApiRoot() throws -> String?
+    /// Makes one API root the default of discovery (the others stop being it).
+    func setDefaultApiRoot(_ name: String) throws
     func insertCollection(_ collection: TAXIICollectionRecord) throws
     func collection(id: String) throws -> TAXIICollectionRecord?
     func collections(apiRoot: String) throws -> [TAXIICollectionRecord]

@@ -6,7 +6,7 @@ struct Admin: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Bootstrap and manage organisations, members and partnerships, as the node administrator.",
         subcommands: [Token.self, OrgCreate.self, MemberCreate.self, MemberSet.self, MemberPassword.self, PartnershipCreate.self, PartnershipSet.self,
-                      PartnershipList.self, CollectionCreate.self])
+                      PartnershipList.self, CollectionCreate.self, DefaultApiRoot.self])
 
     struct Token: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -105,6 +105,19 @@ struct Admin: AsyncParsableCommand {
             let input = CreateCollectionInput(id: id, apiRoot: apiRoot, title: title, description: description, alias: alias, readers: split(readers),
                                               writers: split(writers), topics: split(topics), defaultMarking: defaultMarking)
             try printJSON(try await reportingProblems { try await service.taxii.createCollection(input, by: .nodeAdmin) })
+        }
+    }
+
+    struct DefaultApiRoot: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "default-api-root",
+            abstract: "Choose the API root TAXII discovery names as the default (tearline: Tearline's own).")
+        @OptionGroup var store: StoreOptions
+        @Option(help: "The API root's name.") var name: String
+
+        func run() async throws {
+            let service = try await store.open()
+            try printJSON(try await reportingProblems { ["defaultApiRoot": try await service.taxii.setDefaultApiRoot(name, by: .nodeAdmin)] })
         }
     }
 

@@ -34,6 +34,8 @@ struct Import: AsyncParsableCommand {
         @Option(help: "The organisation (already created) whose holdings the objects and whose members the users become.") var org: String
         @Option(help: "The clearance the imported users get.") var clearance: String = "UNCLASSIFIED"
         @Option(help: "A marking for objects whose STIX markings this node cannot map (default: refuse the import).") var unmappedMarking: String?
+        @Flag(help: "Keep Tearline's own API root as discovery's default (by default, the root medallion's discovery named becomes it).")
+        var keepDefault = false
 
         func run() async throws {
             guard let configData = FileManager.default.contents(atPath: config) else { throw ValidationError("cannot read \(config)") }
@@ -41,7 +43,7 @@ struct Import: AsyncParsableCommand {
             let service = try await store.open()
             try printJSON(try await reportingProblems {
                 try await service.taxii.importMedallion(config: Array(configData), data: Array(dataData), organization: org, clearance: clearance,
-                                                  unmappedMarking: unmappedMarking, by: .nodeAdmin)
+                                                  unmappedMarking: unmappedMarking, keepDefault: keepDefault, by: .nodeAdmin)
             })
         }
     }

@@ -154,9 +154,92 @@ struct TAXIIImportTests {
             // medallion lists a collection with neither permission too; here it does not exist for the users.
             #expect(collections.compactMap { $0["id"] as? String } == ["472c94ae-3113-4e3e-a4dd-a9f4ac7471d4", "365fed99-08fa-fdcd-a1b3-fb247eb41d01",
                                                                        "91a7b528-80eb-42ed-a74d-c6fbd5a26116", "52892447-4d7e-4f70-b94d-d7f22742ff63"])
-            let objects = try await w.taxii("/trustgroup1/collections/91a7b528-80eb-42ed-a74d-c6fbd5a26116/objects/?match[version]=all", as: nil, basic: user)
+            let objects = try await w.taxii("/trustgroup1/collections/91a7b528-80eb-42ed-a74d-c6fbd5a26116/objects/?match[version]=all&match[spec_version]=2.0,2.1",
+                                            as: nil, basic: user)
             #expect(objects.code == 200)
             #expect(objects.objects("objects").count == result.objects)
+            // Without match[spec_version], the one version in STIX 2.0 is not listed.
+            let latestSpecOnly = try await w.taxii("/trustgroup1/collections/91a7b528-80eb-42ed-a74d-c6fbd5a26116/objects/?match[version]=all", as: nil, basic: user)
+            #expect(latestSpecOnly.objects("objects").count == result.objects - 1)
+            // An object with versions in STIX 2.0 and 2.1 is shown in its latest spec version unless
+            // match[spec_version] asks otherwise (TAXII 2.1 §3.4.2; medallion does the same).
+            let malware = "/trustgroup1/collections/91a7b528-80eb-42ed-a74d-c6fbd5a26116/objects/malware--c0931cc6-c75e-47e5-9036-78fabc95d4ec/"
+            let latestSpec = try await w.taxii(malware, as: nil, basic: user).objects("objects")
+            #expect(latestSpec.map { $0["spec_version"] as? String } == ["2.1"])
+            #expect(latestSpec.first?["modified"] as? String == "2017-01-27T13:49:53.997Z")
+            let older = try await w.taxii(malware + "?match[spec_version]=2.0", as: nil, basic: user).objects("objects")
+            #expect(older.count == 1 && older.first?["spec_version"] == nil && older.first?["modified"] as? String == "2018-02-23T18:30:00.000Z")
+            let either = try await w.taxii(malware + "?match[spec_version]=2.0,2.1", as: nil, basic: user).objects("objects")
+            #expect(either.map { $0["modified"] as? String } == ["2018-02-23T18:30:00.000Z"], "last of the versions in the spec versions asked for")
+            // Status resources come over: the organisation's members read them, others do not learn they exist.
+            #expect(result.statuses == 2)
+            let status = try await w.taxii("/trustgroup1/status/2d086da7-4bdc-4f91-900e-d77486753710/", as: nil, basic: user)
+            #expect(status.code == 200)
+            #expect(status.string("status") == "pending")
+            #expect(status.int("total_count") == 4 && status.int("success_count") == 1 && status.int("failure_count") == 1 && status.int("pending_count") == 2)
+            #expect(status.objects("successes").first?["id"] as? String == "indicator--cd981c25-8042-4166-8945-51178443bdac")
+            #expect(try await w.taxii("/trustgroup1/status/2d086da7-4bdc-4f91-900e-d77486753710/", as: "usa-analyst").code == 404)
+            #expect(try await w.taxii("/api1/status/2d086da7-4bdc-4f91-900e-d77486753710/", as: nil, basic: user).code == 404)
+            // Discovery names medallion's default root, so clients configured with it land where they did.
+            #expect(result.defaultApiRoot == "trustgroup1")
+            #expect(try await w.taxii("/taxii2/", as: nil, basic: user).string("default")?.hasSuffix("/trustgroup1/") == true)
+        }
+    }
+
+    @Test(arguments: TestBackend.allCases) func theDefaultAPIRootIsTheOperatorsChoice(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
+            let result = try await w.service.taxii.importMedallion(config: Array(medallionConfig.utf8), data: Array(medallionData.utf8), organization: "GBR",
+                                                             clearance: "UNCLASSIFIED", unmappedMarking: nil, keepDefault: true, by: .nodeAdmin)
+            #expect(result.defaultApiRoot == nil)
+            let admin = ("admin", "Password0")
+            #expect(try await w.taxii("/taxii2/", as: nil, basic: admin).string("default")?.hasSuffix("/tearline/") == true)
+            await #expect(throws: ServiceError.self) { _ = try await w.service.taxii.setDefaultApiRoot("trustgroup1", by: try #require(try await w.service.members.authenticate(token: w.token("gbr-analyst-secret")))) }
+            await #expect(throws: ServiceError.self) { _ = try await w.service.taxii.setDefaultApiRoot("nowhere", by: .nodeAdmin) }
+            _ = try await w.service.taxii.setDefaultApiRoot("trustgroup1", by: .nodeAdmin)
+            let discovery = try await w.taxii("/taxii2/", as: nil, basic: admin)
+            #expect(discovery.string("default")?.hasSuffix("/trustgroup1/") == true)
+            #expect(discovery.strings("api_roots")?.contains { $0.hasSuffix("/tearline/") } == true)
+            // A member with nothing in that root is not told it exists: Tearline's root is its default.
+            let outsider = try await w.taxii("/taxii2/", as: "usa-analyst")
+            #expect(outsider.string("default")?.hasSuffix("/tearline/") == true)
+            #expect(!outsider.text.contains("trustgroup1"))
+            _ = try await w.service.taxii.setDefaultApiRoot("tearline", by: .nodeAdmin)
+            #expect(try await w.taxii("/taxii2/", as: nil, basic: admin).string("default")?.hasSuffix("/tearline/") == true)
+        }
+    }
+
+    /// Filters on one object narrow what is shown; a readable object that they exclude is an empty
+    /// answer, and an object the caller may not read is still not found.
+    @Test(arguments: TestBackend.allCases) func filtersOnOneObjectFilter(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
+            _ = try await importMedallion(w)
+            let admin = ("admin", "Password0")
+            let object = "/trustgroup1/collections/91a7b528-80eb-42ed-a74d-c6fbd5a26116/objects/indicator--6770298f-0fd8-471a-ab8c-1c658a46574e/"
+            let later = try await w.taxii(object + "versions/?added_after=2017-01-01T00:00:00Z", as: nil, basic: admin)
+            #expect(later.code == 200)
+            #expect(later.strings("versions") == ["2017-01-27T13:49:53.935Z"])
+            let all = try await w.taxii(object + "?added_after=2016-01-01T00:00:00Z&match[version]=all", as: nil, basic: admin)
+            #expect(all.objects("objects").count == 2)
+            let none = try await w.taxii(object + "?added_after=2100-01-01T00:00:00Z", as: nil, basic: admin)
+            #expect(none.code == 200)
+            #expect(none.objects("objects").isEmpty)
+            #expect(none.object["more"] as? Bool == false)
+            let noVersions = try await w.taxii(object + "versions/?added_after=2100-01-01T00:00:00Z", as: nil, basic: admin)
+            #expect(noVersions.code == 200 && noVersions.strings("versions") == [])
+            #expect(try await w.taxii(object + "?match[spec_version]=2.1", as: nil, basic: admin).objects("objects").count == 1)
+            let otherSpec = try await w.taxii(object + "?match[spec_version]=2.0", as: nil, basic: admin)
+            #expect(otherSpec.code == 200 && otherSpec.objects("objects").isEmpty)
+            #expect(try await w.taxii(object + "versions/?match[spec_version]=2.0", as: nil, basic: admin).strings("versions") == [])
+            let both = try await w.taxii(object + "?match[version]=first,last", as: nil, basic: admin)
+            #expect(both.objects("objects").compactMap { $0["modified"] as? String } == ["2016-11-03T12:30:59.000Z", "2017-01-27T13:49:53.935Z"])
+            // Not found stays not found, with or without filters.
+            let unknown = "/trustgroup1/collections/91a7b528-80eb-42ed-a74d-c6fbd5a26116/objects/indicator--00000000-0fd8-471a-ab8c-1c658a46574e/"
+            #expect(try await w.taxii(unknown + "?added_after=2000-01-01T00:00:00Z", as: nil, basic: admin).code == 404)
+            #expect(try await w.taxii(unknown + "versions/", as: nil, basic: admin).code == 404)
+            #expect(try await w.taxii(object + "?added_after=2100-01-01T00:00:00Z", as: "usa-analyst").code == 404)
+            // Deleting with a filter that matches no version deletes nothing.
+            #expect(try await w.taxii(.delete, object + "?match[spec_version]=2.0", as: nil, basic: admin).code == 404)
+            #expect(try await w.taxii(object + "?match[version]=all", as: nil, basic: admin).objects("objects").count == 2)
         }
     }
 }

@@ -94,6 +94,8 @@ import Testing
                 try link.execute("DROP TABLE consoleSession")
                 // why: nor witnessed audit heads; the upgrade to 4 creates them.
                 try link.execute("DROP TABLE auditWitness")
+                // why: nor a default API root; the upgrade to 5 adds the column.
+                try link.execute("ALTER TABLE taxiiApiRoot DROP COLUMN isDefault")
                 try link.execute("CREATE OR REPLACE FUNCTION tearline_admit(p_member text, p_kind text, p_key text, p_amount BIGINT, p_limit BIGINT, p_now BIGINT, p_window BIGINT) RETURNS BOOLEAN LANGUAGE sql AS 'SELECT false'")
             }
             first.shutdown()
@@ -107,6 +109,11 @@ import Testing
                 try link.row("SELECT to_regclass('consolesession') IS NOT NULL AS present").map { try $0.bool("present") }
             }
             #expect(sessions == true, "the upgrade created the console session table")
+            let defaultColumn = try await second.database.transaction(readOnly: true) { link in
+                try link.row("SELECT count(*) AS n FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'taxiiapiroot' AND column_name = 'isdefault'")
+                    .map { try $0.int("n") }
+            }
+            #expect(defaultColumn == 1, "the upgrade added taxiiApiRoot.isDefault")
             let witnesses = try await second.database.transaction(readOnly: true) { link in
                 try link.row("SELECT to_regclass('auditwitness') IS NOT NULL AS present").map { try $0.bool("present") }
             }

@@ -22,6 +22,9 @@ struct TAXIIFilter: Sendable, Hashable {
     static let objectFilters: Set<String> = ["added_after", "limit", "next", "match[id]", "match[type]", "match[version]", "match[spec_version]"]
     static let objectByIdFilters: Set<String> = ["added_after", "limit", "next", "match[version]", "match[spec_version]"]
 
+    /// No filter: the first page of the latest versions.
+    init() {}
+
     /// Parses the query; which parameters an endpoint takes is the caller's `allowed` list.
     init(_ uri: HummingbirdCore.URI, allowed: Set<String>) throws(TAXIIError) {
         for (rawKey, rawValue) in uri.queryParameters {

@@ -105,8 +105,9 @@ extension TAXIIService {
     }
 
     /// Checks one posted object and maps its markings; never throws, a bad object is a failure entry.
+    /// `stix20`: STIX 2.0 objects are kept as they are (a medallion migration); a posted one is refused.
     static func admit(_ value: JSONValue, definitions: [String: JSONObject], fallback: Marking?, reader: Reader?,
-                      forceMarking: Marking? = nil) -> Result<AdmittedObject, RefusedObject> {
+                      forceMarking: Marking? = nil, stix20: Bool = false) -> Result<AdmittedObject, RefusedObject> {
         guard let object = value.objectValue else { return .failure(RefusedObject(message: "Not a JSON object.")) }
         let id = object["id"]?.stringValue
         guard let type = object["type"]?.stringValue, STIXObjectFacts.isTypeName(type) else {
@@ -115,8 +116,12 @@ extension TAXIIService {
         guard let id, STIXObjectFacts.isIdentifier(id), id.hasPrefix(type + "--") else {
             return .failure(RefusedObject(id: id, message: "id is missing or not an identifier of type \(type)."))
         }
-        let specVersion = object["spec_version"]?.stringValue ?? "2.1"
-        guard specVersion == "2.1" else { return .failure(RefusedObject(id: id, message: "spec_version must be 2.1.")) }
+        // why: in STIX 2.0 no object carried spec_version; in 2.1 every SDO, SRO and marking
+        // definition does (all have created), and an SCO may leave it out.
+        let specVersion = object["spec_version"]?.stringValue ?? (stix20 && object["created"] != nil ? "2.0" : "2.1")
+        guard specVersion == "2.1" || (stix20 && specVersion == "2.0") else {
+            return .failure(RefusedObject(id: id, message: stix20 ? "spec_version must be 2.0 or 2.1." : "spec_version must be 2.1."))
+        }
         let versionText = object["modified"]?.stringValue ?? object["created"]?.stringValue
         var version: Int64 = 0
         if let versionText {

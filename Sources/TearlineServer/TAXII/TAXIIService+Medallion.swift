@@ -14,6 +14,11 @@ public struct MedallionImportResult: Codable, Sendable {
     public var apiRoots: [String]
     public var collections: Int
     public var objects: Int
+    /// Status resources brought over; any member of the organisation may read them (medallion
+    /// did not record who posted).
+    public var statuses: Int
+    /// The API root discovery now names as the default (medallion's), or nil when Tearline's stays.
+    public var defaultApiRoot: String?
     public var members: [ImportedMember]
 }
 
@@ -25,8 +30,10 @@ extension TAXIIService {
     /// users become. All or nothing: one transaction, refused with the reasons if anything
     /// cannot be mapped (`unmappedMarking` gives objects whose markings the node cannot read a
     /// marking instead, e.g. `UNCLASSIFIED//TLP:RED`).
+    /// Medallion's status resources come too, readable by the organisation's members; the root
+    /// medallion's discovery named as its default becomes this node's, unless `keepDefault`.
     public func importMedallion(config: [UInt8], data: [UInt8], organization: String, clearance: String,
-                                unmappedMarking: String?, by caller: Caller) async throws -> MedallionImportResult {
+                                unmappedMarking: String?, keepDefault: Bool = false, by caller: Caller) async throws -> MedallionImportResult {
         guard case .nodeAdmin = caller else { throw ServiceError.forbidden("Only the node administrator imports.", reasons: .roleRequired) }
         try Validate.organizationId(organization, field: "organization")
         let level = try Validate.clearance(clearance)
@@ -56,7 +63,13 @@ extension TAXIIService {
                     try s.insertCollection(c.record)
                     for o in c.objects { _ = try s.insertObject(o) }
                 }
+                for status in root.statuses {
+                    guard try s.status(id: status.id) == nil else { return .failure(.conflict("status \(status.id) exists on this node.")) }
+                    try s.insertStatus(status)
+                }
             }
+            let newDefault = keepDefault ? nil : plan.defaultRoot
+            if let newDefault { try s.setDefaultApiRoot(newDefault) }
             var members: [MedallionImportResult.ImportedMember] = []
             for (i, user) in hashed.enumerated() {
                 guard try s.credential(login: user.login) == nil else { return .failure(.conflict("login \(user.login) exists on this node.")) }
@@ -67,9 +80,10 @@ extension TAXIIService {
                 members.append(.init(login: user.login, member: member.id, token: tokens[i]))
             }
             try s.appendAudit(.by(caller, at: nowMs, action: .medallionImport, object: nil, concerns: organization, decision: .allow,
-                                  detail: "roots=\(plan.roots.count) collections=\(plan.collectionCount) objects=\(plan.objectCount) users=\(members.count)"))
+                                  detail: "roots=\(plan.roots.count) collections=\(plan.collectionCount) objects=\(plan.objectCount) statuses=\(plan.statusCount) users=\(members.count) default=\(newDefault ?? "-")"))
             return .success(MedallionImportResult(organization: organization, apiRoots: plan.roots.map(\.record.name),
-                                                  collections: plan.collectionCount, objects: plan.objectCount, members: members))
+                                                  collections: plan.collectionCount, objects: plan.objectCount, statuses: plan.statusCount,
+                                                  defaultApiRoot: newDefault, members: members))
         }
     }
 
@@ -92,8 +106,12 @@ struct MedallionPlan {
     struct Root {
         var record: TAXIIApiRootRecord
         var collections: [Collection]
+        var statuses: [TAXIIStatusRecord] = []
     }
     var roots: [Root] = []
+    /// The imported root medallion's discovery named as its default.
+    var defaultRoot: String?
+    var statusCount: Int { roots.reduce(0) { $0 + $1.statuses.count } }
     var collectionCount: Int { roots.reduce(0) { $0 + $1.collections.count } }
     var objectCount: Int { roots.reduce(0) { $0 + $1.collections.reduce(0) { $0 + $1.objects.count } } }
 
@@ -141,9 +159,10 @@ struct MedallionPlan {
                         o["__meta"] = nil
                         cleaned = .object(o)
                     }
-                    var outcome = TAXIIService.admit(cleaned, definitions: definitions, fallback: record.defaultMarking.isEmpty ? nil : .unclassified, reader: nil)
+                    var outcome = TAXIIService.admit(cleaned, definitions: definitions, fallback: record.defaultMarking.isEmpty ? nil : .unclassified, reader: nil,
+                                                     stix20: true)
                     if case .failure(let r) = outcome, r.message.hasPrefix("Markings:"), let unmapped {
-                        outcome = TAXIIService.admit(cleaned, definitions: definitions, fallback: unmapped, reader: nil, forceMarking: unmapped)
+                        outcome = TAXIIService.admit(cleaned, definitions: definitions, fallback: unmapped, reader: nil, forceMarking: unmapped, stix20: true)
                     }
                     switch outcome {
                     case .failure(let r):
@@ -158,11 +177,50 @@ struct MedallionPlan {
                 }
                 mapped.collections.append(Collection(record: record, objects: stored))
             }
+            mapped.statuses = try Self.statuses(root["status"], root: name, organization: organization)
             roots.append(mapped)
+        }
+        if let url = data["/discovery"]?.objectValue?["default"]?.stringValue {
+            let name = url.split(separator: "/").last.map(String.init)
+            defaultRoot = roots.first { $0.record.name == name }?.record.name
         }
         guard refused.isEmpty else {
             throw ServiceError.badRequest("\(refused.count) object(s) cannot be mapped, nothing imported (see --unmapped-marking): "
                                      + refused.prefix(20).joined(separator: "; "))
+        }
+    }
+
+    /// medallion's status resources of one API root. medallion kept no poster, so each belongs to
+    /// the organisation the import is for (see ``TAXIIStatusRecord/organizationOwner(_:)``).
+    static func statuses(_ value: JSONValue?, root: String, organization: String) throws -> [TAXIIStatusRecord] {
+        guard let value else { return [] }
+        guard let list = value.arrayValue else { throw ServiceError.badRequest("data: the status of \(root) is not a list.") }
+        var seen = Set<String>()
+        return try list.map { item throws -> TAXIIStatusRecord in
+            guard let st = item.objectValue, let rawId = st["id"]?.stringValue, let id = UUID(uuidString: rawId)?.uuidString.lowercased() else {
+                throw ServiceError.badRequest("data: a status of \(root) has no UUID id.")
+            }
+            guard seen.insert(id).inserted else { throw ServiceError.badRequest("data: status \(id) appears twice in \(root).") }
+            guard let requested = st["request_timestamp"]?.stringValue.flatMap(STIXTimestamp.init(parsing:)) else {
+                throw ServiceError.badRequest("data: status \(id) has no request_timestamp.")
+            }
+            func details(_ key: String) throws -> [String] {
+                guard let items = st[key] else { return [] }
+                guard let array = items.arrayValue else { throw ServiceError.badRequest("data: \(key) of status \(id) is not a list.") }
+                return try array.map { detail in
+                    guard let d = detail.objectValue, d["id"]?.stringValue != nil, d["version"]?.stringValue != nil else {
+                        throw ServiceError.badRequest("data: an entry of \(key) of status \(id) lacks id or version.")
+                    }
+                    return TAXIIService.statusDetail(id: d["id"]?.stringValue, version: d["version"]?.stringValue, message: d["message"]?.stringValue)
+                }
+            }
+            let successes = try details("successes"), failures = try details("failures"), pendings = try details("pendings")
+            let total = st["total_count"]?.intValue ?? (successes.count + failures.count + pendings.count)
+            guard total >= successes.count + failures.count + pendings.count else {
+                throw ServiceError.badRequest("data: status \(id) counts fewer objects than it lists.")
+            }
+            return TAXIIStatusRecord(id: id, apiRoot: root, member: TAXIIStatusRecord.organizationOwner(organization), requestTimestamp: requested.microseconds,
+                                     total: total, successes: successes, failures: failures, pendings: pendings)
         }
     }
 

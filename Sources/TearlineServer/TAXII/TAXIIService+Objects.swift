@@ -26,7 +26,7 @@ extension TAXIIService {
             case .failure(let p): return .failure(p)
             case .success(let (c, access, member)):
                 var (items, more, withheld) = try self.readablePage(s, collection: c, access: access, member: member, filter: filter)
-                if let objectId, items.isEmpty {
+                if let objectId, items.isEmpty, try !self.readableObjectExists(s, collection: c, access: access, member: member, objectId: objectId) {
                     return try refuse(s, caller, at: now, action, object: objectId, concerns: c.id, reasons: .noAccessPath, countingAgainst: member,
                                       answer: .notFound("object"))
                 }
@@ -68,7 +68,7 @@ extension TAXIIService {
             case .failure(let p): return .failure(p)
             case .success(let (c, access, member)):
                 let (items, more, withheld) = try self.readablePage(s, collection: c, access: access, member: member, filter: filter)
-                if let objectId, items.isEmpty {
+                if let objectId, items.isEmpty, try !self.readableObjectExists(s, collection: c, access: access, member: member, objectId: objectId) {
                     return try refuse(s, caller, at: now, action, object: objectId, concerns: c.id, reasons: .noAccessPath, answer: .notFound("object"))
                 }
                 if let kind = try self.throttle.admitResults(member.id, count: items.count, at: now) {
@@ -112,6 +112,18 @@ extension TAXIIService {
         let pager = TAXIIPager(session: s, decider: decider, filter: filter, generated: generated, includeStored: c.kind != .received)
         let (items, more) = try pager.page(limit: filter.limit)
         return (items, more, decider.withheld)
+    }
+
+    /// Whether the member may read some version of an object, whatever the request's filters: a
+    /// readable object that the filters exclude is an empty answer, not "not found" (as in medallion).
+    func readableObjectExists(
+        _ s: any StoreSession, collection c: TAXIICollectionRecord, access: TAXIIAccess, member: MemberRecord, objectId: String
+    ) throws -> Bool {
+        var any = TAXIIFilter()
+        any.ids = [objectId]
+        any.versions = [.all]
+        any.limit = 1
+        return try !readablePage(s, collection: c, access: access, member: member, filter: any).items.isEmpty
     }
 
     /// Loads a collection the caller may read: not found when it may not see it, denied when it may only write.
@@ -171,7 +183,8 @@ extension TAXIIService {
     func taxiiStatus(root: String, id: String, by caller: Caller) async throws -> [UInt8] {
         let now = now()
         let status = try await lookup { s -> Result<TAXIIStatusRecord, ServiceError> in
-            guard let member = caller.member, let status = try s.status(id: id.lowercased()), status.apiRoot == root, status.member == member.id else {
+            guard let member = caller.member, let status = try s.status(id: id.lowercased()), status.apiRoot == root,
+                  status.member == member.id || status.member == TAXIIStatusRecord.organizationOwner(member.organization) else {
                 return try refuse(s, caller, at: now, .taxiiStatus, object: id, reasons: .noAccessPath, answer: .notFound("status"))
             }
             try s.appendAudit(.by(caller, at: now, action: .taxiiStatus, object: id, decision: .allow))

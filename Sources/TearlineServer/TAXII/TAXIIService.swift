@@ -71,6 +71,18 @@ extension TAXIIService {
         !login.isEmpty && login.utf8.count <= 64 && !login.contains(":") && !login.unicodeScalars.contains { $0.properties.generalCategory == .control }
     }
 
+    /// Makes an API root discovery's default (node admin); `tearline` restores Tearline's own.
+    public func setDefaultApiRoot(_ name: String, by caller: Caller) async throws -> String {
+        guard case .nodeAdmin = caller else { throw ServiceError.forbidden("Only the node administrator chooses the default API root.", reasons: .roleRequired) }
+        let now = now()
+        return try await transact { s -> Result<String, ServiceError> in
+            guard try s.apiRoot(name: name) != nil else { return .failure(.badRequest("no API root \(name) on this node.")) }
+            try s.setDefaultApiRoot(name)
+            try s.appendAudit(.by(caller, at: now, action: .taxiiDefaultRoot, object: name, decision: .allow))
+            return .success(name)
+        }
+    }
+
     /// Creates a community collection (node admin).
     public func createCollection(_ input: CreateCollectionInput, by caller: Caller) async throws -> TAXIICollectionView {
         guard case .nodeAdmin = caller else { throw ServiceError.forbidden("Only the node administrator creates collections.", reasons: .roleRequired) }
@@ -101,21 +113,25 @@ extension TAXIIService {
     /// The discovery resource: the API roots the caller has any collection in, and the default.
     func taxiiDiscovery(by caller: Caller, base: String) async throws -> [UInt8] {
         let now = now()
-        let roots = try await lookup { s -> Result<[String], ServiceError> in
+        let (roots, defaultRoot) = try await lookup { s -> Result<([String], String), ServiceError> in
             var names = [TAXIIRoots.defaultRoot]
             if let member = caller.member {
                 for root in try s.apiRoots() where root.name != TAXIIRoots.defaultRoot {
                     if try s.collections(apiRoot: root.name).contains(where: { TAXIIAccess($0, member: member).isVisible }) { names.append(root.name) }
                 }
             }
+            // why: the chosen default is named only to callers who see it; for the others it does
+            // not exist, and Tearline's own root is their default.
+            let chosen = try s.defaultApiRoot()
+            let defaultRoot = chosen.flatMap { names.contains($0) ? $0 : nil } ?? TAXIIRoots.defaultRoot
             try s.appendAudit(.by(caller, at: now, action: .taxiiDiscovery, object: nil, decision: .allow))
-            return .success(names)
+            return .success((names, defaultRoot))
         }
         var w = JSONWriter(capacity: 512)
         w.raw("{")
         w.key("title", first: true); w.string("Tearline")
         w.key("description"); w.string("Intelligence sharing under the originator's rules: every object is served through the decision rule.")
-        w.key("default"); w.string(base + "/" + TAXIIRoots.defaultRoot + "/")
+        w.key("default"); w.string(base + "/" + defaultRoot + "/")
         w.key("api_roots"); w.strings(roots.map { base + "/" + $0 + "/" })
         w.raw("}")
         return w.bytes
