@@ -41,6 +41,7 @@ public enum AuditAction: String, Sendable, Hashable, CaseIterable, Codable {
     case grantCreate = "grant.create"
     // medallion
     case medallionImport = "medallion.import"
+    case mispImport = "misp.import"
     // member
     case memberCreate = "member.create"
     case memberPassword = "member.password"

@@ -4,8 +4,8 @@ import TearlineServer
 
 struct Import: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Import STIX content, or migrate a medallion TAXII server, into this node.",
-        subcommands: [STIX.self, Medallion.self])
+        abstract: "Import STIX content, MISP events, or migrate a medallion TAXII server, into this node.",
+        subcommands: [STIX.self, Medallion.self, MISP.self])
 
     struct STIX: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -47,4 +47,42 @@ struct Import: AsyncParsableCommand {
             })
         }
     }
+
+    struct MISP: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "misp",
+            abstract: "Import MISP events as reports of an organisation, all or nothing.",
+            discussion: """
+                Each PATH is a MISP JSON file (one event, an array of events, or a REST search answer) or a MISP feed \
+                directory (manifest.json and one {uuid}.json per event). Each event becomes a report: its info the title, \
+                its attributes and objects portions and entities, its tags and distribution the markings (see the README, \
+                "Migrating from MISP"). Prints what was mapped and what was kept as text only.
+                """)
+        @OptionGroup var store: StoreOptions
+        @Option(help: "The organisation (already created) whose reports the events become.") var org: String
+        @Option(help: "The classification of every portion.") var classification: String = "UNCLASSIFIED"
+        @Option(help: "The TLP of events and attributes without a tlp tag.") var defaultTlp: String = "AMBER"
+        @Option(help: "strict: distribution levels become REL TO; tlp-only: TLP tags alone.") var distribution: String = "strict"
+        @Option(help: "Comma-separated organisations MISP's \"this community\" and \"connected communities\" mean.") var community: String = ""
+        @Option(help: "The distribution level (0-4) of events that give none, as MISP feeds' events do (0: your organisation only).")
+        var missingDistribution: Int = 0
+        @Option(help: "Comma-separated need-to-know topics of the reports.") var topics: String = "cti"
+        @Option(help: "The source grade of the reports (MISP does not grade: F6, cannot be judged).") var sourceGrade: String = "F6"
+        @Argument(help: "MISP JSON files or feed directories.") var paths: [String]
+
+        func run() async throws {
+            let events = try MISPFiles.read(paths)
+            let service = try await store.open()
+            let input = MISPImportInput(organization: org, classification: classification, defaultTLP: defaultTlp, community: split(community),
+                                        distribution: distribution, missingDistribution: missingDistribution, topics: split(topics),
+                                        sourceGrade: sourceGrade)
+            let progress = ImportProgress("events", total: events.count)
+            let result = try await reportingProblems {
+                try await service.reports.importMISP(events, input, by: .nodeAdmin, progress: { progress.update($0) })
+            }
+            progress.finish()
+            try printJSON(result)
+        }
+    }
 }
+

@@ -1,0 +1,118 @@
+import Foundation
+import TearlineCore
+import TearlineStore
+
+/// The operator's choices for a MISP import (see ``MISPImportPolicy`` for the marking policy).
+public struct MISPImportInput: Sendable {
+    public var organization: String
+    public var classification: String
+    public var defaultTLP: String
+    public var community: [String]
+    public var distribution: String
+    /// The distribution level (0–4) of events that give none.
+    public var missingDistribution: Int
+    public var topics: [String]
+    public var sourceGrade: String
+
+    public init(organization: String, classification: String = "UNCLASSIFIED", defaultTLP: String = "AMBER", community: [String] = [],
+                distribution: String = "strict", missingDistribution: Int = 0, topics: [String] = ["cti"], sourceGrade: String = "F6") {
+        self.missingDistribution = missingDistribution
+        self.organization = organization
+        self.classification = classification
+        self.defaultTLP = defaultTLP
+        self.community = community
+        self.distribution = distribution
+        self.topics = topics
+        self.sourceGrade = sourceGrade
+    }
+}
+
+/// What a MISP import wrote.
+public struct MISPImportResult: Codable, Sendable {
+    public var organization: String
+    /// The member the reports are written by: created for the import, suspended, with no usable token.
+    public var author: String
+    public var summary: MISPMappingSummary
+}
+
+extension ReportService {
+    /// Imports MISP events as reports of `organization`, all or nothing: each event becomes a
+    /// report (or several parts, past 254 portions or 900 entities), with its markings given by
+    /// the policy, signed by the organisation and indexed. `progress` is called with the number
+    /// of events written so far.
+    public func importMISP(_ events: [MISPEvent], _ input: MISPImportInput, by caller: Caller,
+                           progress: (@Sendable (Int) -> Void)? = nil) async throws -> MISPImportResult {
+        guard case .nodeAdmin = caller else { throw ServiceError.forbidden("Only the node administrator imports.", reasons: .roleRequired) }
+        try Validate.organizationId(input.organization, field: "org")
+        for org in input.community { try Validate.organizationId(org, field: "community") }
+        let classification = try Validate.clearance(input.classification)
+        guard let tlp = TLPLevel.allCases.first(where: { $0.label == input.defaultTLP.uppercased().replacingOccurrences(of: "TLP:", with: "") }) else {
+            throw ServiceError.badRequest("default-tlp \(input.defaultTLP) is not a TLP level (CLEAR, GREEN, AMBER, AMBER+STRICT, RED).")
+        }
+        guard let mode = MISPImportPolicy.DistributionMode(rawValue: input.distribution) else {
+            throw ServiceError.badRequest("distribution \(input.distribution) is not a policy: strict or tlp-only.")
+        }
+        guard (0...4).contains(input.missingDistribution) else { throw ServiceError.badRequest("missing-distribution must be a MISP distribution level, 0 to 4.") }
+        guard !input.topics.isEmpty else { throw ServiceError.badRequest("topics must name at least one topic (need-to-know is decided on topics).") }
+        try Validate.topics(input.topics, field: "topics")
+        let grade: SourceGrade
+        do { grade = try SourceGrade(code: input.sourceGrade) } catch { throw ServiceError.badRequest("source-grade: \(error.description)") }
+        guard !events.isEmpty else { throw ServiceError.badRequest("No MISP event to import.") }
+        let now = now()
+        let authorToken = APIToken.generate(random: random)
+        return try await transact { s -> Result<MISPImportResult, ServiceError> in
+            guard let org = try s.organization(id: input.organization) else { return .failure(.badRequest("no organisation \(input.organization); create it first.")) }
+            var known: [String: String] = [:]
+            for o in try s.organizations() {
+                known[o.id.lowercased()] = o.id
+                known[o.name.lowercased()] = o.id
+            }
+            for id in input.community where try s.organization(id: id) == nil {
+                return .failure(.badRequest("community: \"\(id)\" is not an organisation on this node."))
+            }
+            let policy = MISPImportPolicy(organization: org.id, classification: classification, defaultTLP: tlp, community: input.community,
+                                          mode: mode, missingDistribution: input.missingDistribution, knownOrganizations: known)
+            var summary = MISPMappingSummary()
+            var plans: [MISPReportPlan] = []
+            do throws(MISPFormatError) {
+                for event in events { plans += try MISPMapping.reports(for: event, policy: policy, summary: &summary) }
+            } catch {
+                return .failure(.badRequest("Nothing imported: \(error.description)"))
+            }
+            // why a member of its own: a report is written by a member; this one records that the
+            // reports came from MISP, and cannot sign in (suspended, its token never shown).
+            let author = MemberRecord(id: self.ids.make("mem"), organization: org.id, name: "MISP import", roles: [.analyst], clearance: classification,
+                                      compartments: [], topics: input.topics, tokenHash: APIToken.hash(authorToken), status: .suspended,
+                                      createdAt: now, createdBy: caller.actorId)
+            try s.insertMember(author)
+            let key = try self.signingKey(for: org)
+            var written = 0
+            var lastEvent = ""
+            for plan in plans {
+                let mentions: [EntityMention]
+                do throws(ServiceError) {
+                    mentions = try Self.entityMentions(plan.entities.map { EntityInput(type: $0.type, value: $0.value, portion: $0.portion) },
+                                                       portions: plan.portions)
+                } catch {
+                    return .failure(error)
+                }
+                let report = Report(id: self.ids.make("rpt"), originator: org.id, title: plan.title, titleMarking: plan.titleMarking, sourceGrade: grade,
+                                    topics: input.topics, entities: mentions, portions: plan.portions, createdBy: author.id, createdAt: now)
+                let signature = try ContentSignature.sign(CanonicalContent.report(report), with: key)
+                try s.insertReport(StoredReport(report: report, signature: signature), discoverability: plan.discoverability)
+                try self.entities.notifyCorrelations(s, newReport: report, discoverability: plan.discoverability, now: now)
+                try s.appendAudit(.by(caller, at: now, action: .reportCreate, object: report.id, decision: .allow,
+                                      detail: "source=misp portions=\(report.portions.count)"))
+                if plan.eventUUID != lastEvent || plan.part == 1 {
+                    written += 1
+                    lastEvent = plan.eventUUID
+                    if written % 100 == 0 { progress?(written) }
+                }
+            }
+            progress?(events.count)
+            try s.appendAudit(.by(caller, at: now, action: .mispImport, object: author.id, concerns: org.id, decision: .allow,
+                                  detail: "events=\(summary.events) reports=\(summary.reports) attributes=\(summary.attributes) entities=\(summary.entities)"))
+            return .success(MISPImportResult(organization: org.id, author: author.id, summary: summary))
+        }
+    }
+}
