@@ -296,9 +296,48 @@ def check_reports(node, with_groups):
     ok("FRA (not in the sharing group) learns nothing of it", r.status_code == 200 and "USA" not in r.text, r.text[:300])
 
 
-def count_reports(node):
-    out = node.cli("audit", "verify").stdout
-    return out
+def check_feed(node):
+    """The MISP feed GBR's member reads after USA releases one report to GBR."""
+    from pymisp import MISPEvent as Loaded
+    reports = {r["title"]: r["id"] for r in node.reports("usa")}
+    r = node.post("/v1/reports/%s/releases" % reports["Heron C2 infrastructure"], "usa", {"recipient": "GBR"})
+    ok("USA releases the Heron report to GBR", r.status_code in (200, 201), r.text[:300])
+    r = node.post("/v1/reports/%s/releases" % reports["Internal only: sinkhole results"], "usa", {"recipient": "GBR"})
+    ok("the organisation-only report is not released to GBR", r.status_code >= 400, r.text[:300])
+
+    r = requests.get(node.base + "/misp/feed/manifest.json", timeout=30)
+    equal("the feed needs a token", r.status_code, 401)
+    manifest = node.get("/misp/feed/manifest.json", "gbr")
+    ok("GBR's manifest.json is JSON", manifest.status_code == 200 and manifest.headers.get("Content-Type", "").startswith("application/json"),
+       manifest.text[:300])
+    entries = manifest.json()
+    equal("GBR's manifest lists the one release", [e["info"] for e in entries.values()], ["Heron C2 infrastructure"])
+    uuid_ = list(entries)[0]
+    entry = entries[uuid_]
+    ok("manifest entry: Orgc, date, timestamp and a tlp tag",
+       entry["Orgc"]["name"] == "USA" and len(entry["date"]) == 10 and int(entry["timestamp"]) > 0
+       and any(t["name"] == "tlp:green" for t in entry["Tag"]), json.dumps(entry))
+    body = node.get("/misp/feed/%s.json" % uuid_, "gbr")
+    ok("GBR reads the event file", body.status_code == 200, body.text[:300])
+    event = Loaded()
+    event.load(body.json())
+    equal("pymisp loads it: uuid and info", (event.uuid, event.info), (uuid_, "Heron C2 infrastructure"))
+    values = {(a.type, a.value) for a in event.attributes}
+    for pair in (("ip-dst", "203.0.113.10"), ("domain", "heron-c2.example.com"), ("url", "https://heron-c2.example.com/gate.php"),
+                 ("sha256", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"), ("phone-number", "+442079460958")):
+        ok("the event carries %s %s" % pair, pair in values or any(t == pair[0] and pair[1] in v for t, v in values), str(sorted(values))[:600])
+    ok("the TLP:RED portion (the report's source) is not in the feed", not any("198.51.100.66" in v for _, v in values), str(sorted(values))[:600])
+    equal("distribution 0: the recipient's MISP must not pass it on", str(event.distribution), "0")
+    ok("the event is tagged with the banner", any(t.name.startswith("tearline:banner=") for t in event.tags), str(event.tags))
+    hashes = node.get("/misp/feed/hashes.csv", "gbr")
+    lines = [l for l in hashes.text.splitlines() if l]
+    want = {hashlib.md5(a.value.encode()).hexdigest() + "," + uuid_ for a in event.attributes}
+    equal("hashes.csv: md5 of every attribute value with its event", set(lines), want)
+    # FRA has no release: an empty feed, and GBR's event does not exist for it.
+    equal("FRA's manifest is empty", node.get("/misp/feed/manifest.json", "fra").json(), {})
+    equal("FRA cannot read GBR's event (404)", node.get("/misp/feed/%s.json" % uuid_, "fra").status_code, 404)
+    equal("an unknown event is 404", node.get("/misp/feed/%s.json" % "00000000-0000-4000-8000-000000000000", "gbr").status_code, 404)
+    equal("a file that is not an event is 404", node.get("/misp/feed/passwd", "gbr").status_code, 404)
 
 
 def check_refusals(node, work, events):
@@ -343,6 +382,8 @@ def main():
             check_import(node, source, label)
             node.start()
             check_reports(node, with_groups=label != "feed directory")
+            if label == "JSON file":
+                check_feed(node)
             node.stop()
         check_refusals(nodes[0], work, events)
         print("\nall %d checks passed in %.1f s" % (checks, time.time() - started))

@@ -416,6 +416,17 @@ paths = {
     "/v1/releases/{id}/export": {"get": op(
         "A release as plain text, fingerprinted for the caller (a canary trap naming member and release); counts as an export",
         {"200": TEXT, "404": E404, "429": E429}, params=ID, tag="releases", op_id="exportRelease")},
+    "/misp/feed/manifest.json": {"get": op(
+        "MISP feed: the releases the member may read, as MISP's feed manifest (event UUID: info, Orgc, Tag, date…); audited as a listing",
+        {"200": ok({"type": "object"})}, tag="misp", op_id="mispFeedManifest")},
+    "/misp/feed/hashes.csv": {"get": op(
+        "MISP feed: md5 of every attribute value, with its event UUID. Reads every release (each audited and fingerprinted), "
+        "so it counts against the member's windows like reading them all",
+        {"200": {"description": "OK", "content": {"text/csv": {"schema": S}}}, "429": E429}, tag="misp", op_id="mispFeedHashes")},
+    "/misp/feed/{file}": {"get": op(
+        "MISP feed: one event, {uuid}.json: a release read through the rule portion by portion, fingerprinted and audited like GET /v1/releases/{id}",
+        {"200": ok({"type": "object"}), "404": E404, "429": E429}, params=[path_param("file", "The event's UUID followed by .json.")], tag="misp",
+        op_id="mispFeedEvent")},
     "/v1/releases/{id}/verify": {"get": op("Verify the originator's signature on a release", {"200": ok(ref("Verification")), "404": E404, "429": E429},
                                            params=ID, tag="releases", op_id="verifyRelease")},
     "/v1/releases/{id}/revoke": {"post": op("Revoke a release (releaser of the originator); nothing is deleted",

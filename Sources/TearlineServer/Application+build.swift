@@ -46,6 +46,7 @@ public func buildRouter(service: TearlineService, scheme: String = "http", conso
     FeedbackController(service: service).register(on: routes)
     TrustController(service: service).register(on: routes)
     LedgerController(service: service).register(on: routes)
+    MISPFeedController(service: service).register(on: routes)
     TAXIIController(service: service, scheme: scheme).register(on: router)
     FederationController(service: service).register(on: router)
     ConsoleController(service: service, cookies: ConsoleCookies(secure: scheme == "https"), policy: consoleSessions).register(on: router)
