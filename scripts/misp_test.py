@@ -340,6 +340,20 @@ def check_feed(node):
     equal("a file that is not an event is 404", node.get("/misp/feed/passwd", "gbr").status_code, 404)
 
 
+def check_progress(node, work):
+    """Progress on a terminal (run under script(1), which gives the command a pseudo-terminal), nothing on a pipe."""
+    path = os.path.join(work, "events.json")
+    p = node.cli("import", "misp", path, "--org", "GBR")
+    equal("no progress when standard error is not a terminal", p.stderr, "")
+    if not shutil.which("script"):
+        print("      script(1) not found: the terminal check is skipped")
+        return
+    cmd = " ".join([node.tearline, "import", "misp", path, "--org", "GBR", "--db", node.db])
+    t = subprocess.run(["script", "-qec", cmd, "/dev/null"], capture_output=True, text=True, timeout=300)
+    ok("on a terminal: counts, rate and the end", t.returncode == 0 and "events 5/5 (100%)" in t.stdout and "/s" in t.stdout
+       and "done in" in t.stdout, t.stdout[-600:])
+
+
 def check_refusals(node, work, events):
     before = node.cli("audit", "verify").stdout.strip()
     bad = os.path.join(work, "bad.json")
@@ -385,6 +399,7 @@ def main():
             if label == "JSON file":
                 check_feed(node)
             node.stop()
+        check_progress(nodes[0], work)
         check_refusals(nodes[0], work, events)
         print("\nall %d checks passed in %.1f s" % (checks, time.time() - started))
         return 0

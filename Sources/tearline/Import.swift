@@ -18,9 +18,13 @@ struct Import: AsyncParsableCommand {
         func run() async throws {
             guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
             let service = try await store.open()
-            try printJSON(try await reportingProblems {
-                try await service.taxii.importSTIX(Array(data), organization: org, collection: collection, by: .nodeAdmin)
-            })
+            let progress = ImportProgress("objects", total: 0)
+            let result = try await reportingProblems {
+                try await service.taxii.importSTIX(Array(data), organization: org, collection: collection, by: .nodeAdmin,
+                                                   progress: { progress.update($0, of: $1) })
+            }
+            progress.finish()
+            try printJSON(result)
         }
     }
 
@@ -41,10 +45,14 @@ struct Import: AsyncParsableCommand {
             guard let configData = FileManager.default.contents(atPath: config) else { throw ValidationError("cannot read \(config)") }
             guard let dataData = FileManager.default.contents(atPath: data) else { throw ValidationError("cannot read \(data)") }
             let service = try await store.open()
-            try printJSON(try await reportingProblems {
+            let progress = ImportProgress("objects", total: 0)
+            let result = try await reportingProblems {
                 try await service.taxii.importMedallion(config: Array(configData), data: Array(dataData), organization: org, clearance: clearance,
-                                                  unmappedMarking: unmappedMarking, keepDefault: keepDefault, by: .nodeAdmin)
-            })
+                                                        unmappedMarking: unmappedMarking, keepDefault: keepDefault, by: .nodeAdmin,
+                                                        progress: { progress.update($0, of: $1) })
+            }
+            progress.finish()
+            try printJSON(result)
         }
     }
 

@@ -5,7 +5,7 @@ import Foundation
 /// is not a terminal (a pipe, a file, CI).
 final class ImportProgress: @unchecked Sendable {
     private let label: String
-    private let total: Int
+    private var total: Int
     private let started = Date()
     private let lock = NSLock()
     private var lastDraw = Date.distantPast
@@ -17,11 +17,20 @@ final class ImportProgress: @unchecked Sendable {
         self.enabled = enabled
     }
 
+    /// Reports `done` of a total learnt on the way.
+    func update(_ done: Int, of total: Int) {
+        lock.lock()
+        self.total = total
+        lock.unlock()
+        update(done)
+    }
+
     /// Reports `done` of `total`; redraws when a tenth of a second has passed, or at the end.
     func update(_ done: Int) {
         guard enabled else { return }
         lock.lock()
         defer { lock.unlock() }
+        let total = self.total
         let now = Date()
         guard done >= total || now.timeIntervalSince(lastDraw) >= 0.1 else { return }
         lastDraw = now
@@ -30,7 +39,7 @@ final class ImportProgress: @unchecked Sendable {
 
     /// Ends the line (the next output starts on a fresh one).
     func finish() {
-        guard enabled else { return }
+        guard enabled, total > 0 else { return }
         update(total)
         FileHandle.standardError.write(Data("\n".utf8))
     }

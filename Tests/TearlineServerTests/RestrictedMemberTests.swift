@@ -14,7 +14,7 @@ import Testing
         var pattern: String
         var path: String
         var body: [String: any Sendable]? = nil
-        var taxii: Bool { !pattern.hasPrefix("/v1") }
+        var taxii: Bool { !pattern.hasPrefix("/v1") && !pattern.hasPrefix("/misp/") }
         var key: String { "\(method.rawValue) \(pattern)" }
     }
 
@@ -30,6 +30,9 @@ import Testing
         return [
             Route(method: .post, pattern: "/v1/organizations", path: "/v1/organizations", body: ["id": "NLD", "name": "n", "kind": "state"]),
             Route(method: .get, pattern: "/v1/organizations", path: "/v1/organizations"),
+            Route(method: .get, pattern: "/misp/feed/manifest.json", path: "/misp/feed/manifest.json"),
+            Route(method: .get, pattern: "/misp/feed/hashes.csv", path: "/misp/feed/hashes.csv"),
+            Route(method: .get, pattern: "/misp/feed/{file}", path: "/misp/feed/00000000-0000-4000-8000-000000000001.json"),
             Route(method: .get, pattern: "/v1/organizations/{id}", path: "/v1/organizations/USA"),
             Route(method: .post, pattern: "/v1/organizations/{id}/members", path: "/v1/organizations/USA/members",
                   body: ["name": "helper", "roles": ["security"], "clearance": "SECRET"]),

@@ -16,7 +16,9 @@ extension TAXIIService {
     /// holdings collection or a community collection it writes to. All or nothing: if any object
     /// is malformed or carries a marking the node cannot map, nothing is stored and the error
     /// names each refused object.
-    public func importSTIX(_ bytes: [UInt8], organization: String, collection: String?, by caller: Caller) async throws -> ImportResult {
+    /// `progress` is called with the number of objects stored so far, and their total.
+    public func importSTIX(_ bytes: [UInt8], organization: String, collection: String?, by caller: Caller,
+                           progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> ImportResult {
         guard case .nodeAdmin = caller else { throw ServiceError.forbidden("Only the node administrator imports.", reasons: .roleRequired) }
         try Validate.organizationId(organization, field: "organization")
         let parsed: JSONValue
@@ -57,7 +59,8 @@ extension TAXIIService {
                 return .failure(.badRequest("\(refused.count) object(s) refused, nothing imported: " + refused.prefix(20).joined(separator: "; ")))
             }
             var stored = 0
-            for a in admitted {
+            for (i, a) in admitted.enumerated() {
+                if i % 500 == 0 { progress?(i, admitted.count) }
                 if a.version == 0, try !s.objects(TAXIIObjectQuery(collection: target.id, ids: [a.id], versions: [.all], owner: organization, limit: 1)).isEmpty { continue }
                 let dateAdded = clock.next(nowMs: nowMs)
                 let record = TAXIIObjectRecord(collection: target.id, stixId: a.id, type: a.type, version: a.version == 0 ? dateAdded : a.version,
@@ -65,6 +68,7 @@ extension TAXIIService {
                                                marking: a.marking.banner, body: Data(a.json))
                 if try s.insertObject(record) { stored += 1 }
             }
+            progress?(admitted.count, admitted.count)
             try s.appendAudit(.by(caller, at: nowMs, action: .stixImport, object: target.id, concerns: organization, decision: .allow,
                                   detail: "objects=\(objects.count) stored=\(stored)"))
             return .success(ImportResult(organization: organization, collection: target.id, stored: stored, alreadyPresent: admitted.count - stored))

@@ -33,7 +33,8 @@ extension TAXIIService {
     /// Medallion's status resources come too, readable by the organisation's members; the root
     /// medallion's discovery named as its default becomes this node's, unless `keepDefault`.
     public func importMedallion(config: [UInt8], data: [UInt8], organization: String, clearance: String,
-                                unmappedMarking: String?, keepDefault: Bool = false, by caller: Caller) async throws -> MedallionImportResult {
+                                unmappedMarking: String?, keepDefault: Bool = false, by caller: Caller,
+                                progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> MedallionImportResult {
         guard case .nodeAdmin = caller else { throw ServiceError.forbidden("Only the node administrator imports.", reasons: .roleRequired) }
         try Validate.organizationId(organization, field: "organization")
         let level = try Validate.clearance(clearance)
@@ -55,19 +56,25 @@ extension TAXIIService {
         let tokens = hashed.map { _ in APIToken.generate(random: random) }
         return try await transact { s -> Result<MedallionImportResult, ServiceError> in
             guard try s.organization(id: organization) != nil else { return .failure(.badRequest("no organisation \(organization); create it first.")) }
+            var written = 0
             for root in plan.roots {
                 guard try s.apiRoot(name: root.record.name) == nil else { return .failure(.conflict("API root \(root.record.name) exists on this node.")) }
                 try s.insertApiRoot(root.record)
                 for c in root.collections {
                     guard try s.collection(id: c.record.id) == nil else { return .failure(.conflict("collection \(c.record.id) exists on this node.")) }
                     try s.insertCollection(c.record)
-                    for o in c.objects { _ = try s.insertObject(o) }
+                    for o in c.objects {
+                        _ = try s.insertObject(o)
+                        written += 1
+                        if written % 500 == 0 { progress?(written, plan.objectCount) }
+                    }
                 }
                 for status in root.statuses {
                     guard try s.status(id: status.id) == nil else { return .failure(.conflict("status \(status.id) exists on this node.")) }
                     try s.insertStatus(status)
                 }
             }
+            progress?(plan.objectCount, plan.objectCount)
             let newDefault = keepDefault ? nil : plan.defaultRoot
             if let newDefault { try s.setDefaultApiRoot(newDefault) }
             var members: [MedallionImportResult.ImportedMember] = []
