@@ -57,6 +57,11 @@ struct MISPImportTests {
             let bad = #"[{"Event": {"info": "ok", "distribution": 3, "Attribute": [{"type": "text", "value": "fine"}]}}, "# +
                 #"{"Event": {"info": "bad", "distribution": 3, "Attribute": [{"type": "text", "value": "\#(long)"}]}}]"#
             await #expect(throws: ServiceError.self) { _ = try await w.service.reports.importMISP(try parsed(bad), MISPImportInput(organization: "USA"), by: .nodeAdmin) }
+            // An object whose comment alone is past a portion's size: refused as the API would refuse the portion.
+            let longComment = #"[{"Event": {"info": "ok", "distribution": 3, "Object": [{"name": "file", "comment": "\#(long)", "Attribute": []}]}}]"#
+            await #expect(throws: ServiceError.self) {
+                _ = try await w.service.reports.importMISP(try parsed(longComment), MISPImportInput(organization: "USA"), by: .nodeAdmin)
+            }
             #expect(try await w.get("/v1/reports?limit=200", as: "usa-senior").objects("items").count == before)
         }
     }

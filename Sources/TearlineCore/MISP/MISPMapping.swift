@@ -200,15 +200,14 @@ public enum MISPMapping {
 
     /// The stricter of two restrictions: REL TO lists intersect, the higher TLP wins.
     static func narrower(_ a: Restriction, _ b: Restriction) -> Restriction {
-        let relTo: [String]?
-        switch (a.relTo, b.relTo) {
-        case (nil, nil): relTo = nil
-        case (let x?, nil): relTo = x
-        case (nil, let y?): relTo = y
-        case (let x?, let y?): relTo = x.filter(y.contains)
-        }
-        let tlp = [a.tlp, b.tlp].compactMap { $0 }.max()
-        return Restriction(relTo: relTo, tlp: tlp)
+        Restriction(relTo: intersection(a.relTo, b.relTo), tlp: [a.tlp, b.tlp].compactMap { $0 }.max())
+    }
+
+    /// Two REL TO lists together: nil (no REL TO) restricts nothing; two lists allow what both allow.
+    static func intersection(_ a: [String]?, _ b: [String]?) -> [String]? {
+        guard let a else { return b }
+        guard let b else { return a }
+        return a.filter(b.contains)
     }
 
     static func attributeMarking(_ a: MISPEvent.Attribute, parent: Restriction, policy: MISPImportPolicy, summary: inout MISPMappingSummary) -> Marking {
@@ -223,14 +222,7 @@ public enum MISPMapping {
 
     /// The marking that covers both: a portion holding lines of both must carry it.
     static func combined(_ a: Marking, _ b: Marking) -> Marking {
-        let relTo: [String]?
-        switch (a.relTo, b.relTo) {
-        case (nil, nil): relTo = nil
-        case (let x?, nil): relTo = x
-        case (nil, let y?): relTo = y
-        case (let x?, let y?): relTo = x.filter(y.contains)
-        }
-        return Marking(classification: max(a.classification, b.classification), relTo: relTo, tlp: [a.tlp, b.tlp].compactMap { $0 }.max())
+        Marking(classification: max(a.classification, b.classification), relTo: intersection(a.relTo, b.relTo), tlp: [a.tlp, b.tlp].compactMap { $0 }.max())
     }
 
     static func discoverability(_ r: Restriction, distribution: Int, policy: MISPImportPolicy) -> Discoverability {
@@ -304,12 +296,14 @@ public enum MISPMapping {
         return out + "…"
     }
 
-    static func threatLevel(_ n: Int) -> String { ["", "High", "Medium", "Low", "Undefined"].indices.contains(n) && n > 0 ? ["", "High", "Medium", "Low", "Undefined"][n] : "Undefined" }
-    static func analysis(_ n: Int) -> String { ["Initial", "Ongoing", "Completed"].indices.contains(n) ? ["Initial", "Ongoing", "Completed"][n] : "Initial" }
+    static func threatLevel(_ n: Int) -> String { name(n, in: [nil, "High", "Medium", "Low", "Undefined"]) ?? "Undefined" }
+    static func analysis(_ n: Int) -> String { name(n, in: ["Initial", "Ongoing", "Completed"]) ?? "Initial" }
     static func distribution(_ n: Int) -> String {
-        ["Your organisation only", "This community only", "Connected communities", "All communities", "Sharing group", "Inherit event"].indices.contains(n)
-            ? ["Your organisation only", "This community only", "Connected communities", "All communities", "Sharing group", "Inherit event"][n] : "Unknown"
+        name(n, in: ["Your organisation only", "This community only", "Connected communities", "All communities", "Sharing group", "Inherit event"]) ?? "Unknown"
     }
+
+    /// MISP's name for a level, nil when the level is not one.
+    static func name(_ n: Int, in names: [String?]) -> String? { names.indices.contains(n) ? names[n] : nil }
 }
 
 /// MISP's TLP tags, in the `tlp` taxonomy (1.0 and 2.0).

@@ -93,14 +93,9 @@ enum MISPFeedDocument {
         return "rel_" + hex
     }
 
-    /// A stable UUID for a name (organisations, attributes): SHA-256, laid out as a version-5 UUID.
+    /// A stable UUID for a name (organisations, attributes), in Tearline's namespace.
     static func derivedUUID(_ name: String) -> String {
-        var bytes = Array(SHA256.hash(data: Data(("tearline-misp:" + name).utf8)).prefix(16))
-        bytes[6] = (bytes[6] & 0x0F) | 0x50
-        bytes[8] = (bytes[8] & 0x3F) | 0x80
-        let hex = bytes.map { String(format: "%02x", $0) }.joined()
-        let h = Array(hex)
-        return String(h[0..<8]) + "-" + String(h[8..<12]) + "-" + String(h[12..<16]) + "-" + String(h[16..<20]) + "-" + String(h[20..<32])
+        STIXIdentifier.uuid5(namespace: STIXIdentifier.tearlineNamespace, name: "misp:" + name)
     }
 
     static func md5(_ value: String) -> String {

@@ -86,9 +86,27 @@ extension ReportService {
                                       createdAt: now, createdBy: caller.actorId)
             try s.insertMember(author)
             let key = try self.signingKey(for: org)
+            // why active here: the member is suspended so that nobody signs in as it; what it writes
+            // in this transaction is still held to the author rule on its clearance.
+            var writing = author
+            writing.status = .active
+            let writer = writing.reader
             var written = 0
-            var lastEvent = ""
             for plan in plans {
+                // why: the author rule holds for imports too; and a portion or title the API would refuse is refused here.
+                var reasons = DenialReasons()
+                for marking in [plan.titleMarking] + plan.portions.map(\.marking) {
+                    reasons.formUnion(DecisionRule.author(writer, marking: marking).reasons)
+                }
+                guard reasons.isEmpty else {
+                    return .failure(.badRequest("Nothing imported: event \(plan.eventUUID) would be marked above the import's classification."))
+                }
+                do throws(ServiceError) {
+                    try Validate.text(plan.title, field: "event \(plan.eventUUID): info", max: ReportLimits.titleBytes)
+                    for p in plan.portions { try Validate.text(p.text, field: "event \(plan.eventUUID): portion \(p.index)", max: ReportLimits.portionBytes) }
+                } catch {
+                    return .failure(error)
+                }
                 let mentions: [EntityMention]
                 do throws(ServiceError) {
                     mentions = try Self.entityMentions(plan.entities.map { EntityInput(type: $0.type, value: $0.value, portion: $0.portion) },
@@ -103,9 +121,8 @@ extension ReportService {
                 try self.entities.notifyCorrelations(s, newReport: report, discoverability: plan.discoverability, now: now)
                 try s.appendAudit(.by(caller, at: now, action: .reportCreate, object: report.id, decision: .allow,
                                       detail: "source=misp portions=\(report.portions.count)"))
-                if plan.eventUUID != lastEvent || plan.part == 1 {
+                if plan.part == 1 {
                     written += 1
-                    lastEvent = plan.eventUUID
                     if written % 100 == 0 { progress?(written) }
                 }
             }
