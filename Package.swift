@@ -32,7 +32,7 @@ let package = Package(
     targets: [
         .target(
             name: "TearlineCore",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+            dependencies: [.product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto")]
         ),
         .target(
             name: "TearlineStore",

@@ -263,6 +263,9 @@ schemas = {
                              "note": S, "at": I}, ["id", "release", "verdict", "at"])),
         "consentRequests": arr(obj({"id": S, "release": S, "target": S, "requestedBy": S, "at": I}, ["id", "release", "target", "requestedBy", "at"])),
         "refused": arr(obj({"release": S, "reason": S}, ["release", "reason"])),
+        "accessRequests": arr(obj({"id": S, "holder": S, "epoch": I, "tag": {"type": "string", "description": "The discovery set entry's tag, base64."},
+                                   "requestedBy": S, "justification": S, "at": I},
+                                  ["id", "holder", "epoch", "tag", "requestedBy", "justification", "at"])),
     }, ["organization", "receipts", "feedback", "consentRequests", "refused"]),
     "FederationExchangeReply": obj({
         "partnerships": arr(obj({"originator": S, "status": {"type": "string", "enum": ["active", "suspended"]}, "trust": S},
@@ -270,7 +273,25 @@ schemas = {
         "revoked": arr(obj({"release": S, "at": I}, ["release", "at"])),
         "consentDecisions": arr(obj({"id": S, "status": {"type": "string", "enum": ["granted", "denied"]}, "resultingRelease": S, "at": I},
                                     ["id", "status"])),
+        "accessDecisions": arr(obj({"id": S, "status": {"type": "string", "enum": ["granted", "denied", "stale"]}, "releases": arr(S), "at": I},
+                                   ["id", "status", "releases"])),
     }, ["partnerships", "revoked", "consentDecisions"]),
+    "PartnerSearch": obj({"kind": S, "value": S}, ["kind", "value"]),
+    "PartnerSearchResult": obj({
+        "entity": ref("EntityRef"),
+        "pointers": arr(obj({"node": {"type": "string", "description": "The partner node, by the organisation registered for it here."},
+                             "holder": S, "count": I,
+                             "handle": {"type": "string", "description": "Opaque; use it to request access (decided on the holder's node)."}},
+                            ["node", "holder", "count", "handle"])),
+        "nodes": arr(obj({"node": S, "status": {"type": "string", "enum": ["searched", "budget-exhausted", "refused-evaluation", "stale-set", "unreachable"]}},
+                         ["node", "status"])),
+    }, ["entity", "pointers", "nodes"]),
+    "DiscoveryEvaluate": obj({"organization": S, "epoch": I,
+                              "elements": dict(arr({"type": "string", "description": "A blinded element: a compressed P-384 point (49 bytes), base64."}),
+                                               minItems=1, maxItems=16)},
+                             ["organization", "epoch", "elements"]),
+    "DiscoveryEvaluateReply": obj({"epoch": I, "evaluations": arr({"type": "string", "description": "Evaluated element and DLEQ proof (RFC 9497), base64."}),
+                                   "remaining": I}, ["epoch", "evaluations", "remaining"]),
 }
 
 def problem(desc):
@@ -470,6 +491,11 @@ paths = {
         "Search an entity: the caller's own hits (readable mentioning portions, fingerprinted, each audited as a read) and pointers "
         "to holdings discoverable to the caller's organisation that it may not read (holder and count only)",
         {"200": ok(ref("EntitySearchResult")), "403": E403, "429": E429}, body_name="EntitySearch", tag="entities", op_id="searchEntity")},
+    "/v1/entities/partner-search": {"post": op(
+        "Search partner nodes privately for an entity (RFC 9497 VOPRF): the value is blinded, evaluated on each partner node that "
+        "offers this organisation a discovery set, unblinded and matched here. The partner learns neither the value nor whether it "
+        "matched; a match is a pointer (node, holder, count) whose handle opens an access request decided on the holder's node.",
+        {"200": ok(ref("PartnerSearchResult")), "403": E403, "429": E429}, body_name="PartnerSearch", tag="entities", op_id="partnerSearch")},
     "/v1/entities/related": {"post": op(
         "Entities that co-occur with an entity in what the caller may read, with counts",
         {"200": ok(ref("RelatedEntities")), "403": E403, "429": E429}, body_name="RelatedEntitiesRequest", tag="entities", op_id="relatedEntities")},
@@ -663,6 +689,26 @@ paths["/federation/v1/exchange"] = {"post": {
     "requestBody": body("FederationExchange"),
     "responses": {"200": ok(ref("FederationExchangeReply")), "400": E400, "401": problem("Not over mutual TLS with a node certificate."),
                   "404": problem("The presented node key is not pinned for that organisation."), "409": E409, "413": E413, "415": E415,
+                  "503": E503}}}
+paths["/federation/v1/discovery/set"] = {"get": {
+    "summary": "A partner node pulls the private discovery set this node offers its organisation: after `after` in the epoch it holds, "
+               "or the whole set (reset) after a new epoch. Binary (see the README's private discovery section). The set is refreshed first.",
+    "operationId": "discoverySet", "tags": ["federation"], "security": [{"node": []}],
+    "parameters": [query("organization", "The organisation the calling node acts for.", required=True),
+                   query("epoch", "The epoch of the copy the caller holds.", {"type": "integer"}),
+                   query("after", "The last sequence number the caller holds.", {"type": "integer"})],
+    "responses": {"200": {"description": "One page of the set.", "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}},
+                  "400": E400, "401": problem("Not over mutual TLS with a node certificate."),
+                  "404": problem("The presented node key is not pinned for that organisation."), "503": E503}}}
+paths["/federation/v1/discovery/evaluate"] = {"post": {
+    "summary": "A partner node has blinded entities evaluated under its OPRF key, with a DLEQ proof each. Every evaluation counts "
+               "against the partner's daily budget, is audited before the answer, and alerts security at the threshold.",
+    "operationId": "discoveryEvaluate", "tags": ["federation"], "security": [{"node": []}],
+    "requestBody": body("DiscoveryEvaluate"),
+    "responses": {"200": ok(ref("DiscoveryEvaluateReply")), "400": E400, "401": problem("Not over mutual TLS with a node certificate."),
+                  "404": problem("The presented node key is not pinned for that organisation, or it holds no set."),
+                  "409": problem("The epoch is not the current one: pull the set again."),
+                  "429": problem("The partner's evaluation budget is spent for this window (Retry-After)."), "413": E413, "415": E415,
                   "503": E503}}}
 paths["/{root}/collections/{collection}/objects"]["get"]["description"] = (
     "A partner node that presents, over mutual TLS and without an Authorization header, a node key pinned for organisation X "

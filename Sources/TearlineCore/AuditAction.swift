@@ -21,8 +21,16 @@ public enum AuditAction: String, Sendable, Hashable, CaseIterable, Codable {
     // consent
     case consentDecide = "consent.decide"
     case consentRequest = "consent.request"
+    // discovery (private discovery between partner nodes)
+    case discoveryBudget = "discovery.budget"
+    case discoveryEvaluate = "discovery.evaluate"
+    case discoveryPublish = "discovery.publish"
+    case discoveryRefused = "discovery.refused"
+    case discoveryRotate = "discovery.rotate"
+    case discoverySet = "discovery.set"
     // entity
     case entityChains = "entity.chains"
+    case entityPartnerSearch = "entity.partner-search"
     case entityRelated = "entity.related"
     case entitySearch = "entity.search"
     // federation

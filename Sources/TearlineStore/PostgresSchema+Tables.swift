@@ -225,7 +225,7 @@ extension PostgresSchema {
         CREATE INDEX throttleEvent_member ON throttleEvent(member, kind, key)
         """,
         PostgresSchema.admitFunction,
-    ] + consoleSessionTables + [AuditWitnessSchema.postgres, DefaultApiRootSchema.postgres]
+    ] + consoleSessionTables + [AuditWitnessSchema.postgres, DefaultApiRootSchema.postgres] + DiscoverySchema.postgres
 
     /// Console sessions (schema 3; SQLite's v12).
     static let consoleSessionTables: [String] = [
@@ -255,6 +255,8 @@ extension PostgresSchema {
         4: [byteOrdered(AuditWitnessSchema.postgres)],
         // 5: an imported API root can be discovery's default.
         5: [DefaultApiRootSchema.postgres],
+        // 6: private discovery between partner nodes.
+        6: DiscoverySchema.postgres.map(byteOrdered),
     ]
 
     // why `text` in lower case: the parameters of a function take no collation, and the schema

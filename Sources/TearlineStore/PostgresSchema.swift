@@ -2,7 +2,7 @@
 /// PostgreSQL node starts at this version), and the tables several instances share.
 /// `tearline database schema` prints it, for review.
 public enum PostgresSchema {
-    static let version: Int64 = 5
+    static let version: Int64 = 6
 
     /// Every statement, as run (`tearline database schema` prints them).
     public static var sql: [String] { statements }

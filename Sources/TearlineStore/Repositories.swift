@@ -35,7 +35,7 @@ public protocol TearlineStore: Sendable {
 public typealias StoreSession = OrganizationRepository & MemberRepository & PartnershipRepository
     & ReportRepository & ReleaseRepository & ConsentRepository & AuditRepository & AlertRepository
     & EntityRepository & AccessRequestRepository & NotificationRepository & FeedbackRepository & TrustRepository & LedgerRepository & TAXIIRepository
-    & FederationRepository & ConsoleSessionRepository & AuditWitnessRepository
+    & FederationRepository & ConsoleSessionRepository & AuditWitnessRepository & DiscoveryRepository
 
 public protocol OrganizationRepository {
     func insertOrganization(_ organization: OrganizationRecord) throws

@@ -291,6 +291,9 @@ public final class SQLiteStore: TearlineStore {
         migrator.registerMigration("v14-default-api-root") { db in
             try db.execute(sql: DefaultApiRootSchema.sqlite)
         }
+        migrator.registerMigration("v15-private-discovery") { db in
+            try db.execute(sql: DiscoverySchema.sqlite)
+        }
         return migrator
     }
 }

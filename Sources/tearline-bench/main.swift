@@ -78,6 +78,31 @@ if arguments.contains("--http-backends") {
     exit(0)
 }
 
+if arguments.contains("--discovery") {
+    // `tearline-bench --discovery [--entities 1000000] [--searches 1000]`: private discovery (see DiscoveryBenchmark).
+    let binary = URL(fileURLWithPath: arguments[0]).deletingLastPathComponent().path + "/tearline"
+    guard FileManager.default.isExecutableFile(atPath: binary) else {
+        print("error: \(binary) not found; run `swift build -c release --product tearline` first")
+        exit(1)
+    }
+    let entities = arguments.firstIndex(of: "--entities").flatMap { Int(arguments[$0 + 1]) } ?? 1_000_000
+    let searches = arguments.firstIndex(of: "--searches").flatMap { Int(arguments[$0 + 1]) } ?? 1000
+    let directory = NSTemporaryDirectory() + "tearline-discovery-\(UUID().uuidString)"
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let core = try DiscoveryBenchmark.oneCore(count: 5000)
+    print(String(format: "discovery OPRF (P384-SHA384 VOPRF, RFC 9497), one core: %.0f blinded evaluations/s (with DLEQ proof); %.0f PRF outputs/s (publishing); asker blind + verify + unblind %.0f µs a query",
+                 core.evaluations, core.outputs, core.askerMicroseconds))
+    let p = try await DiscoveryBenchmark.publish(count: entities, directory: directory)
+    print(String(format: "discovery set of %d entities, published from scratch on %d cores: %.1f s (PRF %.1f s, sealing %.1f s, holder's rows %.1f s); on the wire %.1f MB in %d pages (%.1f bytes an entry); the asker stores it in %.1f s",
+                 p.entities, ProcessInfo.processInfo.activeProcessorCount, p.totalSeconds, p.prfSeconds, p.sealSeconds, p.holderStoreSeconds,
+                 Double(p.wireBytes) / 1e6, p.pages, Double(p.wireBytes) / Double(max(1, p.entities)), p.askerStoreSeconds))
+    let l = try await DiscoveryBenchmark.searches(binary: binary, directory: directory, count: searches, port: 18_097)
+    print(String(format: "discovery search across two nodes on loopback (mutual TLS, a new connection each; evaluate, verify, match, audit on both): %d searches, p50 %.2f ms, p99 %.2f ms, max %.2f ms",
+                 l.count, l[l.count / 2], l[min(l.count - 1, l.count * 99 / 100)], l[l.count - 1]))
+    exit(0)
+}
+
 if let limit = arguments.firstIndex(of: "--ingest-only").flatMap({ Int(arguments[$0 + 1]) }) {
     // For profiling the store's ingest path alone.
     let directory = NSTemporaryDirectory() + "tearline-ingest-\(UUID().uuidString)"

@@ -1,13 +1,14 @@
 import ArgumentParser
 import Foundation
+import TearlineCore
 import TearlineServer
 
 /// `tearline federation`: register partner nodes, print an organisation's public key for them, and pull.
 struct FederationCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "federation",
-        abstract: "Share with partner nodes: register a partner, print a key for one, pull releases from one.",
-        subcommands: [Peer.self, Key.self, Pull.self])
+        abstract: "Share with partner nodes: register a partner, print a key for one, pull releases from one, publish and budget private discovery.",
+        subcommands: [Peer.self, Key.self, Pull.self, DiscoveryPublish.self, DiscoveryBudgetCommand.self])
 
     struct Peer: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -73,6 +74,39 @@ struct FederationCommand: AsyncParsableCommand {
             try printJSON(summaries)
             // why: a refused release is a security event; the operator's script must notice it.
             if summaries.contains(where: { !$0.refused.isEmpty }) { throw ExitCode(3) }
+        }
+    }
+
+    struct DiscoveryPublish: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "discovery-publish",
+            abstract: "Bring the private discovery set a partner organisation's node may search up to date now (it is also refreshed on each of its pulls).")
+
+        @OptionGroup var store: StoreOptions
+        @Option(help: "The partner organisation, hosted on another node.") var org: String
+
+        func run() async throws {
+            let service = try await store.open()
+            let refresh = try await reportingProblems { try await service.federation.refreshDiscoverySet(partner: org) }
+            print("{\"partner\":\"\(org)\",\"epoch\":\(refresh.epoch),\"written\":\(refresh.written),\"rotated\":\(refresh.rotated.map { "\"\($0)\"" } ?? "null")}")
+        }
+    }
+
+    struct DiscoveryBudgetCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "discovery-budget",
+            abstract: "Set how many OPRF evaluations a partner organisation's node may have a day, and when security is alerted.")
+
+        @OptionGroup var store: StoreOptions
+        @Option(help: "The partner organisation, hosted on another node.") var org: String
+        @Option(help: "Evaluations a day (each tests one guessed value against the set).") var perDay: Int
+        @Option(help: "Alert the partnering organisations' security members when a day's count reaches this (default: 80% of --per-day).") var alertAt: Int?
+
+        func run() async throws {
+            let service = try await store.open()
+            let budget = DiscoveryBudget(perDay: perDay, alertAt: alertAt ?? max(1, perDay * 4 / 5))
+            let set = try await reportingProblems { try await service.federation.setDiscoveryBudget(partner: org, budget: budget, by: .nodeAdmin) }
+            print("{\"partner\":\"\(org)\",\"perDay\":\(set.perDay),\"alertAt\":\(set.alertAt)}")
         }
     }
 }

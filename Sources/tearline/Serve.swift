@@ -174,6 +174,15 @@ struct Serve: AsyncParsableCommand {
                                        observer: RequestObserver(accessLog: accessLog), draining: draining, metrics: metricsAccess)
         let metricsListener = metricsPort == 0 ? nil : MetricsListener(exporter: exporter, host: metricsHost, port: metricsPort)
         if metricsListener != nil { logger.notice("metrics at http://\(metricsHost):\(metricsPort)/metrics") }
+        if let tlsCert, let tlsKey, let pullCa {
+            // why: a member's private search calls the partner nodes with our node certificate, as a pull does.
+            do {
+                service.nodeDialer.configure(NodeDialer.Credentials(identity: try NodeIdentity(certificatePath: tlsCert, keyPath: tlsKey),
+                                                                    trustRoots: try String(contentsOfFile: pullCa, encoding: .utf8)))
+            } catch {
+                throw ValidationError("\(error)")
+            }
+        }
         var pulling: (FederationPuller, peers: [String], interval: Duration)?
         if !pullFrom.isEmpty, let tlsCert, let tlsKey, let pullCa {
             do {

@@ -62,7 +62,7 @@ import Testing
 
     /// The routes anyone may call: health, the OpenAPI document, and the federation exchange
     /// (which identifies a partner node by its pinned certificate instead).
-    static let `public`: Set<String> = ["GET /healthz", "GET /readyz", "GET /openapi.json", "POST /federation/v1/exchange"]
+    static let `public`: Set<String> = ["GET /healthz", "GET /readyz", "GET /openapi.json", "POST /federation/v1/exchange", "GET /federation/v1/discovery/set", "POST /federation/v1/discovery/evaluate"]
 
     static func denials(_ w: World, path: String) async throws -> Int {
         let object = path.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? path

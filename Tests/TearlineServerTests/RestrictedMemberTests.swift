@@ -19,7 +19,7 @@ import Testing
     }
 
     /// Routes no member token reaches: open ones, the node-to-node exchange, and `GET /v1/me`.
-    static let ungated: Set<String> = ["GET /healthz", "GET /readyz", "GET /openapi.json", "POST /federation/v1/exchange", "GET /v1/me"]
+    static let ungated: Set<String> = ["GET /healthz", "GET /readyz", "GET /openapi.json", "POST /federation/v1/exchange", "GET /federation/v1/discovery/set", "POST /federation/v1/discovery/evaluate", "GET /v1/me"]
 
     /// Every gated route, with a concrete request made as `who`. Where the issue named a route,
     /// the body is one that would succeed without the gate.
@@ -73,6 +73,7 @@ import Testing
             Route(method: .get, pattern: "/v1/alerts", path: "/v1/alerts"),
             Route(method: .post, pattern: "/v1/trace", path: "/v1/trace", body: ["text": "x"]),
             Route(method: .post, pattern: "/v1/entities/search", path: "/v1/entities/search", body: ["kind": "person", "value": "Jane Doe"]),
+            Route(method: .post, pattern: "/v1/entities/partner-search", path: "/v1/entities/partner-search", body: ["kind": "phone", "value": "+44 20 7946 0958"]),
             Route(method: .post, pattern: "/v1/entities/related", path: "/v1/entities/related", body: ["kind": "person", "value": "Jane Doe"]),
             Route(method: .post, pattern: "/v1/entities/chains", path: "/v1/entities/chains", body: ["kind": "person", "value": "Jane Doe"]),
             Route(method: .post, pattern: "/v1/access-requests", path: "/v1/access-requests", body: ["handle": "h", "justification": "j"]),

@@ -157,7 +157,7 @@ import Testing
             #expect(raw.releases.map { "\($0["id"] as String) \($0["keyed"] as Int) \($0["hasCopy"] as Int)" } == [
                 "rel-1 1 1", "rel-revoked 0 0", "rel-title-0 1 1",
             ])
-            #expect(raw.migrations == ["v1", "v10-member-created-by", "v11-taxii-versions-per-organisation", "v12-console-sessions", "v13-audit-witnesses", "v14-default-api-root", "v2-sealed-text-and-audit-chain", "v3-entity-index", "v4-feedback", "v5-trust-dynamics", "v6-exchange-ledger", "v7-taxii", "v8-federation", "v9-directional-trust"])
+            #expect(raw.migrations == ["v1", "v10-member-created-by", "v11-taxii-versions-per-organisation", "v12-console-sessions", "v13-audit-witnesses", "v14-default-api-root", "v15-private-discovery", "v2-sealed-text-and-audit-chain", "v3-entity-index", "v4-feedback", "v5-trust-dynamics", "v6-exchange-ledger", "v7-taxii", "v8-federation", "v9-directional-trust"])
             #expect(Set(raw.triggers) == Set(ChainFixture.triggers))
 
             // The audit log: chained, signed, verified, and the v1 entries unchanged.

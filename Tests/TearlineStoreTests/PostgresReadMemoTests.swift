@@ -96,6 +96,10 @@ import Testing
                 try link.execute("DROP TABLE auditWitness")
                 // why: nor a default API root; the upgrade to 5 adds the column.
                 try link.execute("ALTER TABLE taxiiApiRoot DROP COLUMN isDefault")
+                // why: nor private discovery; the upgrade to 6 creates its tables.
+                for table in ["discoveryAccessLink", "discoveryRemoteEntry", "discoveryRemoteSet", "discoveryEntry", "discoveryKey"] {
+                    try link.execute("DROP TABLE \(table)")
+                }
                 try link.execute("CREATE OR REPLACE FUNCTION tearline_admit(p_member text, p_kind text, p_key text, p_amount BIGINT, p_limit BIGINT, p_now BIGINT, p_window BIGINT) RETURNS BOOLEAN LANGUAGE sql AS 'SELECT false'")
             }
             first.shutdown()
@@ -118,6 +122,11 @@ import Testing
                 try link.row("SELECT to_regclass('auditwitness') IS NOT NULL AS present").map { try $0.bool("present") }
             }
             #expect(witnesses == true, "the upgrade created the witnessed heads table")
+            let discovery = try await second.database.transaction(readOnly: true) { link in
+                try link.row("SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = current_schema() AND table_name LIKE 'discovery%'")
+                    .map { try $0.int("n") }
+            }
+            #expect(discovery == 5, "the upgrade created the private discovery tables")
             #expect(try await second.read { _ in
                 try second.windows.admit(member: "m-1", kind: "distinct-reads", key: "doc-1", amount: 1, limit: 5, window: 60_000, now: 1)
             }, "the admission function is the current one again")

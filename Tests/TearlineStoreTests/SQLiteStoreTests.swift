@@ -22,7 +22,7 @@ import Testing
             }
             #expect(journalMode == "wal")
             #expect(Self.tables.isSubset(of: tables), "missing: \(Self.tables.subtracting(tables))")
-            #expect(migrations == ["v1", "v2-sealed-text-and-audit-chain", "v3-entity-index", "v4-feedback", "v5-trust-dynamics", "v6-exchange-ledger", "v7-taxii", "v8-federation", "v9-directional-trust", "v10-member-created-by", "v11-taxii-versions-per-organisation", "v12-console-sessions", "v13-audit-witnesses", "v14-default-api-root"])
+            #expect(migrations == ["v1", "v2-sealed-text-and-audit-chain", "v3-entity-index", "v4-feedback", "v5-trust-dynamics", "v6-exchange-ledger", "v7-taxii", "v8-federation", "v9-directional-trust", "v10-member-created-by", "v11-taxii-versions-per-organisation", "v12-console-sessions", "v13-audit-witnesses", "v14-default-api-root", "v15-private-discovery"])
         }
     }
 
@@ -52,7 +52,7 @@ import Testing
             // A third open while the second is still open is just as harmless.
             _ = try SQLiteStore(path: path, masterKey: testMasterKey)
             let migrations = try withRawDatabase(path) { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") }
-            #expect(migrations == ["v1", "v2-sealed-text-and-audit-chain", "v3-entity-index", "v4-feedback", "v5-trust-dynamics", "v6-exchange-ledger", "v7-taxii", "v8-federation", "v9-directional-trust", "v10-member-created-by", "v11-taxii-versions-per-organisation", "v12-console-sessions", "v13-audit-witnesses", "v14-default-api-root"])
+            #expect(migrations == ["v1", "v2-sealed-text-and-audit-chain", "v3-entity-index", "v4-feedback", "v5-trust-dynamics", "v6-exchange-ledger", "v7-taxii", "v8-federation", "v9-directional-trust", "v10-member-created-by", "v11-taxii-versions-per-organisation", "v12-console-sessions", "v13-audit-witnesses", "v14-default-api-root", "v15-private-discovery"])
             try await reopened.write { s in try s.insertOrganization(Fixture.organization("ISR")) }
             #expect(try await reopened.read { s in try s.organization(id: "ISR") } != nil)
         }

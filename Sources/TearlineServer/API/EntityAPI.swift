@@ -11,6 +11,16 @@ public struct EntityRef: Codable, Sendable, Hashable {
 }
 
 /// `POST /v1/entities/search`: the entity travels in the body, so it never lands in URLs or access logs.
+/// A private search of partner nodes' discovery sets for one entity.
+public struct PartnerSearchRequest: StrictDecodable {
+    public var kind: String
+    public var value: String
+    public init(kind: String, value: String) {
+        self.kind = kind
+        self.value = value
+    }
+}
+
 public struct EntitySearchRequest: StrictDecodable {
     public var kind: String
     public var value: String

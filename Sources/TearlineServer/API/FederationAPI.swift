@@ -40,6 +40,8 @@ public struct FederationExchangeRequest: StrictDecodable, Encodable {
     public var refused: [FederationRefusal]
     /// The sending node's signed audit head and what it witnessed of ours (absent from older nodes).
     public var audit: FederationAuditWitness?
+    /// Access requests made there through pointers from this node's discovery set (absent from older nodes).
+    public var accessRequests: [FederationAccessRequest]?
 }
 
 /// A signed audit head, as one node shows it to another.
@@ -111,6 +113,8 @@ public struct FederationExchangeReply: Codable, Sendable {
     public var consentDecisions: [FederationConsentDecision]
     /// The originating node's signed audit head and what it witnessed of ours (absent from older nodes).
     public var audit: FederationAuditWitness?
+    /// Decisions on the access requests that came from the partner's node (absent from older nodes).
+    public var accessDecisions: [FederationAccessDecision]?
 }
 
 public struct FederationPartnership: Codable, Sendable, Hashable {
@@ -153,4 +157,88 @@ public struct FederationPullSummary: Codable, Sendable, Hashable {
     public var consentRequestsSent: Int = 0
     public var consentDecisions: Int = 0
     public var partnershipStatus: String?
+    public var accessRequestsSent: Int = 0
+    public var accessDecisions: Int = 0
+    /// The epoch of the discovery set the partner offers this organisation, and how many of its entries came in this round.
+    public var discoveryEpoch: Int64?
+    public var discoveryEntries: Int = 0
+    /// Why the discovery set could not be pulled this round, if it could not.
+    public var discoveryError: String?
+}
+
+/// A partner node asks for OPRF evaluations of blinded entities, for one of its organisations,
+/// under the key of the set epoch it holds.
+public struct DiscoveryEvaluateRequest: StrictDecodable, Encodable {
+    public var organization: String
+    public var epoch: Int64
+    /// Blinded elements (compressed P-384 points), base64; at most ``FederationService/discoveryMaxElements``.
+    public var elements: [String]
+
+    public init(organization: String, epoch: Int64, elements: [String]) {
+        self.organization = organization
+        self.epoch = epoch
+        self.elements = elements
+    }
+}
+
+/// The evaluations, in order, each an evaluated element and its DLEQ proof (base64), and what is
+/// left of the partner's budget in the current window.
+public struct DiscoveryEvaluateReply: Codable, Sendable {
+    public var epoch: Int64
+    public var evaluations: [String]
+    public var remaining: Int
+}
+
+/// An access request made on the asker's node through a pointer from this node's set: it names
+/// the set entry (epoch and tag), never the value.
+public struct FederationAccessRequest: Codable, Sendable, Hashable {
+    public var id: String
+    public var holder: String
+    public var epoch: Int64
+    /// The entry's tag, base64.
+    public var tag: String
+    public var requestedBy: String
+    public var justification: String
+    public var at: Int64
+}
+
+/// The holder's decision on an access request that came from the asker's node.
+public struct FederationAccessDecision: Codable, Sendable, Hashable {
+    public var id: String
+    public var status: String
+    public var releases: [String]
+    public var at: Int64?
+}
+
+/// What one pull of a partner's discovery set did.
+public struct DiscoverySetPullSummary: Codable, Sendable, Hashable {
+    public var peer: String
+    public var organization: String
+    public var epoch: Int64 = 0
+    public var reset: Bool = false
+    public var entries: Int = 0
+    public var pages: Int = 0
+    public var bytes: Int = 0
+}
+
+/// A pointer to a holding on a partner node, found by private discovery.
+public struct PartnerPointerView: Codable, Sendable, Hashable {
+    /// The partner node (the organisation registered for it here).
+    public var node: String
+    public var holder: String
+    public var count: Int
+    public var handle: String
+}
+
+/// How one partner node answered a private search.
+public struct PartnerNodeStatus: Codable, Sendable, Hashable {
+    public var node: String
+    /// `searched`, `budget-exhausted`, `refused-evaluation`, `stale-set` or `unreachable`.
+    public var status: String
+}
+
+public struct PartnerSearchResponse: Codable, Sendable {
+    public var entity: EntityRef
+    public var pointers: [PartnerPointerView]
+    public var nodes: [PartnerNodeStatus]
 }

@@ -70,6 +70,18 @@ public struct FederationPuller: Sendable {
             }
             summaries.append(summary)
         }
+        // Private discovery: the sets the partner offers our organisations travel in the same round.
+        do {
+            let sets = try await PartnerDiscovery(service: service, credentials: NodeDialer.Credentials(identity: identity, trustRoots: trustRoots))
+                .pullSets(peer: organization)
+            for set in sets {
+                guard let i = summaries.firstIndex(where: { $0.organization == set.organization }) else { continue }
+                summaries[i].discoveryEpoch = set.epoch
+                summaries[i].discoveryEntries = set.entries
+            }
+        } catch {
+            for i in summaries.indices { summaries[i].discoveryError = "\(error)" }
+        }
         return summaries
     }
 

@@ -20,6 +20,9 @@ extension EntityService {
                 return try refuse(s, caller, at: now, .accessRequestCreate, object: nil, reasons: .noAccessPath, detail: "handle=invalid",
                                   answer: .notFound("pointer"))
             }
+            if let peer = handle.peer {
+                return try self.requestRemoteAccess(s, handle, peer: peer, id: id, justification: input.justification, member: member, caller: caller, now: now)
+            }
             let asker = try self.asker(s, member)
             let covered = s.withEntityIndex { $0.pointedHoldings(handle.entity, holder: handle.holder, for: asker) }
             guard !covered.isEmpty else {
@@ -174,7 +177,7 @@ extension EntityService {
         return .success((record, member))
     }
 
-    private func tellRequester(_ s: any StoreSession, _ record: AccessRequestRecord, now: Int64) throws {
+    func tellRequester(_ s: any StoreSession, _ record: AccessRequestRecord, now: Int64) throws {
         let sameOrganization = record.requesterOrganization == record.holder
         let detail = NotificationDetail(
             accessRequest: record.id, status: record.status.rawValue,
@@ -186,7 +189,7 @@ extension EntityService {
 
     /// The holder sees the entity and the reports covered; the requester sees neither report ids
     /// nor anything but the outcome (its own releases or grants).
-    private func view(_ s: any StoreSession, _ r: AccessRequestRecord, forHolder: Bool) throws -> AccessRequestView {
+    func view(_ s: any StoreSession, _ r: AccessRequestRecord, forHolder: Bool) throws -> AccessRequestView {
         let entity = forHolder ? try s.entity(id: r.entity).map { EntityRef(kind: $0.kind.rawValue, value: $0.key) } : nil
         let sameOrganization = r.requesterOrganization == r.holder
         return AccessRequestView(

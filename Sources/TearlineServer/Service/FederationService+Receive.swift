@@ -143,6 +143,7 @@ extension FederationService {
     static let exchangeFeedback = 200
     static let exchangeConsentRequests = 500
     static let exchangeRefusals = 1000
+    static let exchangeAccessRequests = 500
 
     /// What goes back to `peer` for `organization`: receipts of access to its releases since the
     /// last exchange, feedback, pending consent requests, and the refusals of this pull; and how far
@@ -176,9 +177,16 @@ extension FederationService {
                 .filter { $0.originator == peer && $0.holder == organization && $0.status == .pending }
                 .prefix(Self.exchangeConsentRequests)
                 .map { FederationConsentRequest(id: $0.id, release: $0.releaseId, target: $0.target, requestedBy: $0.requestedBy, at: $0.createdAt) }
+            // why every pending one, every time: the holder's node ignores a request it already has and answers its decision.
+            var access: [FederationAccessRequest] = []
+            for link in try s.remoteAccessLinks(peer: peer) where access.count < Self.exchangeAccessRequests {
+                guard let r = try s.accessRequest(id: link.id), r.status == .pending, r.requesterOrganization == organization else { continue }
+                access.append(FederationAccessRequest(id: r.id, holder: link.holder, epoch: link.epoch, tag: link.tag.base64EncodedString(),
+                                                      requestedBy: r.requester, justification: r.justification, at: r.createdAt))
+            }
             let request = FederationExchangeRequest(organization: organization, receipts: receipts, feedback: Array(feedback),
                                                     consentRequests: Array(consent), refused: Array(refused.prefix(Self.exchangeRefusals)),
-                                                    audit: try self.outgoingAuditWitness(s, peer: peer))
+                                                    audit: try self.outgoingAuditWitness(s, peer: peer), accessRequests: access.isEmpty ? nil : access)
             // why not consent requests: pending ones are sent again until decided, so a full list does not mean more is owed.
             let full = scannedCount == Self.exchangeReceipts || feedback.count == Self.exchangeFeedback
             return FederationOutbox(request: request, auditScannedTo: scanned, isFull: full)
@@ -191,7 +199,7 @@ extension FederationService {
                                      summary: inout FederationPullSummary) async throws {
         let sent = outbox.request
         let now = now()
-        let counted = try await store.write { s -> (Int, Int, String?) in
+        let counted = try await store.write { s -> (Int, Int, String?, Int) in
             try self.absorbAuditWitness(s, reply.audit, from: peer, organizations: try self.localPartners(s, of: peer), now: now)
             var cursor = try s.federationCursor(peer: peer, organization: organization)
             cursor.pushedAuditSeq = max(cursor.pushedAuditSeq, outbox.auditScannedTo)
@@ -243,11 +251,28 @@ extension FederationService {
                                                  detail: "decision=\(status.rawValue) target=\(request.target)"))
                 decided += 1
             }
-            return (revoked, decided, status)
+            var answered = 0
+            for d in reply.accessDecisions ?? [] {
+                guard let link = try s.remoteAccessLink(id: d.id), link.peer == peer, var request = try s.accessRequest(id: d.id),
+                      request.requesterOrganization == organization, request.status == .pending,
+                      let status: AccessRequestStatus = d.status == "granted" ? .granted : (d.status == "denied" || d.status == "stale" ? .denied : nil) else { continue }
+                request.status = status
+                request.decidedBy = "node:" + peer
+                request.decidedAt = min(d.at ?? now, now)
+                request.outcome = status == .granted ? Array(d.releases.prefix(1000)).filter { $0.utf8.count <= 128 } : []
+                try s.updateAccessRequest(request)
+                try s.appendAudit(Self.nodeAudit(from: peer, at: organization, time: now, action: status == .granted ? .accessRequestGrant : .accessRequestDeny,
+                                                 object: request.id, decision: .allow, detail: "via=node status=\(d.status) releases=\(request.outcome.count)"))
+                try self.entities.tellRequester(s, request, now: now)
+                answered += 1
+            }
+            return (revoked, decided, status, answered)
         }
         summary.revoked += counted.0
         summary.consentDecisions += counted.1
         summary.partnershipStatus = counted.2
+        summary.accessDecisions += counted.3
+        summary.accessRequestsSent += sent.accessRequests?.count ?? 0
         summary.receiptsSent += sent.receipts.count
         summary.feedbackSent += sent.feedback.count
         summary.consentRequestsSent += sent.consentRequests.count

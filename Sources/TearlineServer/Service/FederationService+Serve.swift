@@ -124,6 +124,19 @@ extension FederationService {
             }
         }
         for r in input.refused { try Validate.text(r.reason, field: "refusal reason", max: 500) }
+        let accessRequests = input.accessRequests ?? []
+        guard accessRequests.count <= Self.exchangeAccessRequests else {
+            throw ServiceError.badRequest("An exchange carries at most \(Self.exchangeAccessRequests) access requests.")
+        }
+        for r in accessRequests {
+            try Validate.text(r.id, field: "access request id", max: 64)
+            try Validate.organizationId(r.holder, field: "access request holder")
+            try Validate.text(r.requestedBy, field: "access request requestedBy", max: 128)
+            try Validate.text(r.justification, field: "access request justification", max: EntityService.justificationBytes)
+            guard Data(base64Encoded: r.tag)?.count == DiscoverySealing.tagBytes else {
+                throw ServiceError.badRequest("access request \(r.id): tag must be \(DiscoverySealing.tagBytes) bytes, base64.")
+            }
+        }
         let now = now()
         defer { trackRecords.removeAll() }
         // Inside: a refusal returns .failure (its audit entry is kept); bad items throw, so nothing of them is written.
@@ -183,13 +196,27 @@ extension FederationService {
                 try s.insertAlert(AlertRecord(id: self.ids.make("alr"), organization: release.originator, subject: Self.remoteMemberId(p), kind: "federation-refused",
                                               detail: "\(p)'s node refused release \(release.id): \(r.reason)", createdAt: now))
             }
+            var accessDecisions: [FederationAccessDecision] = []
+            for r in accessRequests {
+                guard try self.receiveAccessRequest(s, r, from: p, now: now), let record = try s.accessRequest(id: r.id) else {
+                    // why: the entry is gone (a new epoch, a withdrawn holding); the asker's request cannot name anything here.
+                    accessDecisions.append(FederationAccessDecision(id: r.id, status: "stale", releases: [], at: now))
+                    continue
+                }
+                guard record.requesterOrganization == p else { continue }
+                if record.status != .pending {
+                    accessDecisions.append(FederationAccessDecision(id: r.id, status: record.status.rawValue,
+                                                                    releases: record.status == .granted ? record.outcome : [], at: record.decidedAt))
+                }
+            }
             // why before the reply is built: the head of the partner witnessed so far goes back as it was.
             let witnessedBefore = try s.auditWitness(peer: p, direction: .theirs)
             let extends = try self.absorbAuditWitness(s, input.audit, from: p, organizations: try self.localPartners(s, of: p), now: now)
             var audit = try self.outgoingAuditWitness(s, peer: p)
             audit.witnessed = witnessedBefore.map { FederationWitnessedHead(seq: $0.seq, hash: $0.hash.base64EncodedString()) }
             audit.extendsWitnessed = extends
-            var reply = FederationExchangeReply(partnerships: [], revoked: [], consentDecisions: [], audit: audit)
+            var reply = FederationExchangeReply(partnerships: [], revoked: [], consentDecisions: [], audit: audit,
+                                                accessDecisions: accessRequests.isEmpty ? nil : accessDecisions)
             var originators: [String] = []
             for partnership in try s.partnerships(involving: p) {
                 let other = partnership.other(than: p)
@@ -205,7 +232,7 @@ extension FederationService {
                 FederationConsentDecision(id: $0.id, status: $0.status.rawValue, resultingRelease: $0.resultingReleaseId, at: $0.decidedAt)
             }
             try s.appendAudit(Self.peerAudit(p, at: now, action: .federationExchange, object: p, concerns: nil, decision: .allow,
-                                             detail: "receipts=\(input.receipts.count) feedback=\(input.feedback.count) consent=\(input.consentRequests.count) refused=\(input.refused.count)"))
+                                             detail: "receipts=\(input.receipts.count) feedback=\(input.feedback.count) consent=\(input.consentRequests.count) refused=\(input.refused.count) accessRequests=\(accessRequests.count)"))
             return .success(reply)
         }
     }

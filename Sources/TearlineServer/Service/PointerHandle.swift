@@ -10,6 +10,11 @@ struct PointerHandle: Codable, Hashable {
     var entity: UInt64
     var asker: String
     var issuedAt: Int64
+    /// For a pointer found by private discovery on a partner node: that node (its registered
+    /// organisation), the set epoch and the entry's tag (base64). The entity is then our blind id.
+    var peer: String? = nil
+    var epoch: Int64? = nil
+    var tag: String? = nil
 
     static let lifetime: Int64 = 7 * 24 * 3600 * 1000
     private static let prefix = "ptr_"

@@ -25,6 +25,8 @@ public final class TearlineService: Sendable {
     public let taxii: TAXIIService
     /// Federation with partner nodes.
     public let federation: FederationService
+    /// How this node calls partner nodes for a request (private search); unset, it does not.
+    public let nodeDialer = NodeDialer()
 
     /// `time` and `random` are the node's clock and random source; tests inject their own.
     public init(store: any TearlineStore, masterKey: MasterKey, limits: ThrottleLimits = .standard, clock: (@Sendable () -> Int64)? = nil,
