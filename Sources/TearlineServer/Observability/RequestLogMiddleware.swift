@@ -14,6 +14,9 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
         var context = context
         if let given = request.headers[.requestId], RequestLogMiddleware.isSafeId(given) {
             context.logger[metadataKey: "hb.request.id"] = .string(given)
+        } else if let own = context.logger[metadataKey: "hb.request.id"]?.description, own.utf8.count < 32 {
+            // why: Hummingbird writes its id in hex without leading zeros; ours are always 32 characters.
+            context.logger[metadataKey: "hb.request.id"] = .string(String(repeating: "0", count: 32 - own.utf8.count) + own)
         }
         let id = context.logger[metadataKey: "hb.request.id"]?.description ?? ""
         let started = ContinuousClock.now
