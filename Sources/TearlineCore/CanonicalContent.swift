@@ -77,7 +77,13 @@ public enum ContentSignature {
     }
 
     public static func verify(_ signature: Data, of content: CanonicalContent, publicKey: Data) -> Bool {
+        verify(signature, bytes: content.bytes, publicKey: publicKey)
+    }
+
+    /// Verifies a signature over bytes already known to be canonical (``CanonicalContent/parseRelease(_:)``
+    /// accepts only bytes that re-encode to themselves).
+    public static func verify(_ signature: Data, bytes: [UInt8], publicKey: Data) -> Bool {
         guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: publicKey) else { return false }
-        return key.isValidSignature(signature, for: content.bytes)
+        return key.isValidSignature(signature, for: bytes)
     }
 }

@@ -29,8 +29,16 @@ public struct FunctionTime: TimeSource {
 public struct SystemRandom: RandomSource {
     public init() {}
     public func bytes(_ count: Int) -> [UInt8] {
+        // why eight at a time: each draw from the system generator is a call into the kernel's random source.
         var generator = SystemRandomNumberGenerator()
-        return (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        var out: [UInt8] = []
+        out.reserveCapacity(count + 7)
+        while out.count < count {
+            let word = generator.next()
+            for shift in stride(from: 0, to: 64, by: 8) { out.append(UInt8(truncatingIfNeeded: word >> UInt64(shift))) }
+        }
+        out.removeLast(out.count - count)
+        return out
     }
 }
 
@@ -40,6 +48,14 @@ public struct IdentifierSource: Sendable {
     public init(random: any RandomSource = SystemRandom()) { self.random = random }
 
     public func make(_ prefix: String) -> String {
-        prefix + "_" + random.bytes(16).map { String(format: "%02x", $0) }.joined()
+        var hex: [UInt8] = []
+        hex.reserveCapacity(32)
+        for byte in random.bytes(16) {
+            hex.append(Self.digits[Int(byte >> 4)])
+            hex.append(Self.digits[Int(byte & 0x0F)])
+        }
+        return prefix + "_" + String(decoding: hex, as: UTF8.self)
     }
+
+    private static let digits = Array("0123456789abcdef".utf8)
 }

@@ -56,15 +56,18 @@ extension FederationService {
             var cursor = try s.federationCursor(peer: peer, organization: organization)
             // why: the recipient node applies the originator's trust in its organisation.
             let terms = try s.partnership(between: peer, and: organization)?.terms(releasesFrom: peer)
+            var last: (createdAt: Int64, id: String)?
             for object in objects {
                 let (position, outcome) = try self.receive(s, object, from: originator, for: organization, partnership: terms, now: now)
-                if let position { cursor.pulledAfter = position }
+                if let position { last = position }
                 switch outcome {
                 case .received: summary.received += 1
                 case .alreadyHeld: summary.alreadyHeld += 1
                 case .refused(let refusal): summary.refused.append(refusal)
                 }
             }
+            // why the last only: the position of each object is needed only to resume after the page.
+            if let last { cursor.pulledAfter = Cursor.encode(createdAt: last.createdAt, id: last.id) }
             if let next, next.utf8.count <= 512 { cursor.pulledAfter = next }
             try s.saveFederationCursor(cursor)
             return (summary, cursor.pulledAfter)
@@ -79,12 +82,12 @@ extension FederationService {
     private func receive(
         _ s: any StoreSession, _ object: JSONValue, from originator: OrganizationRecord, for organization: String,
         partnership: PartnershipTerms?, now: Int64
-    ) throws -> (String?, Arrival) {
+    ) throws -> ((createdAt: Int64, id: String)?, Arrival) {
         let block = object.objectValue?["extensions"]?.objectValue?[STIXTearline.extensionID]?.objectValue?["release"]?.objectValue
         let releaseId = block?["id"]?.stringValue ?? "(none)"
         let created = object.objectValue?["created"]?.stringValue.flatMap(STIXTimestamp.init(parsing:))
-        let position = created.map { Cursor.encode(createdAt: $0.microseconds / 1000, id: releaseId) }
-        func refuse(_ reason: String, reasons: DenialReasons = .badSignature) throws -> (String?, Arrival) {
+        let position = created.map { (createdAt: $0.microseconds / 1000, id: releaseId) }
+        func refuse(_ reason: String, reasons: DenialReasons = .badSignature) throws -> ((createdAt: Int64, id: String)?, Arrival) {
             // why: a release that fails on arrival is never stored; the refusal is audited, our
             // security members are alerted, and the originator hears of it on the next exchange.
             try s.appendAudit(Self.nodeAudit(from: originator.id, at: organization, time: now, action: .federationReceive, object: releaseId,
@@ -99,7 +102,8 @@ extension FederationService {
             return try refuse("malformed federation object")
         }
         let signed: SignedRelease
-        do { signed = try CanonicalContent.parseRelease(Array(content)) } catch { return try refuse(error.description) }
+        let bytes = Array(content)
+        do { signed = try CanonicalContent.parseRelease(bytes) } catch { return try refuse(error.description) }
         // why: `~` joins a report id and a release id here, so an originator's id may not contain it.
         guard signed.reportId.utf8.count <= 128, !signed.reportId.isEmpty, !signed.reportId.contains("~") else {
             return try refuse("the report id is not valid")
@@ -110,7 +114,8 @@ extension FederationService {
         guard signed.originator == originator.id, signed.recipient == organization else {
             return try refuse("content addressed from \(signed.originator) to \(signed.recipient), not from \(originator.id) to \(organization)")
         }
-        guard ContentSignature.verify(signature, of: signed.canonical, publicKey: originator.publicKey) else {
+        // why the bytes as received: parseRelease accepted them only because they re-encode to themselves.
+        guard ContentSignature.verify(signature, bytes: bytes, publicKey: originator.publicKey) else {
             return try refuse("signature does not verify under \(originator.id)'s public key")
         }
         if try s.release(id: signed.id) != nil { return (position, .alreadyHeld) }
