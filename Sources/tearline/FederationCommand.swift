@@ -88,7 +88,7 @@ struct FederationCommand: AsyncParsableCommand {
         func run() async throws {
             let service = try await store.open()
             let refresh = try await reportingProblems { try await service.federation.refreshDiscoverySet(partner: org) }
-            print("{\"partner\":\"\(org)\",\"epoch\":\(refresh.epoch),\"written\":\(refresh.written),\"rotated\":\(refresh.rotated.map { "\"\($0)\"" } ?? "null")}")
+            print("{\"partner\":\"\(org)\",\"epoch\":\(refresh.epoch),\"written\":\(refresh.written),\"rotated\":\(refresh.rotated.map { "\"\($0.rawValue)\"" } ?? "null")}")
         }
     }
 

@@ -236,3 +236,44 @@ struct DiscoverySetPageTests {
         #expect(throws: DiscoverySetPage.Malformed.self) { try DiscoverySetPage.decode(flags) }
     }
 }
+
+@Suite("Private discovery key rotation")
+struct DiscoveryRotationTests {
+    private let day: Int64 = 24 * 3600 * 1000
+    private let usa2: [UInt64: [EntityPointer]] = [1: [EntityPointer(holder: "USA", count: 2)]]
+
+    @Test func aPartnerWithoutAKeyGetsOne() {
+        #expect(DiscoveryRotation.reason(keyCreatedAt: nil, now: 0, published: [:], desired: [:]) == .first)
+    }
+
+    @Test func aKeyIsReplacedAfterAWeek() {
+        #expect(DiscoveryRotation.reason(keyCreatedAt: 0, now: 7 * day - 1, published: usa2, desired: usa2) == nil)
+        #expect(DiscoveryRotation.reason(keyCreatedAt: 0, now: 7 * day, published: usa2, desired: usa2) == .schedule)
+    }
+
+    @Test(arguments: [
+        ("the entry went", [UInt64: [EntityPointer]]()),
+        ("the count fell", [1: [EntityPointer(holder: "USA", count: 1)]]),
+        ("the holder went, another came", [1: [EntityPointer(holder: "USA-FBI", count: 5)]]),
+    ])
+    func anyLossReplacesTheKey(_ name: String, _ desired: [UInt64: [EntityPointer]]) {
+        #expect(DiscoveryRotation.reason(keyCreatedAt: 0, now: day, published: usa2, desired: desired) == .withdrawn, "\(name)")
+    }
+
+    @Test func growthKeepsTheKeyAndWritesOnlyWhatChanged() {
+        let desired: [UInt64: [EntityPointer]] = [1: [EntityPointer(holder: "USA", count: 3)], 2: [EntityPointer(holder: "USA", count: 1)],
+                                                  3: [EntityPointer(holder: "USA", count: 1)]]
+        let published = usa2.merging([3: [EntityPointer(holder: "USA", count: 1)]]) { a, _ in a }
+        #expect(DiscoveryRotation.reason(keyCreatedAt: 0, now: day, published: published, desired: desired) == nil)
+        #expect(DiscoveryRotation.changed(published: published, desired: desired, rotating: false) == [1, 2])
+        #expect(DiscoveryRotation.changed(published: published, desired: desired, rotating: true) == [1, 2, 3])
+    }
+
+    @Test func holdersRoundTripAsText() {
+        let pointers = [EntityPointer(holder: "USA-FBI", count: 1), EntityPointer(holder: "USA", count: 3)]
+        #expect(DiscoveryHolders.encode(pointers) == "USA:3,USA-FBI:1")
+        #expect(DiscoveryHolders.decode("USA:3,USA-FBI:1") == pointers.sorted { $0.holder < $1.holder })
+        #expect(DiscoveryHolders.decode("USA:0") == nil)
+        #expect(DiscoveryHolders.decode("USA") == nil)
+    }
+}

@@ -16,7 +16,7 @@ public enum DiscoverySealing {
     }
 
     public static func seal(_ pointers: [EntityPointer], output: Data) -> Data {
-        let plaintext = Data(pointers.sorted { $0.holder < $1.holder }.map { "\($0.holder):\($0.count)" }.joined(separator: "\n").utf8)
+        let plaintext = Data(DiscoveryHolders.encode(pointers).utf8)
         let (key, nonceKey) = keys(output)
         let synthetic = HMAC<SHA256>.authenticationCode(for: plaintext, using: nonceKey)
         // why try!: a 12-byte nonce and a 32-byte key are always accepted.
@@ -31,12 +31,7 @@ public enum DiscoverySealing {
         guard let box = try? ChaChaPoly.SealedBox(combined: payload),
               let plaintext = try? ChaChaPoly.open(box, using: key, authenticating: tag(output)),
               let text = String(data: plaintext, encoding: .utf8) else { return nil }
-        var pointers: [EntityPointer] = []
-        for line in text.split(separator: "\n") {
-            guard let colon = line.lastIndex(of: ":"), let count = Int(line[line.index(after: colon)...]), count > 0 else { return nil }
-            pointers.append(EntityPointer(holder: String(line[..<colon]), count: count))
-        }
-        return pointers
+        return DiscoveryHolders.decode(text)
     }
 
     private static func keys(_ output: Data) -> (SymmetricKey, SymmetricKey) {

@@ -10,8 +10,6 @@ extension FederationService {
     static let discoveryPageEntries = 80_000
     /// At most this many blinded elements in one evaluation request.
     public static let discoveryMaxElements = 16
-    /// A key is replaced after this long, and at once when the set loses an entry or a count.
-    static let discoveryKeyLifetime: Int64 = 7 * 24 * 3600 * 1000
 
     /// The organisations hosted here that have a partnership with `partner`, with the terms each sets.
     func discoveryHolders(_ s: any StoreSession, partner: String) throws -> [String: PartnershipTerms] {
@@ -24,22 +22,9 @@ extension FederationService {
         return holders
     }
 
-    static func holdersText(_ pointers: [EntityPointer]) -> String {
-        pointers.sorted { $0.holder < $1.holder }.map { "\($0.holder):\($0.count)" }.joined(separator: ",")
-    }
-
-    static func holderCounts(_ text: String) -> [String: Int] {
-        var counts: [String: Int] = [:]
-        for pair in text.split(separator: ",") {
-            guard let colon = pair.lastIndex(of: ":"), let n = Int(pair[pair.index(after: colon)...]) else { continue }
-            counts[String(pair[..<colon])] = n
-        }
-        return counts
-    }
-
     private struct DiscoveryPlan: Sendable {
         var key: DiscoveryKeyRecord?
-        var rotate: String?
+        var rotate: DiscoveryRotation.Reason?
         /// Entities whose entry is new or changed: their blind id, name and pointers.
         var changed: [(UInt64, NormalizedEntity, [EntityPointer])]
     }
@@ -48,7 +33,7 @@ extension FederationService {
     public struct DiscoveryRefresh: Sendable, Hashable {
         public var epoch: Int64
         /// Why the key was replaced (`first`, `schedule`, `withdrawn`), if it was.
-        public var rotated: String?
+        public var rotated: DiscoveryRotation.Reason?
         public var written: Int
         public var entries: Int
     }
@@ -66,25 +51,15 @@ extension FederationService {
             let key = try s.discoveryKey(partner: partner)
             let holders = try self.discoveryHolders(s, partner: partner)
             let desired = s.withEntityIndex { $0.partnerSet(for: partner, holders: holders) }
-            var stored: [UInt64: String] = [:]
-            if key != nil { for e in try s.discoveryEntries(partner: partner) { stored[e.entity] = e.holders } }
-            var rotate: String?
-            if key == nil {
-                rotate = "first"
-            } else if let key, now - key.createdAt >= Self.discoveryKeyLifetime {
-                rotate = "schedule"
-            } else {
-                for (entity, text) in stored {
-                    let now = desired[entity].map { Dictionary(uniqueKeysWithValues: $0.map { ($0.holder, $0.count) }) } ?? [:]
-                    if Self.holderCounts(text).contains(where: { (now[$0.key] ?? 0) < $0.value }) { rotate = "withdrawn"; break }
-                }
-            }
+            var published: [UInt64: [EntityPointer]] = [:]
+            if key != nil { for e in try s.discoveryEntries(partner: partner) { published[e.entity] = DiscoveryHolders.decode(e.holders) ?? [] } }
+            let rotate = DiscoveryRotation.reason(keyCreatedAt: key?.createdAt, now: now, published: published, desired: desired)
             var changed: [(UInt64, NormalizedEntity, [EntityPointer])] = []
-            for (entity, pointers) in desired where rotate != nil || stored[entity] != Self.holdersText(pointers) {
-                guard let name = try s.entity(id: entity) else { continue }
+            for entity in DiscoveryRotation.changed(published: published, desired: desired, rotating: rotate != nil) {
+                guard let name = try s.entity(id: entity), let pointers = desired[entity] else { continue }
                 changed.append((entity, name, pointers))
             }
-            return DiscoveryPlan(key: key, rotate: rotate, changed: changed.sorted { $0.0 < $1.0 })
+            return DiscoveryPlan(key: key, rotate: rotate, changed: changed)
         }
         if plan.rotate == nil, plan.changed.isEmpty, let key = plan.key {
             return DiscoveryRefresh(epoch: key.epoch, rotated: nil, written: 0, entries: 0)
@@ -92,24 +67,25 @@ extension FederationService {
         let oprf: DiscoveryKey
         if plan.rotate != nil { oprf = DiscoveryKey() } else { oprf = try self.discoveryKey(plan.key!) }
         let outputs = await oprf.outputs(plan.changed.map(\.1))
-        let sealed = try masterKey.seal(oprf.rawRepresentation, context: "discovery-key:\(partner)")
+        let sealed = plan.rotate == nil ? Data() : try masterKey.seal(oprf.rawRepresentation, context: "discovery-key:\(partner)")
         return try await store.write { s in
             let current = try s.discoveryKey(partner: partner)
             // why: another refresh (another request, another instance) got there first; its set stands.
-            guard current?.epoch == plan.key?.epoch, current?.seq == plan.key?.seq, let base = current ?? plan.key ?? Optional(Self.newKeyRecord(partner, now: now)) else {
+            guard current?.epoch == plan.key?.epoch, current?.seq == plan.key?.seq else {
                 return DiscoveryRefresh(epoch: current?.epoch ?? 0, rotated: nil, written: 0, entries: 0)
             }
-            var record = base
-            if let reason = plan.rotate {
+            var record: DiscoveryKeyRecord
+            if let current, plan.rotate == nil {
+                record = current
+            } else {
                 record = DiscoveryKeyRecord(partner: partner, epoch: (current?.epoch ?? 0) + 1, sealedKey: sealed, publicKey: oprf.publicKey, createdAt: now,
                                             seq: 0, budget: current?.budget ?? .standard, spent: current?.spent ?? DiscoveryBudgetState())
                 try s.deleteDiscoveryEntries(partner: partner)
-                _ = reason
             }
             for (i, change) in plan.changed.enumerated() {
                 record.seq += 1
                 try s.saveDiscoveryEntry(DiscoveryEntryRecord(
-                    partner: partner, entity: change.0, holders: Self.holdersText(change.2), tag: DiscoverySealing.tag(outputs[i]),
+                    partner: partner, entity: change.0, holders: DiscoveryHolders.encode(change.2), tag: DiscoverySealing.tag(outputs[i]),
                     payload: DiscoverySealing.seal(change.2, output: outputs[i]), seq: record.seq))
             }
             try s.saveDiscoveryKey(record)
@@ -118,15 +94,10 @@ extension FederationService {
             let holders = try self.discoveryHolders(s, partner: partner).keys.sorted()
             for holder in holders.isEmpty ? [nil] : holders.map(Optional.some) {
                 try s.appendAudit(AuditRecord(at: now, actor: "node", organization: holder, concerns: partner, action: action, object: partner, decision: "allow",
-                                              reasons: [], detail: "epoch=\(record.epoch) written=\(plan.changed.count)" + (plan.rotate.map { " reason=\($0)" } ?? "")))
+                                              reasons: [], detail: "epoch=\(record.epoch) written=\(plan.changed.count)" + (plan.rotate.map { " reason=\($0.rawValue)" } ?? "")))
             }
             return DiscoveryRefresh(epoch: record.epoch, rotated: plan.rotate, written: plan.changed.count, entries: Int(record.seq))
         }
-    }
-
-    private static func newKeyRecord(_ partner: String, now: Int64) -> DiscoveryKeyRecord {
-        DiscoveryKeyRecord(partner: partner, epoch: 0, sealedKey: Data(), publicKey: Data(), createdAt: now, seq: 0, budget: .standard,
-                           spent: DiscoveryBudgetState())
     }
 
     func discoveryKey(_ record: DiscoveryKeyRecord) throws -> DiscoveryKey {
@@ -153,7 +124,8 @@ extension FederationService {
             if more { entries.removeLast() }
             let page = DiscoverySetPage(epoch: key.epoch, reset: reset, more: more, after: from, through: entries.last?.seq ?? (reset ? 0 : from),
                                         publicKey: key.publicKey, entries: entries.map { DiscoverySetPage.Entry(tag: $0.tag, payload: $0.payload) })
-            try self.auditDiscovery(s, partner: organization, at: now, action: .discoverySet, decision: .allow,
+            try self.auditDiscovery(s, partner: organization, holders: try self.discoveryHolders(s, partner: organization).keys.sorted(), at: now,
+                                    action: .discoverySet, decision: .allow,
                                     detail: "epoch=\(key.epoch) after=\(from) entries=\(entries.count)\(reset ? " reset" : "")\(more ? " more" : "")")
             return .success(page.encoded())
         }
@@ -181,19 +153,20 @@ extension FederationService {
             guard input.epoch == key.epoch else {
                 return .failure(.conflict("Epoch \(input.epoch) is not the current one; pull the discovery set again.", type: "discovery-epoch-stale"))
             }
+            let holders = try self.discoveryHolders(s, partner: partner).keys.sorted()
             let outcome = DiscoveryBudgetRule.charge(elements.count, state: key.spent, budget: key.budget, now: now)
             key.spent = outcome.state
             try s.saveDiscoveryKey(key)
             if let alert = outcome.alert {
                 let what = alert == .threshold ? "reached \(key.spent.used) of its \(key.budget.perDay) evaluations for the day"
                     : "exhausted its \(key.budget.perDay) evaluations for the day and was refused"
-                for holder in try self.discoveryHolders(s, partner: partner).keys.sorted() {
+                for holder in holders {
                     try s.insertAlert(AlertRecord(id: self.ids.make("alr"), organization: holder, subject: Self.remoteMemberId(partner), kind: "discovery-budget",
                                                   detail: "\(partner)'s node \(what) (private discovery).", createdAt: now))
                 }
             }
             guard outcome.allowed else {
-                try self.auditDiscovery(s, partner: partner, at: now, action: .discoveryEvaluate, decision: .deny(.memberThrottled),
+                try self.auditDiscovery(s, partner: partner, holders: holders, at: now, action: .discoveryEvaluate, decision: .deny(.memberThrottled),
                                         detail: "elements=\(elements.count) used=\(key.spent.used) budget=\(key.budget.perDay) exhausted")
                 var refusal = ServiceError(.throttled, type: "discovery-budget-exhausted", title: "Too many requests",
                                            detail: "The evaluation budget for \(partner) is spent for this window (\(key.budget.perDay) a day).",
@@ -202,7 +175,7 @@ extension FederationService {
                 refusal.extra = ["remaining": String(outcome.remaining)]
                 return .failure(refusal)
             }
-            try self.auditDiscovery(s, partner: partner, at: now, action: .discoveryEvaluate, decision: .allow,
+            try self.auditDiscovery(s, partner: partner, holders: holders, at: now, action: .discoveryEvaluate, decision: .allow,
                                     detail: "elements=\(elements.count) used=\(key.spent.used) budget=\(key.budget.perDay) epoch=\(key.epoch)")
             return .success((key, outcome.remaining))
         }
@@ -218,8 +191,8 @@ extension FederationService {
 
     /// Audits what a partner's node did with discovery, once for each organisation hosted here that
     /// partners it (so that its security members see it in their trail), or once if none does.
-    func auditDiscovery(_ s: any StoreSession, partner: String, at now: Int64, action: AuditAction, decision: Decision, detail: String) throws {
-        let holders = try discoveryHolders(s, partner: partner).keys.sorted()
+    func auditDiscovery(_ s: any StoreSession, partner: String, holders: [String], at now: Int64, action: AuditAction, decision: Decision,
+                        detail: String) throws {
         for concerned in holders.isEmpty ? [nil] : holders.map(Optional.some) {
             try s.appendAudit(Self.peerAudit(partner, at: now, action: action, object: partner, concerns: concerned, decision: decision, detail: detail))
         }
@@ -249,7 +222,7 @@ extension FederationService {
     func receiveAccessRequest(_ s: any StoreSession, _ r: FederationAccessRequest, from partner: String, now: Int64) throws -> Bool {
         if try s.accessRequest(id: r.id) != nil { return true }
         guard let tag = Data(base64Encoded: r.tag), let key = try s.discoveryKey(partner: partner), key.epoch == r.epoch,
-              let entry = try s.discoveryEntry(partner: partner, tag: tag), Self.holderCounts(entry.holders)[r.holder] != nil,
+              let entry = try s.discoveryEntry(partner: partner, tag: tag), DiscoveryHolders.decode(entry.holders)?.contains(where: { $0.holder == r.holder }) == true,
               let terms = try self.discoveryHolders(s, partner: partner)[r.holder] else { return false }
         let covered = s.withEntityIndex { $0.partnerHoldings(entry.entity, holder: r.holder, partner: partner, terms: terms) }
         guard !covered.isEmpty else { return false }
