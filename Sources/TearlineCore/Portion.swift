@@ -21,10 +21,19 @@ public struct PortionSet: Sendable, Hashable {
 
     public init() {}
 
+    @inlinable
     public init<S: Sequence>(_ indexes: S) where S.Element == Int {
         for index in indexes { insert(index) }
     }
 
+    /// The indexes `0..<count`, set word by word (a release plan starts from every portion).
+    public init(first count: Int) {
+        precondition(count >= 0 && count <= Self.capacity, "portion count out of range")
+        func word(_ n: Int) -> UInt64 { n <= 0 ? 0 : n >= 64 ? .max : (UInt64(1) << UInt64(n)) - 1 }
+        words = (word(count), word(count - 64), word(count - 128), word(count - 192))
+    }
+
+    @inlinable
     public mutating func insert(_ index: Int) {
         precondition(index >= 0 && index < Self.capacity, "portion index out of range")
         let bit = UInt64(1) << UInt64(index & 63)

@@ -9,7 +9,7 @@ struct SQLiteSession: @unchecked Sendable {
     let context: StoreContext
     /// A read session buffers its audit records; the store commits them before `read` returns.
     let readOnly: Bool
-    let state = SessionState()
+    var state = SessionState()
 }
 
 /// Per-transaction state of a session.

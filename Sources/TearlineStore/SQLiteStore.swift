@@ -51,6 +51,8 @@ public final class SQLiteStore: TearlineStore {
     let context: StoreContext
     let auditBatching: any AuditBatching
     let auditLog: SQLiteAuditLog
+    /// Write transactions, grouped when they queue behind one another.
+    let writes: SQLiteWriteGroup
 
     /// Opens (and migrates) the database at `path`, creating it if needed. `masterKey` seals text
     /// at rest and derives the key that signs the audit log.
@@ -86,6 +88,7 @@ public final class SQLiteStore: TearlineStore {
         try writer.read { db in try EntityIndexLoader.load(db, into: context.entities) }
         auditBatching = state.audit
         auditLog = SQLiteAuditLog(writer: writer, context: context)
+        writes = SQLiteWriteGroup(writer: writer, context: context)
     }
 
     /// Whether the database has a write-ahead log to checkpoint and purge (a file does; memory does not).
@@ -143,7 +146,9 @@ public final class SQLiteStore: TearlineStore {
     }
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any StoreSession) throws -> T) async throws -> T {
-        let (value, destroyed) = try context.health.watching(writes: true) { try StoreError.translatingSQLite { try writeNow(body) } }
+        let (value, destroyed) = try await context.health.watchingAsync(writes: true) {
+            try await StoreError.translatingSQLite { try await writes.write(body) }
+        }
         // why only with a journal: in memory a destroyed key's page is zeroed by secure_delete and
         // there is no WAL that could still hold an old copy of it.
         if hasJournal, destroyed || purge.isPending { purgeJournal() }
@@ -155,26 +160,6 @@ public final class SQLiteStore: TearlineStore {
             let session = SQLiteSession(db: db, context: context, readOnly: true)
             let value = try body(session)
             return (value, session.state.pendingAudit)
-        }
-    }
-
-    private func writeNow<T>(_ body: (any StoreSession) throws -> T) throws -> (T, Bool) {
-        let asked = ContinuousClock.now
-        return try writer.writeWithoutTransaction { db in
-            StoreMetrics.waited(backend: "sqlite", kind: "write", since: asked)
-            let session = SQLiteSession(db: db, context: context, readOnly: false)
-            var value: T?
-            try db.inTransaction {
-                value = try body(session)
-                try AuditWriter.finish(db: db, state: session.state, key: context.auditKey)
-                return .commit
-            }
-            // why here: still on the writer queue, so index changes apply in commit order, and
-            // only once committed.
-            context.entities.apply(session.state.indexChanges)
-            StoreMetrics.committed(audit: session.state.appendedAudit, alertKinds: session.state.insertedAlertKinds)
-            guard let value else { throw StoreError.corruptRow("transaction returned nothing") }
-            return (value, !session.state.destroyedReleases.isEmpty)
         }
     }
 

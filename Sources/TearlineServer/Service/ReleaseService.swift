@@ -45,7 +45,7 @@ extension ReleaseService {
     /// read are withheld with their read reasons.
     static func plan(_ report: Report, releaserView: View?, candidates: PortionSet?, to recipient: String,
                      partnership: PartnershipTerms?, orconApproved: Bool) -> ReleasePlan {
-        var allowed = candidates ?? PortionSet(0..<Report.maxPortions)
+        var allowed = candidates ?? PortionSet(first: Report.maxPortions)
         // The whole report includes its title (titleIndex lies outside 0..<maxPortions).
         if candidates == nil { allowed.insert(Report.titleIndex) }
         var unreadable: [Int: DenialReasons] = [:]

@@ -59,8 +59,10 @@ extension ServiceArea {
     }
 
     func signingKey(for organization: OrganizationRecord) throws -> Curve25519.Signing.PrivateKey {
-        let raw = try masterKey.open(organization.sealedPrivateKey, context: "org-signing-key:\(organization.id)")
-        return try Curve25519.Signing.PrivateKey(rawRepresentation: raw)
+        try context.signingKeys.key(organization: organization.id, sealed: organization.sealedPrivateKey) { sealed in
+            let raw = try masterKey.open(sealed, context: "org-signing-key:\(organization.id)")
+            return try Curve25519.Signing.PrivateKey(rawRepresentation: raw)
+        }
     }
 
     // The areas, by name, for a use case that crosses into another area.

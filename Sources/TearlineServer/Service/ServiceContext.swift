@@ -25,6 +25,8 @@ public final class ServiceContext: Sendable {
     let pointerKeyBytes: Data
     /// Recent successful HTTP Basic logins (see ``BasicLoginCache``).
     let loginCache = BasicLoginCache()
+    /// Organisations' signing keys, opened once each (see ``SigningKeyCache``).
+    let signingKeys = SigningKeyCache()
     /// Hands out strictly increasing TAXII `date_added` times.
     let taxiiClock = TAXIIClock()
     /// Where HTTP Basic passwords are checked (see ``PasswordCheckPool``).
