@@ -65,4 +65,43 @@ struct MISPImportTests {
             #expect(try await w.get("/v1/reports?limit=200", as: "usa-senior").objects("items").count == before)
         }
     }
+
+    /// `count` events, each with an address; those in `tooLong` also carry an object whose comment is past a portion's size.
+    static func manyEvents(_ count: Int, tooLong: Set<Int> = []) -> String {
+        let long = String(repeating: "x", count: 70_000)
+        return "[" + (0..<count).map { i in
+            let object = tooLong.contains(i) ? #", "Object": [{"name": "file", "comment": "\#(long)", "Attribute": []}]"# : ""
+            return #"{"Event": {"uuid": "5b1f0a5e-0000-4000-8000-\#(String(format: "%012d", i))", "info": "Event \#(i)", "distribution": "3", "#
+                + #""Attribute": [{"type": "ip-dst", "category": "Network activity", "value": "198.51.\#(i / 256).\#(i % 256)"}]\#(object)}}"#
+        }.joined(separator: ", ") + "]"
+    }
+
+    @Test(arguments: TestBackend.allCases) func aLargeImportIsBuiltInParallelAndWrittenInTheEventsOrder(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
+            let result = try await w.service.reports.importMISP(try parsed(Self.manyEvents(300)), MISPImportInput(organization: "USA", topics: ["counter-terrorism"]),
+                                                                by: .nodeAdmin)
+            #expect(result.summary.events == 300 && result.summary.reports == 300)
+            let titles = try await w.service.store.read { s in
+                try s.auditEvents(AuditQuery(action: "report.create", limit: 1000)).compactMap { e in try e.object.flatMap { try s.report(id: $0)?.report.title } }
+            }
+            #expect(titles == (0..<300).map { "Event \($0)" }, "one report per event, audited in the events' order")
+            // Each is signed by the organisation, whichever core built it.
+            let ids = try await w.get("/v1/reports?limit=200", as: "usa-analyst").objects("items").compactMap { $0["id"] as? String }.prefix(20)
+            for id in ids { #expect(try await w.get("/v1/reports/\(id)/verify", as: "usa-analyst").object["valid"] as? Bool == true) }
+        }
+    }
+
+    @Test(arguments: TestBackend.allCases) func aRefusedEventLateInALargeImportWritesNothingAndTheFirstIsNamed(backend: TestBackend) async throws {
+        try await withWorld(backend) { w in
+            let before = try await w.service.store.read { s in try s.auditEvents(AuditQuery(action: "report.create", limit: 10_000)).count }
+            do {
+                _ = try await w.service.reports.importMISP(try parsed(Self.manyEvents(300, tooLong: [250, 40])), MISPImportInput(organization: "USA"), by: .nodeAdmin)
+                Issue.record("an event marked above the import's classification was imported")
+            } catch let error as ServiceError {
+                #expect(error.detail.contains("000000000040"), "the first refused event in the file is named: \(error.detail)")
+            }
+            let after = try await w.service.store.read { s in try s.auditEvents(AuditQuery(action: "report.create", limit: 10_000)).count }
+            #expect(after == before, "nothing was written")
+        }
+    }
 }

@@ -13,17 +13,47 @@ extension EntityService {
     /// holdings; partners to whom the report is discoverable, and who hold readable material on
     /// the same entity, learn of the new pointer.
     func notifyCorrelations(_ s: any StoreSession, newReport report: Report, discoverability: Discoverability, now: Int64) throws {
+        try notifyCorrelations(s, newReport: report, discoverability: discoverability, now: now,
+                               circle: try CorrelationCircle(s, organization: report.originator))
+    }
+
+    /// Who a new report of one organisation may concern: its members, and each partnership with
+    /// the partner's members. Read once for a bulk import of many reports (it does not change
+    /// inside the import's transaction).
+    final class CorrelationCircle {
+        let members: [MemberRecord]
+        let partners: [(partnership: PartnershipRecord, partner: String)]
+        /// Partners' members, read the first time a report is pointable to them.
+        private var partnerMembers: [String: [MemberRecord]] = [:]
+
+        init(_ s: any StoreSession, organization: String) throws {
+            members = try s.members(organization: organization).prefix(EntityService.correlationMemberBudget).filter(EntityService.canBeTold)
+            partners = try s.partnerships(involving: organization).map { partnership in
+                (partnership, partnership.first == organization ? partnership.second : partnership.first)
+            }
+        }
+
+        func members(of partner: String, _ s: any StoreSession) throws -> [MemberRecord] {
+            if let known = partnerMembers[partner] { return known }
+            let found = try s.members(organization: partner).prefix(EntityService.correlationMemberBudget).filter(EntityService.canBeTold)
+            partnerMembers[partner] = found
+            return found
+        }
+    }
+
+    /// As ``notifyCorrelations(_:newReport:discoverability:now:)``, with the organisation's circle already read.
+    func notifyCorrelations(_ s: any StoreSession, newReport report: Report, discoverability: Discoverability, now: Int64,
+                            circle: CorrelationCircle) throws {
         let mentions = s.entityMentions(of: report)
         guard !mentions.isEmpty else { return }
-        for member in try s.members(organization: report.originator).prefix(Self.correlationMemberBudget) where Self.canBeTold(member) {
+        for member in circle.members {
             let readable = mentions.filter { m in
                 DecisionRule.read(member.reader, portionIndex: m.portion, marking: report.portions[m.portion].marking,
                                   reportTopics: report.topicTags, hasGrant: false, channel: .originator).isAllowed
             }
             try notify(s, member: member, document: report.id, entities: readable.map(\.entity), excluding: report.id, now: now)
         }
-        for partnership in try s.partnerships(involving: report.originator) {
-            let partner = partnership.first == report.originator ? partnership.second : partnership.first
+        for (partnership, partner) in circle.partners {
             guard DiscoveryRule.isDiscoverable(discoverability, holder: report.originator, asker: partner, partnership: partnership.terms(releasesFrom: report.originator)) else { continue }
             let partnerTag = TagTable.shared.id(partner)
             let pointable = Set(mentions.filter { m in
@@ -31,7 +61,7 @@ extension EntityService {
                 return DiscoveryRule.mayPointAcross(p.marking.label, sourcesAndMethods: p.sourcesAndMethods, askerTag: partnerTag)
             }.map(\.entity))
             guard !pointable.isEmpty else { continue }
-            for member in try s.members(organization: partner).prefix(Self.correlationMemberBudget) where Self.canBeTold(member) {
+            for member in try circle.members(of: partner, s) {
                 let asker = try asker(s, member)
                 for entity in pointable.sorted() {
                     let found = s.withEntityIndex { $0.search(entity, for: asker, limit: 0) }
@@ -66,7 +96,7 @@ extension EntityService {
         }
     }
 
-    private static func canBeTold(_ member: MemberRecord) -> Bool {
+    static func canBeTold(_ member: MemberRecord) -> Bool {
         member.status == .active && !member.throttled
     }
 

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import TearlineCore
 import TearlineStore
@@ -60,7 +61,8 @@ extension ReportService {
         guard !events.isEmpty else { throw ServiceError.badRequest("No MISP event to import.") }
         let now = now()
         let authorToken = APIToken.generate(random: random)
-        return try await transact { s -> Result<MISPImportResult, ServiceError> in
+        // 1. What the mapping needs: the organisation, its signing key, the organisations known by id and name.
+        let setting = try await lookup { s -> Result<(OrganizationRecord, [String: String]), ServiceError> in
             guard let org = try s.organization(id: input.organization) else { return .failure(.badRequest("no organisation \(input.organization); create it first.")) }
             var known: [String: String] = [:]
             for o in try s.organizations() {
@@ -70,66 +72,127 @@ extension ReportService {
             for id in input.community where try s.organization(id: id) == nil {
                 return .failure(.badRequest("community: \"\(id)\" is not an organisation on this node."))
             }
-            let policy = MISPImportPolicy(organization: org.id, classification: classification, defaultTLP: tlp, community: input.community,
-                                          mode: mode, missingDistribution: input.missingDistribution, knownOrganizations: known)
-            var summary = MISPMappingSummary()
-            var plans: [MISPReportPlan] = []
-            do throws(MISPFormatError) {
-                for event in events { plans += try MISPMapping.reports(for: event, policy: policy, summary: &summary) }
-            } catch {
-                return .failure(.badRequest("Nothing imported: \(error.description)"))
+            return .success((org, known))
+        }
+        let org = setting.0
+        let policy = MISPImportPolicy(organization: org.id, classification: classification, defaultTLP: tlp, community: input.community,
+                                      mode: mode, missingDistribution: input.missingDistribution, knownOrganizations: setting.1)
+        var summary = MISPMappingSummary()
+        var plans: [MISPReportPlan] = []
+        do throws(MISPFormatError) {
+            for event in events { plans += try MISPMapping.reports(for: event, policy: policy, summary: &summary) }
+        } catch {
+            throw ServiceError.badRequest("Nothing imported: \(error.description)")
+        }
+        // why a member of its own: a report is written by a member; this one records that the
+        // reports came from MISP, and cannot sign in (suspended, its token never shown).
+        let author = MemberRecord(id: self.ids.make("mem"), organization: org.id, name: "MISP import", roles: [.analyst], clearance: classification,
+                                  compartments: [], topics: input.topics, tokenHash: APIToken.hash(authorToken), status: .suspended,
+                                  createdAt: now, createdBy: caller.actorId)
+        // 2. Every report built, checked and signed, on every core, before anything is written.
+        let prepared = try await Self.prepareImported(plans, author: author, grade: grade, topics: input.topics, now: now,
+                                                      signingKey: try self.signingKey(for: org).rawRepresentation, ids: self.ids)
+        let summaryDone = summary
+        // 3. One transaction writes them all, or nothing.
+        return try await transact { s -> Result<MISPImportResult, ServiceError> in
+            guard let current = try s.organization(id: org.id), current.sealedPrivateKey == org.sealedPrivateKey else {
+                return .failure(.conflict("Nothing imported: organisation \(org.id) changed during the import; run it again."))
             }
-            // why a member of its own: a report is written by a member; this one records that the
-            // reports came from MISP, and cannot sign in (suspended, its token never shown).
-            let author = MemberRecord(id: self.ids.make("mem"), organization: org.id, name: "MISP import", roles: [.analyst], clearance: classification,
-                                      compartments: [], topics: input.topics, tokenHash: APIToken.hash(authorToken), status: .suspended,
-                                      createdAt: now, createdBy: caller.actorId)
+            for id in input.community where try s.organization(id: id) == nil {
+                return .failure(.badRequest("community: \"\(id)\" is not an organisation on this node."))
+            }
             try s.insertMember(author)
-            let key = try self.signingKey(for: org)
-            // why active here: the member is suspended so that nobody signs in as it; what it writes
-            // in this transaction is still held to the author rule on its clearance.
-            var writing = author
-            writing.status = .active
-            let writer = writing.reader
+            let circle = try EntityService.CorrelationCircle(s, organization: org.id)
             var written = 0
-            for plan in plans {
-                // why: the author rule holds for imports too; and a portion or title the API would refuse is refused here.
-                var reasons = DenialReasons()
-                for marking in [plan.titleMarking] + plan.portions.map(\.marking) {
-                    reasons.formUnion(DecisionRule.author(writer, marking: marking).reasons)
-                }
-                guard reasons.isEmpty else {
-                    return .failure(.badRequest("Nothing imported: event \(plan.eventUUID) would be marked above the import's classification."))
-                }
-                do throws(ServiceError) {
-                    try Validate.text(plan.title, field: "event \(plan.eventUUID): info", max: ReportLimits.titleBytes)
-                    for p in plan.portions { try Validate.text(p.text, field: "event \(plan.eventUUID): portion \(p.index)", max: ReportLimits.portionBytes) }
-                } catch {
-                    return .failure(error)
-                }
-                let mentions: [EntityMention]
-                do throws(ServiceError) {
-                    mentions = try Self.entityMentions(plan.entities.map { EntityInput(type: $0.type, value: $0.value, portion: $0.portion) },
-                                                       portions: plan.portions)
-                } catch {
-                    return .failure(error)
-                }
-                let report = Report(id: self.ids.make("rpt"), originator: org.id, title: plan.title, titleMarking: plan.titleMarking, sourceGrade: grade,
-                                    topics: input.topics, entities: mentions, portions: plan.portions, createdBy: author.id, createdAt: now)
-                let signature = try ContentSignature.sign(CanonicalContent.report(report), with: key)
-                try s.insertReport(StoredReport(report: report, signature: signature), discoverability: plan.discoverability)
-                try self.entities.notifyCorrelations(s, newReport: report, discoverability: plan.discoverability, now: now)
-                try s.appendAudit(.by(caller, at: now, action: .reportCreate, object: report.id, decision: .allow,
-                                      detail: "source=misp portions=\(report.portions.count)"))
-                if plan.part == 1 {
+            for item in prepared {
+                try s.insertReport(StoredReport(report: item.report, signature: item.signature), discoverability: item.discoverability)
+                try self.entities.notifyCorrelations(s, newReport: item.report, discoverability: item.discoverability, now: now, circle: circle)
+                try s.appendAudit(.by(caller, at: now, action: .reportCreate, object: item.report.id, decision: .allow,
+                                      detail: "source=misp portions=\(item.report.portions.count)"))
+                if item.firstPart {
                     written += 1
                     if written % 100 == 0 { progress?(written) }
                 }
             }
             progress?(events.count)
             try s.appendAudit(.by(caller, at: now, action: .mispImport, object: author.id, concerns: org.id, decision: .allow,
-                                  detail: "events=\(summary.events) reports=\(summary.reports) attributes=\(summary.attributes) entities=\(summary.entities)"))
-            return .success(MISPImportResult(organization: org.id, author: author.id, summary: summary))
+                                  detail: "events=\(summaryDone.events) reports=\(summaryDone.reports) attributes=\(summaryDone.attributes) entities=\(summaryDone.entities)"))
+            return .success(MISPImportResult(organization: org.id, author: author.id, summary: summaryDone))
         }
+    }
+}
+
+/// A MISP event's report, built, checked and signed, waiting for the import's transaction.
+struct ImportedReport: Sendable {
+    var report: Report
+    var signature: Data
+    var discoverability: Discoverability
+    /// Whether this is an event's first (or only) part: progress counts events.
+    var firstPart: Bool
+}
+
+extension ReportService {
+    /// Builds, checks and signs the reports of `plans` on every core, in chunks; the result keeps
+    /// the plans' order. The first plan (in order) that the author rule or a limit refuses fails
+    /// the whole import, before anything is written.
+    static func prepareImported(_ plans: [MISPReportPlan], author: MemberRecord, grade: SourceGrade, topics: [String], now: Int64,
+                                signingKey: Data, ids: IdentifierSource) async throws -> [ImportedReport] {
+        // why active here: the member is suspended so that nobody signs in as it; what it writes
+        // is still held to the author rule on its clearance.
+        var writing = author
+        writing.status = .active
+        let writer = writing.reader
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, plans.count / 64))
+        let chunk = (plans.count + workers - 1) / max(workers, 1)
+        let results = try await withThrowingTaskGroup(of: (Int, Result<[ImportedReport], ServiceError>).self) { group in
+            for start in stride(from: 0, to: plans.count, by: max(chunk, 1)) {
+                let slice = plans[start..<min(plans.count, start + chunk)]
+                group.addTask {
+                    let key = try Curve25519.Signing.PrivateKey(rawRepresentation: signingKey)
+                    var out: [ImportedReport] = []
+                    out.reserveCapacity(slice.count)
+                    for plan in slice {
+                        switch try prepareImported(plan, writer: writer, authorId: author.id, organization: author.organization,
+                                                   grade: grade, topics: topics, now: now, key: key, ids: ids) {
+                        case .success(let item): out.append(item)
+                        case .failure(let error): return (start, .failure(error))
+                        }
+                    }
+                    return (start, .success(out))
+                }
+            }
+            var byStart: [Int: Result<[ImportedReport], ServiceError>] = [:]
+            for try await (start, result) in group { byStart[start] = result }
+            return byStart.sorted { $0.key < $1.key }.map(\.value)
+        }
+        var all: [ImportedReport] = []
+        all.reserveCapacity(plans.count)
+        for result in results { all += try result.get() }
+        return all
+    }
+
+    private static func prepareImported(_ plan: MISPReportPlan, writer: Reader, authorId: String, organization: String, grade: SourceGrade,
+                                        topics: [String], now: Int64, key: Curve25519.Signing.PrivateKey,
+                                        ids: IdentifierSource) throws -> Result<ImportedReport, ServiceError> {
+        // why: the author rule holds for imports too; and a portion or title the API would refuse is refused here.
+        var reasons = DenialReasons()
+        for marking in [plan.titleMarking] + plan.portions.map(\.marking) {
+            reasons.formUnion(DecisionRule.author(writer, marking: marking).reasons)
+        }
+        guard reasons.isEmpty else {
+            return .failure(.badRequest("Nothing imported: event \(plan.eventUUID) would be marked above the import's classification."))
+        }
+        let mentions: [EntityMention]
+        do throws(ServiceError) {
+            try Validate.text(plan.title, field: "event \(plan.eventUUID): info", max: ReportLimits.titleBytes)
+            for p in plan.portions { try Validate.text(p.text, field: "event \(plan.eventUUID): portion \(p.index)", max: ReportLimits.portionBytes) }
+            mentions = try entityMentions(plan.entities.map { EntityInput(type: $0.type, value: $0.value, portion: $0.portion) }, portions: plan.portions)
+        } catch {
+            return .failure(error)
+        }
+        let report = Report(id: ids.make("rpt"), originator: organization, title: plan.title, titleMarking: plan.titleMarking, sourceGrade: grade,
+                            topics: topics, entities: mentions, portions: plan.portions, createdBy: authorId, createdAt: now)
+        let signature = try ContentSignature.sign(CanonicalContent.report(report), with: key)
+        return .success(ImportedReport(report: report, signature: signature, discoverability: plan.discoverability, firstPart: plan.part == 1))
     }
 }
