@@ -15,6 +15,7 @@ extension SQLiteSession: EntityRepository {
             try entity.execute(arguments: [Int64(id), normalized.kind.rawValue, try keys.sealName(normalized, id: id)])
         }
         let indexed = mentions.map { IndexedMention(entity: $0.id, portion: $0.portion) }
+        if !extracting { state.lastIndexed = (report.id, report.entities, indexed) }
         if !indexed.isEmpty {
             try db.cachedStatement(sql: "INSERT OR REPLACE INTO mention (report, mentions) VALUES (?, ?)")
                 .execute(arguments: [row, MentionPacking.pack(indexed)])
@@ -31,7 +32,10 @@ extension SQLiteSession: EntityRepository {
     }
 
     public func entityMentions(of report: Report) -> [IndexedMention] {
-        EntityKeys.mentions(of: report).map { IndexedMention(entity: context.entityKeys.id(of: $0.entity), portion: $0.portion) }
+        // why: a report just inserted in this transaction had its mentions keyed then (normalising and
+        // keying every entity is most of the cost); the same entities give the same mentions.
+        if let last = state.lastIndexed, last.report == report.id, last.entities == report.entities { return last.mentions }
+        return EntityKeys.mentions(of: report).map { IndexedMention(entity: context.entityKeys.id(of: $0.entity), portion: $0.portion) }
     }
 
     public func entity(id: UInt64) throws -> NormalizedEntity? {

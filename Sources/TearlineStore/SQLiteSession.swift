@@ -32,6 +32,8 @@ final class SessionState: @unchecked Sendable {
     var destroyedReleases: [String] = []
     /// Changes to the entity index, applied when the transaction commits.
     var indexChanges: [EntityIndexChange] = []
+    /// The mentions of the report this transaction indexed last, with the entities they came from.
+    var lastIndexed: (report: String, entities: [EntityMention], mentions: [IndexedMention])?
 }
 
 /// Lists of identifiers are stored comma-joined; the service validates that no identifier holds a comma.

@@ -76,6 +76,9 @@ enum HTTPBenchmark {
                                    port: port, seconds: seconds, connections: connections)
             print(String(format: "HTTP releases:       %8.0f req/s  p50 %@  p99 %@  (non-2xx %d)",
                          releases.requestsPerSecond, releases.p50, releases.p99, releases.non2xx))
+            let creations = try wrk(script: createScript(token: seeded.releaser), port: port, seconds: seconds, connections: connections)
+            print(String(format: "HTTP report creation: %7.0f req/s  p50 %@  p99 %@  (non-2xx %d; four portions, an entity, new text each)",
+                         creations.requestsPerSecond, creations.p50, creations.p99, creations.non2xx))
         }
         return Measured(reportViews: reportViews, releaseViews: releaseViews)
     }
@@ -154,6 +157,25 @@ enum HTTPBenchmark {
         request = function()
           i = i + 1
           return wrk.format("GET", paths[(i % #paths) + 1], { ["Authorization"] = tokens[(i % #tokens) + 1] })
+        end
+        """
+    }
+
+    /// New reports over the API, shaped like ``benchReport(_:)``: four portions (one sources and
+    /// methods), an entity, and text that differs in every request.
+    static func createScript(token: String) -> String {
+        """
+        local i = 0
+        request = function()
+          i = i + 1
+          local n = i .. "-" .. math.random(1, 1000000)
+          local body = '{"title":"Report ' .. n .. '","titleMarking":"(U)","sourceGrade":"B2","topics":["counter-terrorism"],"portions":[' ..
+            '{"marking":"(S//REL TO USA, GBR)","text":"Secret portion ' .. n .. ': the courier met the financier at the port."},' ..
+            '{"marking":"(C//REL TO USA, GBR)","text":"Confidential portion ' .. n .. ': two shipments left on Tuesday."},' ..
+            '{"marking":"(U)","text":"Unclassified portion ' .. n .. ': open sources report a new warehouse."},' ..
+            '{"marking":"(S//NF)","text":"Sources and methods ' .. n .. '.","sourcesAndMethods":true}],' ..
+            '"entities":[{"type":"person","value":"Person ' .. (i % 5000) .. '","portion":0}]}'
+          return wrk.format("POST", "/v1/reports", { ["Authorization"] = "Bearer \(token)", ["Content-Type"] = "application/json" }, body)
         end
         """
     }

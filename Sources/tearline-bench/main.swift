@@ -7,6 +7,7 @@ import TearlineStore
 //   .build/release/tearline-bench --soak [--minutes 10]   (mixed writes; the server's RSS levelling off)
 //   .build/release/tearline-bench --http-backends --database-url URL1 [--database-url URL2]   (SQLite, PostgreSQL x1, x2;
 //     each URL an empty database; scripts/bench-postgres.sh makes two and runs it)
+//   .build/release/tearline-bench --taxii-post [--envelope 100] [--seconds N] [--connections N]   (TAXII POST from wrk)
 //   scripts/bench.sh runs it all, with a second build that compiles auditing out for comparison.
 let arguments = CommandLine.arguments
 let withHTTP = arguments.contains("--http")
@@ -20,6 +21,24 @@ print("tearline-bench — \(ProcessInfo.processInfo.activeProcessorCount) cores,
 #if DEBUG
 print("warning: this is a debug build; figures are meaningless. Use `swift build -c release`.")
 #endif
+
+if arguments.contains("--taxii-post") {
+    // `tearline-bench --taxii-post [--envelope 100] [--seconds N] [--connections N]`: TAXII POST from a compiled client (see TAXIIPostBenchmark).
+    let binary = URL(fileURLWithPath: arguments[0]).deletingLastPathComponent().path + "/tearline"
+    guard FileManager.default.isExecutableFile(atPath: binary) else {
+        print("error: \(binary) not found; run `swift build -c release --product tearline` first")
+        exit(1)
+    }
+    let envelope = arguments.firstIndex(of: "--envelope").flatMap { Int(arguments[$0 + 1]) } ?? 100
+    let directory = NSTemporaryDirectory() + "tearline-taxii-post-\(UUID().uuidString)"
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let f = try await TAXIIPostBenchmark.run(binary: binary, directory: directory, port: 18_095, seconds: seconds,
+                                             connections: connections, envelope: envelope)
+    print(String(format: "TAXII POST, envelopes of %d new indicators (wrk -t1 -c%d, %ds): %.0f envelopes/s = %.0f objects/s, p50 %@, p99 %@ (non-2xx %d)",
+                 envelope, connections, seconds, f.requestsPerSecond, f.objectsPerSecond, f.p50, f.p99, f.non2xx))
+    exit(f.non2xx == 0 ? 0 : 1)
+}
 
 if arguments.contains("--login-storm") {
     // `tearline-bench --login-storm [--seconds N]`: /healthz and report views, with and without 50 wrong Basic logins a second.

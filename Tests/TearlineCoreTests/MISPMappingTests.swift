@@ -189,4 +189,30 @@ struct MISPMappingTests {
         #expect(try MISPEvent.events(in: try JSONValue.parse(Array("[\(one), \(one)]".utf8))).count == 2)
         #expect(try MISPEvent.events(in: try JSONValue.parse(Array(#"{"response": [\#(one)]}"#.utf8))).count == 1)
     }
+
+    @Test func summariesOfPartsMergeIntoTheSummaryOfTheWhole() throws {
+        let events = try (0..<12).map { i in
+            let tlp = i % 2 == 0 ? "tlp:green" : "tlp:amber"
+            let ip = attr("ip-dst", "192.0.2.\(i)"), domain = attr("domain", "d\(i).example")
+            return try event(#"""
+                {"info": "e\#(i)", "distribution": "\#(i % 5)", "Tag": [{"name": "\#(tlp)"}, {"name": "label-\#(i)"}],
+                 "SharingGroup": {"name": "g", "SharingGroupOrg": [{"Organisation": {"name": "Org \#(i % 4)", "uuid": "u"}}, {"Organisation": {"name": "Atlantis", "uuid": "a"}}]},
+                 "Attribute": [\#(ip), \#(domain), \#(attr("text", "note")),
+                               \#(attr("ip-src", "not an address"))]}
+                """#)
+        }
+        let policy = MISPImportPolicy(organization: "USA", community: ["GBR"], knownOrganizations: ["gbr": "GBR"])
+        var whole = MISPMappingSummary()
+        for e in events { _ = try MISPMapping.reports(for: e, policy: policy, summary: &whole) }
+        for cut in [1, 5, 11] {
+            var first = MISPMappingSummary(), second = MISPMappingSummary()
+            for e in events[..<cut] { _ = try MISPMapping.reports(for: e, policy: policy, summary: &first) }
+            for e in events[cut...] { _ = try MISPMapping.reports(for: e, policy: policy, summary: &second) }
+            first.merge(second)
+            #expect(first == whole, "mapped in two parts cut at \(cut), merged")
+        }
+        #expect(whole.unknownOrganizations == ["Org 0", "Atlantis", "Org 1"], "in the order first met, once each")
+        #expect(whole.events == 12 && whole.invalidValues == 12)
+    }
 }
+

@@ -76,6 +76,23 @@ public struct MISPMappingSummary: Sendable, Codable, Hashable {
     /// Tags other than TLP, and galaxy clusters, kept as labels in each report's first portion.
     public var labels = 0
     public init() {}
+
+    /// Adds what `other` mapped (the events after this summary's, for an import mapped in parts):
+    /// the same summary as mapping all the events in one.
+    public mutating func merge(_ other: MISPMappingSummary) {
+        events += other.events
+        reports += other.reports
+        attributes += other.attributes
+        objects += other.objects
+        entities += other.entities
+        invalidValues += other.invalidValues
+        labels += other.labels
+        entityKinds.merge(other.entityKinds, uniquingKeysWith: +)
+        keptAsText.merge(other.keptAsText, uniquingKeysWith: +)
+        distributions.merge(other.distributions, uniquingKeysWith: +)
+        markings.merge(other.markings, uniquingKeysWith: +)
+        for name in other.unknownOrganizations where !unknownOrganizations.contains(name) { unknownOrganizations.append(name) }
+    }
 }
 
 public enum MISPMapping {

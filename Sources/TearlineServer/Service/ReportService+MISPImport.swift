@@ -77,22 +77,14 @@ extension ReportService {
         let org = setting.0
         let policy = MISPImportPolicy(organization: org.id, classification: classification, defaultTLP: tlp, community: input.community,
                                       mode: mode, missingDistribution: input.missingDistribution, knownOrganizations: setting.1)
-        var summary = MISPMappingSummary()
-        var plans: [MISPReportPlan] = []
-        do throws(MISPFormatError) {
-            for event in events { plans += try MISPMapping.reports(for: event, policy: policy, summary: &summary) }
-        } catch {
-            throw ServiceError.badRequest("Nothing imported: \(error.description)")
-        }
         // why a member of its own: a report is written by a member; this one records that the
         // reports came from MISP, and cannot sign in (suspended, its token never shown).
         let author = MemberRecord(id: self.ids.make("mem"), organization: org.id, name: "MISP import", roles: [.analyst], clearance: classification,
                                   compartments: [], topics: input.topics, tokenHash: APIToken.hash(authorToken), status: .suspended,
                                   createdAt: now, createdBy: caller.actorId)
-        // 2. Every report built, checked and signed, on every core, before anything is written.
-        let prepared = try await Self.prepareImported(plans, author: author, grade: grade, topics: input.topics, now: now,
-                                                      signingKey: try self.signingKey(for: org).rawRepresentation, ids: self.ids)
-        let summaryDone = summary
+        // 2. Every event mapped, and its reports built, checked and signed, on every core, before anything is written.
+        let (summaryDone, prepared) = try await Self.prepareImported(events, policy: policy, author: author, grade: grade, topics: input.topics, now: now,
+                                                                     signingKey: try self.signingKey(for: org).rawRepresentation, ids: self.ids)
         // 3. One transaction writes them all, or nothing.
         return try await transact { s -> Result<MISPImportResult, ServiceError> in
             guard let current = try s.organization(id: org.id), current.sealedPrivateKey == org.sealedPrivateKey else {
@@ -132,43 +124,59 @@ struct ImportedReport: Sendable {
 }
 
 extension ReportService {
-    /// Builds, checks and signs the reports of `plans` on every core, in chunks; the result keeps
-    /// the plans' order. The first plan (in order) that the author rule or a limit refuses fails
-    /// the whole import, before anything is written.
-    static func prepareImported(_ plans: [MISPReportPlan], author: MemberRecord, grade: SourceGrade, topics: [String], now: Int64,
-                                signingKey: Data, ids: IdentifierSource) async throws -> [ImportedReport] {
+    /// Maps `events` and builds, checks and signs their reports on every core, in chunks of
+    /// events; the result keeps the events' order. The first event (in order) that the mapping,
+    /// the author rule or a limit refuses fails the whole import, before anything is written.
+    static func prepareImported(_ events: [MISPEvent], policy: MISPImportPolicy, author: MemberRecord, grade: SourceGrade, topics: [String], now: Int64,
+                                signingKey: Data, ids: IdentifierSource) async throws -> (MISPMappingSummary, [ImportedReport]) {
         // why active here: the member is suspended so that nobody signs in as it; what it writes
         // is still held to the author rule on its clearance.
         var writing = author
         writing.status = .active
         let writer = writing.reader
-        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, plans.count / 64))
-        let chunk = (plans.count + workers - 1) / max(workers, 1)
-        let results = try await withThrowingTaskGroup(of: (Int, Result<[ImportedReport], ServiceError>).self) { group in
-            for start in stride(from: 0, to: plans.count, by: max(chunk, 1)) {
-                let slice = plans[start..<min(plans.count, start + chunk)]
+        typealias Part = Result<(MISPMappingSummary, [ImportedReport]), ServiceError>
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, events.count / 32))
+        // why more chunks than cores: a chunk of large events should not leave a core idle at the end.
+        let chunk = max(1, (events.count + workers * 4 - 1) / (workers * 4))
+        let parts = try await withThrowingTaskGroup(of: (Int, Part).self) { group in
+            for start in stride(from: 0, to: events.count, by: chunk) {
+                let slice = events[start..<min(events.count, start + chunk)]
                 group.addTask {
                     let key = try Curve25519.Signing.PrivateKey(rawRepresentation: signingKey)
+                    var summary = MISPMappingSummary()
                     var out: [ImportedReport] = []
                     out.reserveCapacity(slice.count)
-                    for plan in slice {
-                        switch try prepareImported(plan, writer: writer, authorId: author.id, organization: author.organization,
-                                                   grade: grade, topics: topics, now: now, key: key, ids: ids) {
-                        case .success(let item): out.append(item)
-                        case .failure(let error): return (start, .failure(error))
+                    for event in slice {
+                        let plans: [MISPReportPlan]
+                        do throws(MISPFormatError) {
+                            plans = try MISPMapping.reports(for: event, policy: policy, summary: &summary)
+                        } catch {
+                            return (start, .failure(.badRequest("Nothing imported: \(error.description)")))
+                        }
+                        for plan in plans {
+                            switch try prepareImported(plan, writer: writer, authorId: author.id, organization: author.organization,
+                                                       grade: grade, topics: topics, now: now, key: key, ids: ids) {
+                            case .success(let item): out.append(item)
+                            case .failure(let error): return (start, .failure(error))
+                            }
                         }
                     }
-                    return (start, .success(out))
+                    return (start, .success((summary, out)))
                 }
             }
-            var byStart: [Int: Result<[ImportedReport], ServiceError>] = [:]
-            for try await (start, result) in group { byStart[start] = result }
+            var byStart: [Int: Part] = [:]
+            for try await (start, part) in group { byStart[start] = part }
             return byStart.sorted { $0.key < $1.key }.map(\.value)
         }
+        var summary = MISPMappingSummary()
         var all: [ImportedReport] = []
-        all.reserveCapacity(plans.count)
-        for result in results { all += try result.get() }
-        return all
+        all.reserveCapacity(events.count)
+        for part in parts {
+            let (partSummary, reports) = try part.get()
+            summary.merge(partSummary)
+            all += reports
+        }
+        return (summary, all)
     }
 
     private static func prepareImported(_ plan: MISPReportPlan, writer: Reader, authorId: String, organization: String, grade: SourceGrade,
