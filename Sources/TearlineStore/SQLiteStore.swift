@@ -47,6 +47,8 @@ public final class SQLiteStore: TearlineStore {
     }
 
     public let location: Location
+    /// The writer connection's page cache, in KiB.
+    static let writerCacheKiB = 65_536
     let writer: any DatabaseWriter
     let context: StoreContext
     let auditBatching: any AuditBatching
@@ -85,6 +87,11 @@ public final class SQLiteStore: TearlineStore {
         let context = StoreContext(masterKey: masterKey, state: state)
         self.context = context
         try Self.migrator(context).migrate(writer)
+        if case .file = location {
+            // why on the writer alone: a large write transaction (a bulk import) spills pages out of
+            // SQLite's default 2 MiB cache into the journal and reads them back; readers keep the default.
+            try writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA cache_size = -\(Self.writerCacheKiB)") }
+        }
         try writer.read { db in try EntityIndexLoader.load(db, into: context.entities) }
         auditBatching = state.audit
         auditLog = SQLiteAuditLog(writer: writer, context: context)
