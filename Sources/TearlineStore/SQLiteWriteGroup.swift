@@ -53,6 +53,9 @@ final class SQLiteWriteGroup: Sendable {
     /// The transactions this group has committed (fewer than the writes when they were grouped).
     var transactions: Int { committed.load(ordering: .relaxed) }
 
+    /// The writes waiting for the one running to finish.
+    var queued: Int { queue.withLock { $0.jobs.count } }
+
     init(writer: any DatabaseWriter, context: StoreContext) {
         self.writer = writer
         self.context = context

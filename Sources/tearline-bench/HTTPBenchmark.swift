@@ -8,6 +8,8 @@ enum HTTPBenchmark {
         var p50: String
         var p99: String
         var non2xx: Int
+        /// wrk's whole output (a script's `done` may print more).
+        var output = ""
     }
 
     /// Seeds a database with `reports` reports and one release of each, and returns tokens and ids.
@@ -128,8 +130,10 @@ enum HTTPBenchmark {
                 .first { $0.hasPrefix(prefix) }?.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first.map(String.init)
         }
         let rps = Double(field("Requests/sec:") ?? "0") ?? 0
-        let non2xx = Int(field("Non-2xx or 3xx responses:") ?? "0") ?? 0
-        return WrkFigures(requestsPerSecond: rps, p50: field("50%") ?? "?", p99: field("99%") ?? "?", non2xx: non2xx)
+        // why the last word: the line is "Non-2xx or 3xx responses: N" (the first word after the prefix match would be "or").
+        let non2xx = output.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+            .first { $0.hasPrefix("Non-2xx or 3xx responses:") }?.split(separator: " ").last.flatMap { Int($0) } ?? 0
+        return WrkFigures(requestsPerSecond: rps, p50: field("50%") ?? "?", p99: field("99%") ?? "?", non2xx: non2xx, output: output)
     }
 
     static func luaList(_ ids: [String]) -> String {

@@ -14,6 +14,8 @@ enum TAXIIPostBenchmark {
         var p50: String
         var p99: String
         var non2xx: Int
+        /// Answers that did not report every object of the envelope stored.
+        var incomplete: Int
     }
 
     /// Seeds `path`: organisations and members as the HTTP benchmark does, and one community
@@ -34,14 +36,29 @@ enum TAXIIPostBenchmark {
         defer { server.terminate(); server.waitUntilExit() }
         let figures = try HTTPBenchmark.wrk(script: script(token: token, collection: collection, envelope: envelope),
                                             port: port, seconds: seconds, connections: connections)
+        let incomplete = figures.output.split(separator: "\n").first { $0.hasPrefix("Incomplete envelopes:") }?
+            .split(separator: " ").last.flatMap { Int($0) } ?? -1
         return Figures(requestsPerSecond: figures.requestsPerSecond, objectsPerSecond: figures.requestsPerSecond * Double(envelope),
-                       p50: figures.p50, p99: figures.p99, non2xx: figures.non2xx)
+                       p50: figures.p50, p99: figures.p99, non2xx: figures.non2xx, incomplete: incomplete)
     }
 
     /// Each request: an envelope of `envelope` indicators with ids never posted before (a
-    /// counter per connection thread, mixed into the UUID), so that no object is a repeat.
+    /// counter per connection thread, mixed into the UUID), so that no object is a repeat. Each
+    /// answer is checked: a status of 202 whose `success_count` is the whole envelope; `done`
+    /// prints how many were not.
     static func script(token: String, collection: String, envelope: Int) -> String {
         """
+        local threads = {}
+        function setup(thread) table.insert(threads, thread) end
+        bad = 0
+        response = function(status, headers, body)
+          if status ~= 202 or not string.find(body, '"success_count":%s*\(envelope)[,}]') then bad = bad + 1 end
+        end
+        function done(summary, latency, requests)
+          local total = 0
+          for _, t in ipairs(threads) do total = total + t:get("bad") end
+          io.write("Incomplete envelopes: " .. total .. "\\n")
+        end
         local counter = 0
         local stamp = "2026-12-04T10:00:00.000Z"
         local green = "marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da"
@@ -57,7 +74,7 @@ enum TAXIIPostBenchmark {
               '\\']","pattern_type":"stix","valid_from":"' .. stamp .. '","object_marking_refs":["' .. green .. '"]}'
           end
           local body = '{"objects":[' .. table.concat(objects, ",") .. ']}'
-          return wrk.format("POST", "/taxii2/tearline/collections/\(collection)/objects/",
+          return wrk.format("POST", "/tearline/collections/\(collection)/objects/",
             { ["Authorization"] = "Bearer \(token)", ["Content-Type"] = "application/taxii+json;version=2.1",
               ["Accept"] = "application/taxii+json;version=2.1" }, body)
         end

@@ -6,20 +6,24 @@ import Testing
 
 /// Writes that queue behind one another share a transaction (SQLiteWriteGroup): each caller still
 /// gets its own answer, a write that throws leaves nothing, and the audit chain is whole.
-@Suite struct WriteGroupTests {
-    /// One write holds the writer while `count` more queue behind it; every fifth of those throws
-    /// after appending its audit entry. Returns what each caller got.
+@Suite(.serialized) struct WriteGroupTests {
+    /// One write holds the writer until `count` more have queued behind it; every fifth of those
+    /// throws after appending its audit entry. Returns what each caller got.
     static func queueBehindASlowWrite(_ store: SQLiteStore, count: Int) async throws -> [Int: Result<Int, Boom>] {
-        try await withThrowingTaskGroup(of: (Int, Result<Int, Boom>).self) { group in
+        let started = Counter()
+        return try await withThrowingTaskGroup(of: (Int, Result<Int, Boom>).self) { group in
             group.addTask {
                 let value = try await store.write { s in
                     try s.appendAudit(ChainFixture.record(0))
-                    Thread.sleep(forTimeInterval: 0.2)
+                    started.increment()
+                    // why a deadline: should the others never queue, the test fails on its count rather than hanging.
+                    let deadline = Date().addingTimeInterval(30)
+                    while store.writes.queued < count && Date() < deadline { Thread.sleep(forTimeInterval: 0.001) }
                     return 0
                 }
                 return (0, .success(value))
             }
-            try await Task.sleep(for: .milliseconds(50))
+            while started.value == 0 { try await Task.sleep(for: .milliseconds(1)) }
             for i in 1...count {
                 group.addTask {
                     do {
@@ -53,7 +57,7 @@ import Testing
                 }
             }
             let transactions = store.writes.transactions - before
-            #expect(transactions < 41, "the writes that queued behind the slow one committed together (\(transactions) transactions)")
+            #expect(transactions == 2, "the 40 writes that queued behind the slow one committed together (\(transactions) transactions)")
 
             // A thrown write rolled back to its own savepoint: its entry is gone, every other is there, chained.
             let objects = try withRawDatabase(path) { db in try String.fetchAll(db, sql: "SELECT object FROM auditEvent ORDER BY seq") }
