@@ -34,6 +34,15 @@ extension TAXIIService {
             if let o = object.objectValue, o["type"]?.stringValue == "marking-definition", let mid = o["id"]?.stringValue { found[mid] = o }
         }
         let definitions = found
+        // why before the transaction: checking each object and mapping its markings needs only the
+        // collection's default marking and the poster's clearance; done here, on the request's own
+        // thread, it leaves the single writer only the inserts. The transaction uses these verdicts
+        // only if the collection and the poster it reads are what they were checked against.
+        let presumedMarking = try await store.read { s in try s.collection(id: id)?.defaultMarking }
+        let presumedReader = caller.member?.reader
+        let checked = presumedReader.map { reader in
+            objects.map { Self.admit($0, definitions: definitions, fallback: presumedMarking.flatMap { try? Marking.parse($0) }, reader: reader) }
+        }
         let nowMs = now()
         let requestTime = nowMs * 1000
         let statusId = UUID().uuidString.lowercased()
@@ -49,10 +58,11 @@ extension TAXIIService {
                 }
                 let fallback = try? Marking.parse(c.defaultMarking)
                 let reader = member.reader
+                let verdicts = c.defaultMarking == presumedMarking && reader == presumedReader ? checked : nil
                 var successes: [String] = []
                 var failures: [String] = []
-                for object in objects {
-                    let outcome = Self.admit(object, definitions: definitions, fallback: fallback, reader: reader)
+                for (index, object) in objects.enumerated() {
+                    let outcome = verdicts?[index] ?? Self.admit(object, definitions: definitions, fallback: fallback, reader: reader)
                     switch outcome {
                     case .failure(let failure):
                         failures.append(Self.statusDetail(id: failure.id, version: failure.version, message: failure.message))
@@ -89,7 +99,7 @@ extension TAXIIService {
         }
     }
 
-    struct AdmittedObject {
+    struct AdmittedObject: Sendable {
         var id: String
         var type: String
         var version: Int64
