@@ -9,7 +9,7 @@ import Testing
 @Suite(.serialized) struct WriteGroupTests {
     /// One write holds the writer until `count` more have queued behind it; every fifth of those
     /// throws after appending its audit entry. Returns what each caller got.
-    static func queueBehindASlowWrite(_ store: SQLiteStore, count: Int) async throws -> [Int: Result<Int, Boom>] {
+    static func queueBehindASlowWrite(_ store: SQLiteStore, count: Int, queuedAtRelease: Counter = Counter()) async throws -> [Int: Result<Int, Boom>] {
         let started = Counter()
         return try await withThrowingTaskGroup(of: (Int, Result<Int, Boom>).self) { group in
             group.addTask {
@@ -19,6 +19,7 @@ import Testing
                     // why a deadline: should the others never queue, the test fails on its count rather than hanging.
                     let deadline = Date().addingTimeInterval(30)
                     while store.writes.queued < count && Date() < deadline { Thread.sleep(forTimeInterval: 0.001) }
+                    for _ in 0..<store.writes.queued { queuedAtRelease.increment() }
                     return 0
                 }
                 return (0, .success(value))
@@ -47,7 +48,8 @@ import Testing
     @Test func queuedWritesShareATransactionAndEachGetsItsOwnAnswer() async throws {
         try await withSQLiteFile { store, path in
             let before = store.writes.transactions
-            let answers = try await Self.queueBehindASlowWrite(store, count: 40)
+            let queued = Counter()
+            let answers = try await Self.queueBehindASlowWrite(store, count: 40, queuedAtRelease: queued)
             #expect(answers.count == 41)
             for (i, answer) in answers {
                 if i > 0 && i.isMultiple(of: 5) {
@@ -57,7 +59,11 @@ import Testing
                 }
             }
             let transactions = store.writes.transactions - before
-            #expect(transactions == 2, "the 40 writes that queued behind the slow one committed together (\(transactions) transactions)")
+            // why a bound: on a loaded machine some writes may not have queued by the time the slow one ends; those
+            // that had commit as one group, the others at most one transaction each.
+            #expect(queued.value > 0)
+            #expect(transactions <= 2 + (40 - queued.value), "the \(queued.value) writes that queued behind the slow one committed together (\(transactions) transactions)")
+            if queued.value == 40 { #expect(transactions == 2) }
 
             // A thrown write rolled back to its own savepoint: its entry is gone, every other is there, chained.
             let objects = try withRawDatabase(path) { db in try String.fetchAll(db, sql: "SELECT object FROM auditEvent ORDER BY seq") }
