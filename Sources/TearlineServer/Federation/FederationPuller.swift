@@ -31,24 +31,36 @@ public struct FederationPuller: Sendable {
             var summary = FederationPullSummary(peer: organization, organization: cursor.organization)
             var next = cursor.pulledAfter
             var pages = 0
+            let collection = TAXIICollectionKind.received.collectionId(organization: cursor.organization)
+            let base = "\(peer.url)/\(TAXIIRoots.defaultRoot)/collections/\(collection)/objects/?limit=\(FederationService.federationMaxLimit)"
+            var current = try await Self.page(client, base, after: next)
             repeat {
-                let collection = TAXIICollectionKind.received.collectionId(organization: cursor.organization)
-                var url = "\(peer.url)/\(TAXIIRoots.defaultRoot)/collections/\(collection)/objects/?limit=\(FederationService.federationMaxLimit)"
-                if !next.isEmpty { url += "&next=" + next }
-                let response = try await client.get(url, headers: ["Accept": TAXIIMedia.taxii])
-                guard response.status == 200 else { throw FederationError.partnerAnswered(response.status, Self.text(response.body)) }
-                guard case .object(let envelope)? = try? JSONValue.parse(response.body) else {
-                    throw FederationError.partnerAnswered(response.status, "not a TAXII envelope")
+                // why ahead: the partner serves the next page while this one is checked and stored; it is used
+                // only if this page moves the cursor exactly where the partner said the next page starts.
+                let ahead: Task<PulledPage, any Error>? = current.more && current.next.map { !$0.isEmpty && $0 != next } == true
+                    ? Task { [base, after = current.next ?? ""] in try await Self.page(client, base, after: after) } : nil
+                let page: FederationPullSummary, moved: String
+                do {
+                    (page, moved) = try await service.federation.receiveFederationPage(peer: organization, organization: cursor.organization,
+                                                                                      objects: current.objects, next: current.more ? current.next : nil)
+                } catch {
+                    ahead?.cancel()
+                    throw error
                 }
-                let objects = envelope["objects"]?.arrayValue ?? []
-                let more = envelope["more"]?.boolValue ?? false
-                let (page, moved) = try await service.federation.receiveFederationPage(peer: organization, organization: cursor.organization, objects: objects,
-                                                                            next: more ? envelope["next"]?.stringValue : nil)
                 summary.received += page.received
                 summary.alreadyHeld += page.alreadyHeld
                 summary.refused += page.refused
                 // why: stop when the partner says it is done, or when a page moved us nowhere (a partner that loops).
-                if !more || moved == next { break }
+                if !current.more || moved == next {
+                    ahead?.cancel()
+                    break
+                }
+                if let ahead, current.next == moved {
+                    current = try await ahead.value
+                } else {
+                    ahead?.cancel()
+                    current = try await Self.page(client, base, after: moved)
+                }
                 next = moved
                 pages += 1
             } while pages < 10_000
@@ -83,6 +95,24 @@ public struct FederationPuller: Sendable {
             for i in summaries.indices { summaries[i].discoveryError = "\(error)" }
         }
         return summaries
+    }
+
+    /// One page of a partner's received-collection for us: its objects, whether there is more, and where the next starts.
+    struct PulledPage: Sendable {
+        var objects: [JSONValue]
+        var more: Bool
+        var next: String?
+    }
+
+    static func page(_ client: NodeClient, _ base: String, after next: String) async throws -> PulledPage {
+        let url = next.isEmpty ? base : base + "&next=" + next
+        let response = try await client.get(url, headers: ["Accept": TAXIIMedia.taxii])
+        guard response.status == 200 else { throw FederationError.partnerAnswered(response.status, Self.text(response.body)) }
+        guard case .object(let envelope)? = try? JSONValue.parse(response.body) else {
+            throw FederationError.partnerAnswered(response.status, "not a TAXII envelope")
+        }
+        return PulledPage(objects: envelope["objects"]?.arrayValue ?? [], more: envelope["more"]?.boolValue ?? false,
+                          next: envelope["next"]?.stringValue)
     }
 
     /// Pulls from every partner in `peers`, then waits `interval` seconds, until cancelled. A
