@@ -24,14 +24,9 @@ print("warning: this is a debug build; figures are meaningless. Use `swift build
 
 if arguments.contains("--taxii-post") {
     // `tearline-bench --taxii-post [--envelope 100] [--seconds N] [--connections N]`: TAXII POST from a compiled client (see TAXIIPostBenchmark).
-    let binary = URL(fileURLWithPath: arguments[0]).deletingLastPathComponent().path + "/tearline"
-    guard FileManager.default.isExecutableFile(atPath: binary) else {
-        print("error: \(binary) not found; run `swift build -c release --product tearline` first")
-        exit(1)
-    }
+    let binary = serverBinary()
     let envelope = arguments.firstIndex(of: "--envelope").flatMap { Int(arguments[$0 + 1]) } ?? 100
-    let directory = NSTemporaryDirectory() + "tearline-taxii-post-\(UUID().uuidString)"
-    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    let directory = try scratchDirectory("taxii-post")
     defer { try? FileManager.default.removeItem(atPath: directory) }
     let f = try await TAXIIPostBenchmark.run(binary: binary, directory: directory, port: 18_095, seconds: seconds,
                                              connections: connections, envelope: envelope)
@@ -42,13 +37,8 @@ if arguments.contains("--taxii-post") {
 
 if arguments.contains("--login-storm") {
     // `tearline-bench --login-storm [--seconds N]`: /healthz and report views, with and without 50 wrong Basic logins a second.
-    let binary = URL(fileURLWithPath: arguments[0]).deletingLastPathComponent().path + "/tearline"
-    guard FileManager.default.isExecutableFile(atPath: binary) else {
-        print("error: \(binary) not found; run `swift build -c release` first")
-        exit(1)
-    }
-    let directory = NSTemporaryDirectory() + "tearline-storm-\(UUID().uuidString)"
-    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    let binary = serverBinary()
+    let directory = try scratchDirectory("storm")
     defer { try? FileManager.default.removeItem(atPath: directory) }
     try await LoginStormBenchmark.run(binary: binary, db: directory + "/storm.db", port: 18_095, seconds: seconds, rate: 50)
     exit(0)
@@ -56,15 +46,10 @@ if arguments.contains("--login-storm") {
 
 if arguments.contains("--soak") {
     // `tearline-bench --soak [--minutes 10] [--connections 16] [--mix mixed|create|release|view]`: mixed writes, the server's RSS every 30 s (see SoakBenchmark).
-    let binary = URL(fileURLWithPath: arguments[0]).deletingLastPathComponent().path + "/tearline"
-    guard FileManager.default.isExecutableFile(atPath: binary) else {
-        print("error: \(binary) not found; run `swift build -c release` first")
-        exit(1)
-    }
+    let binary = serverBinary()
     let minutes = arguments.firstIndex(of: "--minutes").flatMap { Int(arguments[$0 + 1]) } ?? 10
     let soakConnections = arguments.firstIndex(of: "--connections").flatMap { Int(arguments[$0 + 1]) } ?? 16
-    let directory = NSTemporaryDirectory() + "tearline-soak-\(UUID().uuidString)"
-    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    let directory = try scratchDirectory("soak")
     defer { try? FileManager.default.removeItem(atPath: directory) }
     let mix = arguments.firstIndex(of: "--mix").map { arguments[$0 + 1] } ?? "mixed"
     try await SoakBenchmark.run(binary: binary, directory: directory, minutes: minutes, connections: soakConnections, mix: mix)
@@ -75,11 +60,7 @@ if arguments.contains("--http-backends") {
     // `tearline-bench --http-backends --database-url URL1 [--database-url URL2] [--seconds N] [--connections N] [--reports N]
     //  [--readers N] [--index-reports N]`:
     // the HTTP workloads on SQLite, PostgreSQL with one instance and with two (see BackendsBenchmark).
-    let binary = URL(fileURLWithPath: arguments[0]).deletingLastPathComponent().path + "/tearline"
-    guard FileManager.default.isExecutableFile(atPath: binary) else {
-        print("error: \(binary) not found; run `swift build -c release --product tearline` first")
-        exit(1)
-    }
+    let binary = serverBinary()
     let urlTexts = arguments.indices.filter { arguments[$0] == "--database-url" && $0 + 1 < arguments.count }.map { arguments[$0 + 1] }
     guard !urlTexts.isEmpty else {
         print("error: --http-backends needs --database-url URL of an empty PostgreSQL database (a second one for the two-instance phase is better); scripts/bench-postgres.sh makes them")
@@ -87,8 +68,7 @@ if arguments.contains("--http-backends") {
     }
     let urls = try urlTexts.map { try PostgresURL($0) }
     let reports = arguments.firstIndex(of: "--reports").flatMap { Int(arguments[$0 + 1]) } ?? 1000
-    let directory = NSTemporaryDirectory() + "tearline-backends-\(UUID().uuidString)"
-    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    let directory = try scratchDirectory("backends")
     defer { try? FileManager.default.removeItem(atPath: directory) }
     let readers = arguments.firstIndex(of: "--readers").flatMap { Int(arguments[$0 + 1]) } ?? 1
     let indexReports = arguments.firstIndex(of: "--index-reports").flatMap { Int(arguments[$0 + 1]) } ?? 1_000_000
@@ -99,15 +79,10 @@ if arguments.contains("--http-backends") {
 
 if arguments.contains("--discovery") {
     // `tearline-bench --discovery [--entities 1000000] [--searches 1000]`: private discovery (see DiscoveryBenchmark).
-    let binary = URL(fileURLWithPath: arguments[0]).deletingLastPathComponent().path + "/tearline"
-    guard FileManager.default.isExecutableFile(atPath: binary) else {
-        print("error: \(binary) not found; run `swift build -c release --product tearline` first")
-        exit(1)
-    }
+    let binary = serverBinary()
     let entities = arguments.firstIndex(of: "--entities").flatMap { Int(arguments[$0 + 1]) } ?? 1_000_000
     let searches = arguments.firstIndex(of: "--searches").flatMap { Int(arguments[$0 + 1]) } ?? 1000
-    let directory = NSTemporaryDirectory() + "tearline-discovery-\(UUID().uuidString)"
-    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    let directory = try scratchDirectory("discovery")
     defer { try? FileManager.default.removeItem(atPath: directory) }
     let core = try DiscoveryBenchmark.oneCore(count: 5000)
     print(String(format: "discovery OPRF (P384-SHA384 VOPRF, RFC 9497), one core: %.0f blinded evaluations/s (with DLEQ proof); %.0f PRF outputs/s (publishing); asker blind + verify + unblind %.0f µs a query",
@@ -124,8 +99,7 @@ if arguments.contains("--discovery") {
 
 if let limit = arguments.firstIndex(of: "--ingest-only").flatMap({ Int(arguments[$0 + 1]) }) {
     // For profiling the store's ingest path alone.
-    let directory = NSTemporaryDirectory() + "tearline-ingest-\(UUID().uuidString)"
-    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    let directory = try scratchDirectory("ingest")
     defer { try? FileManager.default.removeItem(atPath: directory) }
     let (rate, _) = try await IndexBenchmark.ingest(reports: limit, path: directory + "/ingest.db")
     print(String(format: "ingest: %d reports at %.0f reports/s", limit, rate))
@@ -140,8 +114,7 @@ print(String(format: "decision rule, read:    median %5.1f ns per portion, best 
              reads[2], reads[0], rounds[0].evaluations, rounds[0].allowed))
 print(String(format: "decision rule, release: median %5.1f ns per portion, best %5.1f", releases[2], releases[0]))
 
-let work = NSTemporaryDirectory() + "tearline-bench-\(UUID().uuidString)"
-try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+let work = try scratchDirectory("bench")
 defer { try? FileManager.default.removeItem(atPath: work) }
 
 #if TEARLINE_BENCH_NO_AUDIT
@@ -154,12 +127,7 @@ print(String(format: "audit verify: %d entries in %.2f s = %.2f million entries/
 #endif
 
 if withHTTP {
-    let directory = URL(fileURLWithPath: arguments[0]).deletingLastPathComponent().path
-    let binary = directory + "/tearline"
-    guard FileManager.default.isExecutableFile(atPath: binary) else {
-        print("error: \(binary) not found; run `swift build -c release` first")
-        exit(1)
-    }
+    let binary = serverBinary()
     let db = work + "/bench.db"
     let seeded = try await HTTPBenchmark.seed(path: db, reports: 1000)
     let port = 18_080
@@ -192,11 +160,7 @@ if withHTTP {
 }
 
 if let count = arguments.firstIndex(of: "--federation").flatMap({ Int(arguments[$0 + 1]) }) {
-    let binary = URL(fileURLWithPath: arguments[0]).deletingLastPathComponent().path + "/tearline"
-    guard FileManager.default.isExecutableFile(atPath: binary) else {
-        print("error: \(binary) not found; run `swift build -c release` first")
-        exit(1)
-    }
+    let binary = serverBinary()
     let f = try await FederationBenchmark.run(binary: binary, directory: work, releases: count, port: 18_091)
     print(String(format: "federation serving (node A alone: pages of 100 over mutual TLS, fetched and dropped): %d releases in %.2f s = %.0f releases/s",
                  f.releases, f.servingSeconds, Double(f.releases) / f.servingSeconds))

@@ -38,10 +38,20 @@ struct ReceivedPageCheck: Sendable {
         return ReceivedPageCheck(publicKey: publicKey, items: items)
     }
 
-    private static func check(_ object: JSONValue, publicKey: Data) -> Item? {
-        let block = object.objectValue?["extensions"]?.objectValue?[STIXTearline.extensionID]?.objectValue?["release"]?.objectValue
+    /// The Tearline release block of a pulled STIX object (its id, signed content and signature).
+    static func releaseBlock(of object: JSONValue) -> JSONObject? {
+        object.objectValue?["extensions"]?.objectValue?[STIXTearline.extensionID]?.objectValue?["release"]?.objectValue
+    }
+
+    /// A release block's content and signature, base64-decoded; nil when either is missing or not base64.
+    static func signed(_ block: JSONObject?) -> (content: Data, signature: Data)? {
         guard let contentText = block?["content"]?.stringValue, let content = Data(base64Encoded: contentText),
               let signatureText = block?["signature"]?.stringValue, let signature = Data(base64Encoded: signatureText) else { return nil }
+        return (content, signature)
+    }
+
+    private static func check(_ object: JSONValue, publicKey: Data) -> Item? {
+        guard let (content, signature) = signed(releaseBlock(of: object)) else { return nil }
         let bytes = Array(content)
         let parsed = try? CanonicalContent.parseRelease(bytes)
         // why only parsed content: the bytes verified are the ones parsing proved canonical, as inside the transaction.

@@ -93,7 +93,7 @@ extension FederationService {
         _ s: any StoreSession, _ object: JSONValue, check: ReceivedPageCheck.Item?, from originator: OrganizationRecord, for organization: String,
         partnership: PartnershipTerms?, now: Int64
     ) throws -> ((createdAt: Int64, id: String)?, Arrival) {
-        let block = object.objectValue?["extensions"]?.objectValue?[STIXTearline.extensionID]?.objectValue?["release"]?.objectValue
+        let block = ReceivedPageCheck.releaseBlock(of: object)
         let releaseId = block?["id"]?.stringValue ?? "(none)"
         let created = object.objectValue?["created"]?.stringValue.flatMap(STIXTimestamp.init(parsing:))
         let position = created.map { (createdAt: $0.microseconds / 1000, id: releaseId) }
@@ -107,8 +107,7 @@ extension FederationService {
                                           detail: "Release \(releaseId) from \(originator.id)'s node was refused: \(reason)", createdAt: now))
             return (position, .refused(FederationRefusal(release: releaseId, reason: reason)))
         }
-        guard let block, let contentText = block["content"]?.stringValue, let content = Data(base64Encoded: contentText),
-              let signatureText = block["signature"]?.stringValue, let signature = Data(base64Encoded: signatureText), releaseId.utf8.count <= 128 else {
+        guard let (content, signature) = ReceivedPageCheck.signed(block), releaseId.utf8.count <= 128 else {
             return try refuse("malformed federation object")
         }
         let signed: SignedRelease
